@@ -1,0 +1,288 @@
+"""The `etiquette` command: parses arguments, calls the library, prints what happened.
+
+Every error that comes from bad input is printed as one line naming the file (and line) and exits
+with status 1; the project is left as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from desktop import __version__
+
+EXIT_BAD_INPUT = 1
+
+
+class CliError(Exception):
+    pass
+
+
+def _labels(raw: str | None) -> list[str]:
+    return [x.strip() for x in (raw or "").split(",") if x.strip()]
+
+
+def _label_map(raw: str | None) -> dict[str, str]:
+    """`PER=PERSON,MISC=` maps model labels to project labels (an empty target drops the label)."""
+    out = {}
+    for item in _labels(raw):
+        src, sep, dst = item.partition("=")
+        if not sep:
+            raise CliError(f"--map: {item!r} is not MODEL_LABEL=PROJECT_LABEL")
+        out[src.strip()] = dst.strip()
+    return out
+
+
+class _Bar:
+    """A progress bar on stderr (tqdm), quiet when stderr is not a terminal."""
+
+    def __init__(self, desc: str, unit: str) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(desc=desc, unit=unit, disable=not sys.stderr.isatty(), leave=False)
+
+    def __call__(self, done: int, total: int) -> bool:
+        if total and self.bar.total != total:
+            self.bar.total = total
+        self.bar.n = done
+        self.bar.refresh()
+        return True
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+# --- commands -------------------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from desktop.model import LabelScheme
+    from desktop.store import Project
+
+    scheme = LabelScheme.from_names(_labels(args.labels), _labels_rel(args.relations),
+                                    allow_overlap=args.allow_overlap)
+    with Project.create(args.project, lang=args.lang, model=args.model, scheme=scheme) as p:
+        print(f"created {p.path} (language {args.lang}, pipeline {args.model}, "
+              f"labels {', '.join(scheme.entity_names)})")
+    return 0
+
+
+def _labels_rel(raw: str | None) -> list[str]:
+    # Relation specs hold `|` and `>` but never commas, so a comma list works for them too.
+    return _labels(raw)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from desktop.formats import ImportOptions, import_paths
+    from desktop.store import Project
+
+    with Project.open(args.project) as p:
+        bar = _Bar("importing", "docs")
+        try:
+            report = import_paths(p, args.paths, args.format,
+                                  ImportOptions(annotator=args.annotator), progress=bar)
+        finally:
+            bar.close()
+        for f in report.files:
+            extra = ""
+            if f.annotations:
+                extra = f", {f.annotations} annotations, {f.spans} spans, {f.relations} relations"
+            print(f"{f.path}: {f.format}, {f.added} added, {f.duplicates} duplicates skipped{extra}")
+            for what, n in f.not_imported.items():
+                print(f"  not imported: {n} {what}")
+        print(f"imported {report.added} documents ({report.duplicates} duplicates skipped); "
+              f"{p.document_count()} in the project")
+    return 0
+
+
+def cmd_preannotate(args: argparse.Namespace) -> int:
+    from desktop.nlp.pipeline import load_pipeline
+    from desktop.nlp.preannotate import preannotate, read_patterns
+    from desktop.store import Project
+
+    with Project.open(args.project) as p:
+        patterns = read_patterns(args.patterns) if args.patterns else None
+        nlp = load_pipeline(args.model or p.model)
+        bar = _Bar("pre-annotating", "docs")
+        try:
+            result = preannotate(p, nlp, patterns=patterns, label_map=_label_map(args.map),
+                                 batch_size=args.batch_size, n_process=args.n_process,
+                                 progress=bar)
+        finally:
+            bar.close()
+        labels = ", ".join(f"{k} {v}" for k, v in sorted(result.labels.items())) or "none"
+        print(f"{result.annotator} ({' + '.join(result.components)}): {result.done} documents "
+              f"annotated, {result.skipped} already done; {result.spans} spans ({labels})")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop.formats import ExportOptions, export_project
+    from desktop.store import Project
+
+    with Project.open(args.project) as p:
+        options = ExportOptions(source=args.source, spans_key=args.spans_key,
+                                dev_split=args.dev_split, seed=args.seed, strict=args.strict)
+        bar = _Bar("exporting", "docs")
+        try:
+            report = export_project(p, args.out, args.format, options, progress=bar)
+        finally:
+            bar.close()
+        print(f"exported {report.documents} documents of {options.source} "
+              f"({report.spans} spans, {report.relations} relations) to {', '.join(report.paths)}")
+        for reason, n in report.lost.items():
+            print(f"  not exported: {n} {reason}")
+        if report.losses:
+            worst = sorted(report.losses, key=lambda x: -sum(x.reasons.values()))[:10]
+            for loss in worst:
+                what = ", ".join(f"{n} {r}" for r, n in loss.reasons.items())
+                print(f"    document {loss.document_id}: {what}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from desktop.store import Project
+
+    with Project.open(args.project) as p:
+        stats = p.stats()
+    if args.json:
+        print(json.dumps(stats, indent=2, ensure_ascii=False))
+        return 0
+    print(f"{stats['path']}: {stats['documents']} documents")
+    for name, a in stats["annotators"].items():
+        statuses = ", ".join(f"{k} {v}" for k, v in a["statuses"].items() if v)
+        print(f"  {name} ({a['kind']}): {statuses}")
+        if a["spans"]:
+            print("    spans: " + ", ".join(f"{k} {v}" for k, v in a["spans"].items()))
+        if a["relations"]:
+            print("    relations: " + ", ".join(f"{k} {v}" for k, v in a["relations"].items()))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from desktop.demo import build_demo
+
+    path = build_demo(Path(args.project), Path(args.seeds))
+    print(f"demo project ready: {path}")
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    try:
+        from desktop.ui.app import main as gui_main
+    except ImportError as e:
+        raise CliError(f"the window cannot start: {e}") from e
+    return gui_main([args.project] if args.project else [])
+
+
+# --- parser ---------------------------------------------------------------------------------------
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from desktop.formats import registry
+
+    parser = argparse.ArgumentParser(
+        prog="etiquette",
+        description="Etiquette: annotate entities and relations with spaCy, offline. "
+        "Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"etiquette {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, func: Command, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("init", cmd_init, "create a new project file")
+    p.add_argument("project", metavar="PROJECT.db")
+    p.add_argument("--lang", default="fr", help="language of the texts (spaCy code, default fr)")
+    p.add_argument("--model", default="fr_core_news_sm",
+                   help="spaCy pipeline for pre-annotation (default fr_core_news_sm)")
+    p.add_argument("--labels", default="PER,LOC,ORG,MISC",
+                   help="entity labels, comma-separated (default PER,LOC,ORG,MISC)")
+    p.add_argument("--relations", default="",
+                   help="relation labels, comma-separated; each may say which entity labels it "
+                   "joins: porte_parole:PER>ORG|PER>LOC")
+    p.add_argument("--allow-overlap", action="store_true", help="let spans overlap")
+
+    p = add("import", cmd_import, "import documents (and their annotations, if any)")
+    p.add_argument("project", metavar="PROJECT.db")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    p.add_argument("--format", default="auto", choices=["auto", *registry.importable()],
+                   help="input format (default auto: guessed from each file, and said)")
+    p.add_argument("--annotator", help="who the imported annotations belong to, when the file "
+                   "does not say")
+
+    p = add("preannotate", cmd_preannotate, "suggest entities with a spaCy pipeline")
+    p.add_argument("project", metavar="PROJECT.db")
+    p.add_argument("--model", help="installed pipeline name or folder (default: the project's)")
+    p.add_argument("--patterns", help="EntityRuler/Prodigy patterns JSONL for extra labels")
+    p.add_argument("--map", help="model label to project label: PER=PERSON,MISC= (empty drops)")
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--n-process", type=int, default=1, help="worker processes for spaCy")
+
+    p = add("export", cmd_export, "export annotations as training data")
+    p.add_argument("project", metavar="PROJECT.db")
+    p.add_argument("out", metavar="OUT")
+    p.add_argument("--format", required=True, choices=registry.exportable())
+    p.add_argument("--source", help="annotator name, `model` or `gold` "
+                   "(default: the project's only annotator)")
+    p.add_argument("--spans-key", default="sc", help="doc.spans key in .spacy files (default sc)")
+    p.add_argument("--dev-split", type=float, default=0.0,
+                   help="fraction of documents for a dev file (OUT-train / OUT-dev)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the train/dev shuffle")
+    p.add_argument("--strict", action="store_true",
+                   help="fail, writing nothing, if the format cannot hold every span and relation")
+
+    p = add("stats", cmd_stats, "documents, statuses, spans and relations per annotator")
+    p.add_argument("project", metavar="PROJECT.db")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("demo", cmd_demo, "build the demo project from the seed articles, pre-annotated")
+    p.add_argument("project", metavar="PROJECT.db")
+    p.add_argument("--seeds", default="seeds", help="folder of .txt articles (default seeds)")
+
+    p = add("gui", cmd_gui, "open the annotation window")
+    p.add_argument("project", nargs="?", metavar="PROJECT.db")
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["gui"])
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    from desktop.formats import ExportLossError, FormatError
+    from desktop.model import SchemeError
+    from desktop.nlp.pipeline import PipelineError
+    from desktop.store import ProjectError
+
+    errors: tuple[type[BaseException], ...] = (
+        CliError, FormatError, ExportLossError, PipelineError, ProjectError, SchemeError,
+        ValueError,
+    )
+    try:
+        code: Any = args.func(args)
+        return int(code or 0)
+    except errors as e:
+        print(f"etiquette {args.command}: error: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"etiquette {args.command}: interrupted; what was committed is kept", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

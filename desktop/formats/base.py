@@ -1,0 +1,128 @@
+"""What every format module shares: records read from a file, options, reports and errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop.model import Annotation, Status
+
+Progress = Callable[[int, int], bool | None]
+"""Called with (items done, items in all, or 0 when unknown); returning False cancels."""
+
+
+class FormatError(ValueError):
+    """Bad input: names the file and, where there is one, the line or record."""
+
+    def __init__(self, path: str | Path, message: str, line: int | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        where = f"{path}:{line}" if line is not None else f"{path}"
+        super().__init__(f"{where}: {message}")
+
+
+class ExportLossError(ValueError):
+    """`--strict` export that would lose spans or relations."""
+
+
+@dataclass(slots=True)
+class Record:
+    """One document read from a file, with the annotations the file gives it (if any).
+
+    Annotations carry `document_id = 0` until the document is stored; their spans carry local ids
+    that their relations refer to.
+    """
+
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    annotations: list[Annotation] = field(default_factory=list)
+    source: str = ""
+    """Where the record came from, for messages: `file:line`."""
+
+
+@dataclass(slots=True)
+class ImportOptions:
+    annotator: str | None = None
+    """Who the imported annotations belong to when the file does not say."""
+    spans_key: str = "sc"
+    default_status: Status = Status.ACCEPTED
+
+
+@dataclass(slots=True)
+class ExportOptions:
+    source: str
+    """The annotator whose annotations are exported (a person, a model, or `gold`)."""
+    spans_key: str = "sc"
+    dev_split: float = 0.0
+    seed: int = 0
+    strict: bool = False
+    statuses: tuple[Status, ...] = (Status.ACCEPTED,)
+
+
+@dataclass(slots=True)
+class Loss:
+    """What one document lost in an export, by reason."""
+
+    document_id: int
+    reasons: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class FileReport:
+    path: str
+    format: str
+    records: int = 0
+    added: int = 0
+    duplicates: int = 0
+    annotations: int = 0
+    spans: int = 0
+    relations: int = 0
+    not_imported: dict[str, int] = field(default_factory=dict)
+    """What the file had that Etiquette does not import, e.g. {'brat events': 3}."""
+
+
+@dataclass(slots=True)
+class ImportReport:
+    files: list[FileReport] = field(default_factory=list)
+    cancelled: bool = False
+
+    @property
+    def added(self) -> int:
+        return sum(f.added for f in self.files)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(f.duplicates for f in self.files)
+
+    @property
+    def spans(self) -> int:
+        return sum(f.spans for f in self.files)
+
+    @property
+    def relations(self) -> int:
+        return sum(f.relations for f in self.files)
+
+
+@dataclass(slots=True)
+class ExportReport:
+    format: str
+    paths: list[str] = field(default_factory=list)
+    documents: int = 0
+    spans: int = 0
+    relations: int = 0
+    losses: list[Loss] = field(default_factory=list)
+    cancelled: bool = False
+
+    @property
+    def lost(self) -> dict[str, int]:
+        total: dict[str, int] = {}
+        for loss in self.losses:
+            for reason, n in loss.reasons.items():
+                total[reason] = total.get(reason, 0) + n
+        return total
+
+
+Reader = Callable[[Path, ImportOptions, FileReport], Iterator[Record]]
+"""Reads one file (or folder, for formats that are folders) into records, lazily."""

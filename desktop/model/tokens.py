@@ -1,0 +1,46 @@
+"""Token arithmetic on character offsets: which tokens a span covers, and snapping a selection."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+
+from desktop.model.types import Token
+
+
+def token_range(tokens: Sequence[Token], start: int, end: int) -> tuple[int, int]:
+    """Indices of the first token and one past the last token that overlap [start, end).
+
+    Returns (-1, -1) when no token overlaps (e.g. a span over whitespace only).
+    """
+    starts = [t.start for t in tokens]
+    ends = [t.end for t in tokens]
+    first = bisect_right(ends, start)
+    last = bisect_left(starts, end)
+    if first >= last:
+        return (-1, -1)
+    return (first, last)
+
+
+def aligned(tokens: Sequence[Token], start: int, end: int) -> bool:
+    """Whether the span starts at a token's start and ends at a token's end."""
+    first, last = token_range(tokens, start, end)
+    return first >= 0 and tokens[first].start == start and tokens[last - 1].end == end
+
+
+def snap(tokens: Sequence[Token], start: int, end: int, text: str = "") -> tuple[int, int]:
+    """Widen a character selection to whole tokens, ignoring whitespace at its edges.
+
+    A selection that touches no token is returned unchanged.
+    """
+    if text:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+    first, last = token_range(tokens, start, end)
+    if first < 0:
+        return (start, end)
+    while first < last and tokens[first].start == tokens[first].end:
+        first += 1
+    return (min(start, tokens[first].start), max(end, tokens[last - 1].end))

@@ -1,0 +1,1 @@
+"""spaCy: the project tokenizer, loading pipelines, and pre-annotating documents."""

@@ -1,0 +1,75 @@
+"""Loading spaCy pipelines by name or path, and the project's tokenizer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+NER_COMPONENTS = {"ner", "entity_ruler", "span_ruler", "beam_ner", "spancat"}
+
+
+class PipelineError(Exception):
+    """A pipeline that cannot be loaded or used."""
+
+
+def load_pipeline(name: str) -> Language:
+    """Load an installed pipeline package, or a pipeline folder, by name or path."""
+    import spacy
+
+    try:
+        return spacy.load(name)
+    except OSError as e:
+        where = "folder" if Path(name).exists() else "installed package"
+        raise PipelineError(
+            f"unknown pipeline {name!r}: no {where} with a spaCy pipeline by that name "
+            f"(install one with `pip install {name}`, or give the path to a pipeline folder)"
+        ) from e
+    except Exception as e:  # a pipeline whose config or weights do not load
+        raise PipelineError(f"pipeline {name!r} could not be loaded: {e}") from e
+
+
+def pipeline_id(nlp: Language) -> str:
+    """The annotator name a pipeline's suggestions are stored under, e.g. `fr_core_news_sm-3.8.0`."""
+    meta = nlp.meta
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}-{meta.get('version', '0.0.0')}"
+
+
+def ner_components(nlp: Language) -> list[str]:
+    """The components that entity recognition needs: NER-like pipes and the embedders they listen to."""
+    wanted = [name for name, _ in nlp.pipeline if name in NER_COMPONENTS or _is_ner(nlp, name)]
+    for name, pipe in nlp.pipeline:
+        listeners = getattr(pipe, "listening_components", None) or []
+        if any(w in listeners for w in wanted) and name not in wanted:
+            wanted.append(name)
+    return [name for name, _ in nlp.pipeline if name in wanted]
+
+
+def _is_ner(nlp: Language, name: str) -> bool:
+    factory = nlp.get_pipe_meta(name).factory
+    return factory in NER_COMPONENTS
+
+
+@lru_cache(maxsize=4)
+def blank_tokenizer(lang: str) -> Callable[[str], object]:
+    import spacy
+
+    try:
+        return spacy.blank(lang).tokenizer
+    except Exception as e:
+        raise PipelineError(f"spaCy has no language {lang!r}") from e
+
+
+def tokenize_texts(lang: str) -> Callable[[Iterable[str]], Iterator[list[tuple[int, int]]]]:
+    """A function giving each text's tokens as (start, end) offsets, with spaCy's tokenizer for `lang`."""
+    tokenizer = blank_tokenizer(lang)
+
+    def tokenize(texts: Iterable[str]) -> Iterator[list[tuple[int, int]]]:
+        for doc in tokenizer.pipe(texts):  # type: ignore[attr-defined]
+            yield [(t.idx, t.idx + len(t.text)) for t in doc]
+
+    return tokenize
