@@ -1,0 +1,1 @@
+"""conll format (being written)."""

@@ -1,0 +1,1 @@
+"""doccano format (being written)."""
