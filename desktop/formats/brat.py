@@ -193,6 +193,8 @@ def ann_lines(doc: Document, ann: Annotation, run: ExportRun) -> list[str]:
         if not fragments:
             run.loss(doc.id, "spans of line breaks only (brat cannot hold them)")
             continue
+        if (fragments[0][0], fragments[-1][1]) != (span.start, span.end):
+            run.loss(doc.id, "line breaks at the edges of spans (brat cannot hold them)")
         ids[span.id] = f"T{len(ids) + 1}"
         offsets = ";".join(f"{s} {e}" for s, e in fragments)
         covered = " ".join(text[s:e] for s, e in fragments)
@@ -211,7 +213,7 @@ def ann_lines(doc: Document, ann: Annotation, run: ExportRun) -> list[str]:
 
 def _name(doc: Document, used: set[str]) -> str:
     source = str(doc.meta.get("source", ""))
-    stem = SAFE_NAME.sub("_", Path(source).with_suffix("").as_posix().replace("/", "__"))
+    stem = SAFE_NAME.sub("_", source.removesuffix(".txt").replace("/", "__"))
     stem = stem.strip("._") or f"doc{doc.id:06d}"
     name = stem if stem not in used else f"{stem}-{doc.id}"
     used.add(name)
