@@ -155,7 +155,9 @@ def sniff(path: Path) -> bool:
     if not path.is_file():
         return False
     suffix = path.suffix.lower()
-    if suffix not in EXTENSIONS and suffix not in {".txt", ".tsv"}:
+    if suffix in EXTENSIONS:
+        return True
+    if suffix not in {".txt", ".tsv"}:
         return False
     try:
         with open(path, encoding="utf-8-sig") as f:
