@@ -84,7 +84,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         bar = _Bar("importing", "docs")
         try:
             report = import_paths(p, args.paths, args.format,
-                                  ImportOptions(annotator=args.annotator), progress=bar)
+                                  ImportOptions(annotator=args.annotator,
+                                                spans_key=args.spans_key), progress=bar)
         finally:
             bar.close()
         for f in report.files:
@@ -219,6 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="input format (default auto: guessed from each file, and said)")
     p.add_argument("--annotator", help="who the imported annotations belong to, when the file "
                    "does not say")
+    p.add_argument("--spans-key", default="sc", help="doc.spans key read from .spacy files "
+                   "(default sc)")
 
     p = add("preannotate", cmd_preannotate, "suggest entities with a spaCy pipeline")
     p.add_argument("project", metavar="PROJECT.db")
