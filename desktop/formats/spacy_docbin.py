@@ -15,6 +15,7 @@ cannot be written; they are counted as losses, never dropped silently.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,29 @@ def ensure_rel_extension() -> None:
 
     if not Doc.has_extension("rel"):
         Doc.set_extension("rel", default={})
+
+
+@contextmanager
+def fast_msgpack() -> Iterator[None]:
+    """Look srsly's msgpack plugins up once, not once per packed object.
+
+    DocBin packs each Doc's user data and span groups separately, and on every call srsly asks
+    catalogue for plugin encoders, which scans every installed package's entry points and the whole
+    function registry: milliseconds per Doc, most of an export's time. The plugins cannot change
+    during an export, so they are looked up once on entry.
+    """
+    from srsly import msgpack
+
+    registries = [r for r in (msgpack.msgpack_encoders, msgpack.msgpack_decoders)
+                  if "get_all" not in vars(r)]  # not already inside another fast_msgpack()
+    for r in registries:
+        plugins = r.get_all()
+        r.get_all = lambda plugins=plugins: dict(plugins)  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        for r in registries:
+            del r.get_all
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -128,11 +152,12 @@ def write(
     vocab = Vocab()
     bins = [DocBin(store_user_data=True), DocBin(store_user_data=True)]
     try:
-        for doc, ann in project.iter_annotations(options.source, options.statuses):
-            sdoc = make_doc(vocab, doc, ann, options.spans_key, rel_labels, run)
-            bins[1 if doc.id in run.dev else 0].add(sdoc)
-            run.report.documents += 1
-            run.tick()
+        with fast_msgpack():
+            for doc, ann in project.iter_annotations(options.source, options.statuses):
+                sdoc = make_doc(vocab, doc, ann, options.spans_key, rel_labels, run)
+                bins[1 if doc.id in run.dev else 0].add(sdoc)
+                run.report.documents += 1
+                run.tick()
     except Cancelled:
         return finish_cancelled(run)
     train_path.parent.mkdir(parents=True, exist_ok=True)
@@ -155,7 +180,14 @@ def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Rec
         docbin = DocBin().from_disk(path)
     except Exception as e:  # zlib, msgpack or a missing key: all mean "not a DocBin"
         raise FormatError(path, f"not a spaCy DocBin ({e})") from e
-    for i, sdoc in enumerate(docbin.get_docs(Vocab()), 1):
+    docs = docbin.get_docs(Vocab())
+    i = 0
+    while True:
+        with fast_msgpack():  # not held across the yield: the importer runs in between
+            sdoc = next(docs, None)
+        if sdoc is None:
+            return
+        i += 1
         yield doc_record(path, i, sdoc, options, report)
 
 
