@@ -179,7 +179,7 @@ def sniff(path: Path) -> bool:
 def ann_lines(doc: Document, ann: Annotation, run: ExportRun) -> list[str]:
     """The .ann lines of one document; a span across line breaks is written as fragments."""
     text = doc.text
-    ids = {}
+    ids: dict[int | None, str] = {}
     lines = []
     for span in ann.spans:
         fragments = []

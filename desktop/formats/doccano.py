@@ -95,6 +95,8 @@ def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Rec
         builders: dict[str, AnnotationBuilder] = {}
         items = obj.get(lfield, []) if lfield else []
         for item in items:
+            start: Any
+            end: Any
             if isinstance(item, dict):
                 start, end = item.get("start_offset"), item.get("end_offset")
                 label, user = item.get("label"), item.get("user")
