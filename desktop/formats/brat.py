@@ -182,6 +182,9 @@ def ann_lines(doc: Document, ann: Annotation, run: ExportRun) -> list[str]:
     ids: dict[int | None, str] = {}
     lines = []
     for span in ann.spans:
+        if any(c.isspace() for c in span.label):
+            run.loss(doc.id, "labels with spaces (brat cannot hold them)")
+            continue
         fragments = []
         pos = span.start
         for m in LINE_BREAK.finditer(text, span.start, span.end):
@@ -201,6 +204,9 @@ def ann_lines(doc: Document, ann: Annotation, run: ExportRun) -> list[str]:
         lines.append(f"{ids[span.id]}\t{span.label} {offsets}\t{covered}")
     n = 0
     for rel in ann.relations:
+        if any(c.isspace() for c in rel.label):
+            run.loss(doc.id, "labels with spaces (brat cannot hold them)")
+            continue
         if rel.head not in ids or rel.child not in ids:
             run.loss(doc.id, "relations of spans brat cannot hold")
             continue

@@ -188,7 +188,9 @@ def conll_lines(doc: Document, ann: Annotation, run: ExportRun) -> list[str]:
     ends = {t.end: i for i, t in enumerate(tokens)}
     aligned = []
     for span in ann.spans:
-        if span.start in starts and span.end in ends and starts[span.start] <= ends[span.end]:
+        if not span.label or any(c.isspace() for c in span.label):
+            run.loss(doc.id, "labels with spaces (CoNLL cannot hold them)")
+        elif span.start in starts and span.end in ends and starts[span.start] <= ends[span.end]:
             aligned.append((starts[span.start], ends[span.end] + 1, span))
         else:
             run.loss(doc.id, "spans not aligned to tokens")

@@ -132,3 +132,23 @@ def test_strict_brat_folder_is_removed(annotated: Any, tmp_path: Path, fr_tokeni
     with pytest.raises(ExportLossError, match="line breaks"):
         export_project(p, tmp_path / "brat", "brat", ExportOptions(source="bob", strict=True))
     assert not (tmp_path / "brat").exists()
+
+
+def test_labels_with_spaces_are_a_loss_in_conll_and_brat(tmp_path: Path, fr_tokenize: Any) -> None:
+    p = build_project(tmp_path / "l.db", [("Ana vit à Paris.", [(0, 3, "MY PER"), (10, 15, "LOC")],
+                                           [(1, 0, "lives in")], Status.ACCEPTED)], fr_tokenize)
+    conll = export_project(p, tmp_path / "l.conll", "conll", ExportOptions(source="alice"))
+    assert conll.lost == {"labels with spaces (CoNLL cannot hold them)": 1,
+                          "relations (CoNLL cannot hold them)": 1}
+    brat = export_project(p, tmp_path / "brat", "brat", ExportOptions(source="alice"))
+    assert brat.lost == {"labels with spaces (brat cannot hold them)": 2}
+    assert (tmp_path / "brat" / "doc000001.ann").read_text() == "T1\tLOC 10 15\tParis\n"
+
+
+def test_cancelled_export_leaves_no_files(annotated: Any, tmp_path: Path) -> None:
+    for fmt in ("spacy", "jsonl", "conll", "doccano", "brat"):
+        out = tmp_path / fmt / "out"
+        report = export_project(annotated, out, fmt, ExportOptions(source="alice"),
+                                progress=lambda done, total: False)
+        assert report.cancelled and report.paths == []
+        assert not any(p.is_file() for p in (tmp_path / fmt).rglob("*"))
