@@ -86,6 +86,8 @@ def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Rec
     else:
         pairs = sorted(p for p in path.rglob("*.txt") if not p.name.startswith("."))
         root = path
+        orphans = [p for p in path.rglob("*.ann") if not p.with_suffix(".txt").is_file()]
+        count(report, "brat .ann files without their .txt", len(orphans))
     for txt in pairs:
         if not txt.is_file():
             raise FormatError(txt, "the .txt file of this .ann is missing")
@@ -167,10 +169,18 @@ def _relation(path: Path, lineno: int, line: str) -> tuple[str, str, str]:
     return fields[0], args["Arg1"], args["Arg2"]
 
 
+BRAT_FILES = {".txt", ".ann", ".conf", ".md"}
+
+
 def sniff(path: Path) -> bool:
+    """A `.ann` file, or a folder of brat documents (and its configuration, readme, licence)."""
     if path.is_file():
         return path.suffix.lower() == ".ann"
-    return path.is_dir() and any(path.rglob("*.ann"))
+    if not path.is_dir():
+        return False
+    files = [p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    return any(p.suffix == ".ann" for p in files) and all(
+        p.suffix.lower() in BRAT_FILES or p.stem.upper() in {"LICENSE", "README"} for p in files)
 
 
 # --- writing -------------------------------------------------------------------------------------

@@ -258,7 +258,8 @@ def task(doc: Document, ann: Annotation, dataset: str) -> dict[str, Any]:
     out["spans"] = spans
     if relations:
         out["relations"] = relations
-    out["answer"] = STATUS_ANSWERS.get(ann.status, "accept")
+    if ann.status in STATUS_ANSWERS:  # a document still being annotated has no answer yet
+        out["answer"] = STATUS_ANSWERS[ann.status]
     out["_view_id"] = lifted.pop("_view_id", "relations" if relations else "ner_manual")
     session = f"{dataset}-{ann.annotator}"
     out["_annotator_id"] = session
