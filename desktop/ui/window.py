@@ -62,6 +62,8 @@ class MainWindow(QMainWindow):
         self.model_job: workers.Job | None = None
         self._preannotate_when_loaded = False
         self.jobs = workers.Jobs(self)
+        self.last_message = ""
+        """The text of the last message box (the summary of an import or export)."""
         self.overrides = overrides if overrides is not None else registry.read_overrides()
 
         self.editor = EditorView()
@@ -171,6 +173,16 @@ class MainWindow(QMainWindow):
     def say(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
 
+    def tell(self, title: str, text: str, warning: bool = False) -> None:
+        """A message box that does not block the event loop (work may still be arriving)."""
+        icon = QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("message_box")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.last_message = text
+        box.open()
+
     # --- projects ---------------------------------------------------------------------------------
 
     def recent_projects(self) -> list[str]:
@@ -195,7 +207,7 @@ class MainWindow(QMainWindow):
         try:
             project = Project.create(path) if create else Project.open(path)
         except ProjectError as e:
-            QMessageBox.warning(self, APP_TITLE, str(e))
+            self.tell(APP_TITLE, str(e), warning=True)
             return False
         if self.project is not None:
             self.project.close()
@@ -504,13 +516,12 @@ class MainWindow(QMainWindow):
             self.job_finished.emit(name, result)
 
         def failed(message: str) -> None:
-            QMessageBox.warning(self, title, message)
+            self.tell(title, message, warning=True)
             self.job_finished.emit(name, None)
 
         job.signals.finished.connect(finished)
         job.signals.failed.connect(failed)
         self.jobs.start(job)
-        dialog.show()
         return job
 
     def preannotate(self) -> None:
@@ -545,7 +556,7 @@ class MainWindow(QMainWindow):
 
     def _imported(self, report: Any) -> None:
         self._reload_after_job()
-        QMessageBox.information(self, "Import", import_summary(report))
+        self.tell("Import", import_summary(report))
 
     def export_files(self) -> None:
         if self.project is None:
@@ -560,7 +571,7 @@ class MainWindow(QMainWindow):
                   "Export", "Documents written:", self._exported)
 
     def _exported(self, report: Any) -> None:
-        QMessageBox.information(self, "Export", export_summary(report))
+        self.tell("Export", export_summary(report))
 
     def _reload_after_job(self) -> None:
         """Show what a worker wrote through its own connection."""

@@ -104,8 +104,12 @@ def with_progress_dialog(job: Job, parent: QWidget, title: str, label: str) -> Q
         dialog.setLabelText(f"{label} {done:,}" + (f" / {total:,}" if total else ""))
 
     job.signals.progress.connect(on_progress)
-    job.signals.finished.connect(lambda _r: dialog.close())
-    job.signals.failed.connect(lambda _m: dialog.close())
+    def close() -> None:
+        dialog.close()
+        dialog.deleteLater()
+
+    job.signals.finished.connect(lambda _r: close())
+    job.signals.failed.connect(lambda _m: close())
     return dialog
 
 
