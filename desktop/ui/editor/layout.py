@@ -1,17 +1,17 @@
 """Layout engine of the annotation editor: where every line, span box and relation arc goes.
 
-Pure geometry, no painting. Text is wrapped by our own word wrapper measured with QFontMetricsF, so every
-offset stays a Python index into the original text (no UTF-16 arithmetic, no rich-text parsing: the
-text is only ever measured and drawn as plain strings). Line breaks (\\n, \\r\\n, \\r, U+2028/9) split
-paragraphs and are never drawn.
+Pure geometry, no painting. Text is wrapped by our own word wrapper measured with
+QFontMetricsF, so every offset stays a Python index into the original text (no UTF-16 arithmetic,
+no rich-text parsing: the text is only ever measured and drawn as plain strings). Line breaks
+(\\n, \\r\\n, \\r, U+2028/9) split paragraphs and are never drawn.
 
-Coordinates: x in content pixels from the widget's left edge; each `Line` knows its `top` in document
-pixels and everything inside it is placed relative to that, so a change of one line's height only
-shifts the `top` of the lines below (a cheap prefix sum) without touching their contents.
+Coordinates: x in content pixels from the widget's left edge; each `Line` knows its `top` in
+document pixels and everything inside it is placed relative to that, so a change of one line's
+height only shifts the `top` of the lines below (a prefix sum) without touching their contents.
 
-Vertical anatomy of a line, top to bottom: padding, the arc band (one `arc_step` per arc level), the
-text row (row-0 span boxes sit behind the text), the row-0 label strip, one bar per extra stacked span
-row, padding (plus a paragraph gap after a paragraph's last line).
+Vertical anatomy of a line, top to bottom: padding, the arc band (one `arc_step` per arc level),
+the text row (row-0 span boxes sit behind the text), the row-0 label strip, one bar per extra
+stacked span row, padding (plus a paragraph gap after a paragraph's last line).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import add
 
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QFontMetricsF
@@ -29,10 +30,22 @@ from desktop.model import LabelScheme, Origin, Relation, Span
 LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
 CHUNK = re.compile(r"\s*\S+\s*|\s+")
 # Control characters are measured and drawn as spaces (same length, so offsets do not move).
-_DISPLAY = str.maketrans({c: " " for c in [*range(0, 32), 127]})
+CONTROL = re.compile(r"[\x00-\x09\x0e-\x1b\x1f\x7f]")  # drawn as spaces; breaks are not here
 
 FULL, OUT, IN = "full", "out", "in"
-"""Arc kinds: both ends on the line; head here and child on another line; child here, head elsewhere."""
+"""Arc kinds: both ends here; head here, child on another line; child here, head elsewhere."""
+
+
+class _Widths(dict[str, float]):
+    """Advance widths of strings in one font, measured once."""
+
+    def __init__(self, fm: QFontMetricsF) -> None:
+        super().__init__()
+        self.fm = fm
+
+    def __missing__(self, s: str) -> float:
+        w = self[s] = self.fm.horizontalAdvance(s)
+        return w
 
 
 class Metrics:
@@ -57,9 +70,9 @@ class Metrics:
         self.bar_h = self.lfm.height() + 4
         self.arc_step = self.rfm.height() + 3
         self.arc_pad = round(6 * zoom)
-        self.pad_top = round(5 * zoom)
-        self.pad_bottom = round(5 * zoom)
-        self.para_gap = round(8 * zoom)
+        self.pad_top = round(3 * zoom)
+        self.pad_bottom = round(3 * zoom)
+        self.para_gap = round(10 * zoom)
         self.margin = round(16 * zoom)
 
 
@@ -68,9 +81,10 @@ class Piece:
 
     __slots__ = ("span_id", "start", "end", "x0", "x1", "row", "label", "origin", "first", "last")
 
-    def __init__(self, span: Span, start: int, end: int, x0: float, x1: float) -> None:
+    def __init__(self, span: Span, start: int, end: int) -> None:
         self.span_id: int = span.id if span.id is not None else -1
-        self.start, self.end, self.x0, self.x1 = start, end, x0, x1
+        self.start, self.end = start, end
+        self.x0 = self.x1 = 0.0  # set when the line is realised
         self.row = 0
         self.label = span.label
         self.origin = span.origin
@@ -81,11 +95,16 @@ class Piece:
 class Arc:
     """The part of one relation drawn on one line."""
 
-    __slots__ = ("rel_id", "kind", "xh", "xc", "level", "label", "origin", "other_line", "other")
+    __slots__ = (
+        "rel_id", "kind", "xh", "xc", "fh", "fc", "level", "label", "origin", "other_line",
+        "other", "head", "child",
+    )  # fmt: skip
 
     def __init__(self, rel: Relation, kind: str, other_line: int, other: int) -> None:
         self.rel_id: int = rel.id if rel.id is not None else -1
         self.kind = kind
+        self.head, self.child = rel.head, rel.child
+        self.fh = self.fc = 0.5  # where along its span's box each end sits (0..1)
         self.xh = 0.0  # x of the head end (or of the edge it leaves by)
         self.xc = 0.0  # x of the child end (or of the edge it comes in by)
         self.level = 1
@@ -112,11 +131,11 @@ class Line:
         "rows",
         "pieces",
         "arcs",
+        "painted",
+        "real",
     )
 
-    def __init__(
-        self, start: int, text: str, chunk_starts: list[int], chunk_x: list[float]
-    ) -> None:
+    def __init__(self, start: int, text: str, chunk_starts: list[int], chunk_x: list[float]) -> None:
         self.index = 0
         self.start = start
         self.end = start + len(text)
@@ -130,6 +149,8 @@ class Line:
         self.rows = 1
         self.pieces: list[Piece] = []
         self.arcs: list[Arc] = []
+        self.painted: object = None  # the painter's cached rendering of the text
+        self.real = False  # whether pieces and arcs have their x positions yet
 
     @property
     def content_end(self) -> int:
@@ -160,89 +181,95 @@ class EditorLayout:
         self.line_spans: list[set[int]] = []
         self.line_rels: list[set[int]] = []
         self.rel_lines: dict[int, tuple[int, ...]] = {}
-        self._widths: dict[str, float] = {}
+        self._widths = _Widths(self.m.fm)
+        self._label_widths: dict[tuple[str, int], float] = {}
 
     # -- text ----------------------------------------------------------------------------------
 
     def set_zoom(self, base_font: QFont, zoom: float) -> None:
         self.m = Metrics(base_font, zoom)
-        self._widths.clear()
+        self._widths = _Widths(self.m.fm)
+        self._label_widths = {}
+        self._label_widths: dict[tuple[str, int], float] = {}
 
     def set_text(self, text: str, width: float) -> None:
+        """Wrap a new text; annotations follow with `set_annotations`."""
         self.text = text
         self.width = max(width, 80.0)
-        self.wrap()
+        self._wrap_text()
+        self.spans, self.relations = {}, {}
+        self.span_lines.clear()
+        self.rel_lines.clear()
 
     def wrap(self) -> None:
-        """(Re)wrap the whole text to `self.width` and re-place every annotation."""
+        """Re-wrap the text to `self.width` (after a resize or zoom) and re-place every annotation."""
+        self._wrap_text()
+        self.span_lines.clear()
+        self.rel_lines.clear()
+        self.place(list(self.spans.values()), list(self.relations.values()), full=True)
+
+    def _wrap_text(self) -> None:
         avail = self.width - 2 * self.m.margin
+        text = self.text
+        clean = CONTROL.search(text) is None
         lines: list[Line] = []
         pos = 0
-        for brk in LINE_BREAK.finditer(self.text):
-            self._wrap_paragraph(pos, self.text[pos : brk.start()], avail, lines)
+        for brk in LINE_BREAK.finditer(text):
+            para = text[pos : brk.start()]
+            self._wrap_paragraph(pos, para if clean else CONTROL.sub(" ", para), avail, lines)
             pos = brk.end()
-        self._wrap_paragraph(pos, self.text[pos:], avail, lines)
+        para = text[pos:]
+        self._wrap_paragraph(pos, para if clean else CONTROL.sub(" ", para), avail, lines)
         for i, ln in enumerate(lines):
             ln.index = i
         self.lines = lines
         self.starts = [ln.start for ln in lines]
         self.line_spans = [set() for _ in lines]
         self.line_rels = [set() for _ in lines]
-        self.span_lines.clear()
-        self.rel_lines.clear()
-        self.place(list(self.spans.values()), list(self.relations.values()), full=True)
 
     def _width(self, s: str) -> float:
-        w = self._widths.get(s)
-        if w is None:
-            w = self._widths[s] = self.m.fm.horizontalAdvance(s)
-        return w
+        return self._widths[s]
 
-    def _wrap_paragraph(self, start: int, para: str, avail: float, out: list[Line]) -> None:
-        shown = para.translate(_DISPLAY)
-        line_start, x = start, 0.0
-        chunk_starts: list[int] = []
-        chunk_x: list[float] = []
-        for m in CHUNK.finditer(shown):
-            chunk = m.group()
-            w_trim = self._width(chunk.rstrip())
-            if chunk_starts and x + w_trim > avail:
-                text = shown[line_start - start : m.start()]
-                out.append(Line(line_start, text, chunk_starts, chunk_x))
-                line_start, x, chunk_starts, chunk_x = start + m.start(), 0.0, [], []
-            if not chunk_starts and w_trim > avail:
-                line_start, x, chunk_starts, chunk_x = self._hard_break(
-                    start + m.start(), chunk, avail, out
-                )
-                continue
-            chunk_starts.append(start + m.start())
-            chunk_x.append(x)
-            x += self._width(chunk)
-        if chunk_starts:
-            out.append(Line(line_start, shown[line_start - start :], chunk_starts, chunk_x))
-        else:
+    def _wrap_paragraph(self, start: int, shown: str, avail: float, out: list[Line]) -> None:
+        """Greedy word wrap of one paragraph, a bisection per line rather than a step per word."""
+        chunks = CHUNK.findall(shown)
+        if not chunks:
             out.append(Line(start, "", [start], [0.0]))
+            out[-1].last = True
+            return
+        widths = self._widths
+        full = list(map(widths.__getitem__, chunks))
+        trim = list(map(widths.__getitem__, map(str.rstrip, chunks)))
+        cum = list(accumulate(full, initial=0.0))
+        ends = list(map(add, cum, trim))  # right edge of each chunk's ink; never decreases
+        pos = list(accumulate(map(len, chunks), initial=start))
+        a, n = 0, len(chunks)
+        while a < n:
+            if trim[a] > avail:
+                self._hard_break(pos[a], chunks[a], avail, out)
+                a += 1
+                continue
+            x0 = cum[a]
+            b = bisect_right(ends, x0 + avail, a + 1, n)
+            text = shown[pos[a] - start : pos[b] - start]
+            out.append(Line(pos[a], text, pos[a:b], [c - x0 for c in cum[a:b]]))
+            a = b
         out[-1].last = True
 
-    def _hard_break(
-        self, at: int, chunk: str, avail: float, out: list[Line]
-    ) -> tuple[int, float, list[int], list[float]]:
-        """Split a word wider than the line at character boundaries; returns the open last line."""
+    def _hard_break(self, at: int, chunk: str, avail: float, out: list[Line]) -> None:
+        """Split a word wider than the line at character boundaries, one line per piece."""
         fm = self.m.fm
         i = 0
-        while fm.horizontalAdvance(chunk[i:].rstrip()) > avail and len(chunk) - i > 1:
+        while i < len(chunk):
             lo, hi = i + 1, len(chunk)
             while lo < hi:  # longest prefix that fits, at least one character
                 mid = (lo + hi + 1) // 2
-                if fm.horizontalAdvance(chunk[i:mid]) <= avail:
+                if fm.horizontalAdvance(chunk[i:mid].rstrip()) <= avail:
                     lo = mid
                 else:
                     hi = mid - 1
-            end = max(lo, i + 1)
-            line = Line(at + i, chunk[i:end], [at + i], [0.0])
-            out.append(line)
-            i = end
-        return at + i, self._width(chunk[i:]), [at + i], [0.0]
+            out.append(Line(at + i, chunk[i:lo], [at + i], [0.0]))
+            i = lo
 
     # -- geometry of text ------------------------------------------------------------------------
 
@@ -285,9 +312,7 @@ class EditorLayout:
 
     # -- annotations -----------------------------------------------------------------------------
 
-    def set_annotations(
-        self, spans: list[Span], relations: list[Relation], scheme: LabelScheme
-    ) -> None:
+    def set_annotations(self, spans: list[Span], relations: list[Relation], scheme: LabelScheme) -> None:
         self.scheme = scheme
         self.spans = {s.id: s for s in spans if s.id is not None}
         self.relations = {r.id: r for r in relations if r.id is not None}
@@ -298,7 +323,7 @@ class EditorLayout:
         self.place(list(self.spans.values()), list(self.relations.values()), full=True)
 
     def update_annotations(self, spans: list[Span], relations: list[Relation]) -> set[int]:
-        """Apply a new set of spans and relations; re-place only what changed. Returns dirty lines."""
+        """Apply new spans and relations; re-place only what changed. Returns the dirty lines."""
         new_spans = {s.id: s for s in spans if s.id is not None}
         new_rels = {r.id: r for r in relations if r.id is not None}
         old_spans, old_rels = self.spans, self.relations
@@ -308,9 +333,7 @@ class EditorLayout:
             if _span_sig(old_spans.get(sid)) != _span_sig(new_spans.get(sid))
         }
         moved = {
-            sid
-            for sid in changed_spans
-            if _span_pos(old_spans.get(sid)) != _span_pos(new_spans.get(sid))
+            sid for sid in changed_spans if _span_pos(old_spans.get(sid)) != _span_pos(new_spans.get(sid))
         }
         changed_rels = {
             rid
@@ -361,8 +384,6 @@ class EditorLayout:
             for li in ends:
                 self.line_rels[li].add(rel.id)  # type: ignore[arg-type]
             dirty.update(ends)
-        # A relation's arc on a line depends on where its spans' boxes are: rebuild lines whose spans
-        # moved, including the far line of relations attached to a rebuilt line's spans.
         todo = range(len(self.lines)) if full else sorted(dirty)
         for li in todo:
             self._build_line(li)
@@ -388,16 +409,20 @@ class EditorLayout:
 
     def _build_line(self, li: int) -> None:
         ln = self.lines[li]
+        m = self.m
+        if not self.line_spans[li] and not self.line_rels[li]:
+            ln.pieces, ln.arcs, ln.rows, ln.levels, ln.real = [], [], 1, 0, True
+            plain = m.pad_top + m.text_h + m.label_h + m.pad_bottom
+            ln.height = (plain if ln.text.strip() else m.text_h * 0.6) + (m.para_gap if ln.last else 0)
+            return
         pieces = []
+        content_end = ln.content_end
         for sid in self.line_spans[li]:
             span = self.spans[sid]
-            s, e = max(span.start, ln.start), min(span.end, ln.content_end)
+            s, e = max(span.start, ln.start), min(span.end, content_end)
             if e <= s:
                 s = e = min(max(span.start, ln.start), ln.end)
-            x0, x1 = self.x_at(ln, s), self.x_at(ln, e)
-            if x1 - x0 < 4:
-                x1 = x0 + 4
-            pieces.append(Piece(span, s, e, x0, x1))
+            pieces.append(Piece(span, s, e))
         pieces.sort(key=lambda p: (p.start, -p.end, p.span_id))
         row_ends: list[int] = []
         for p in pieces:
@@ -409,75 +434,105 @@ class EditorLayout:
                 p.row = len(row_ends)
                 row_ends.append(p.end)
         ln.pieces = pieces
+        ln.real = False
         ln.rows = max(len(row_ends), 1)
         self._build_arcs(li, ln)
-        m = self.m
         band = ln.levels * m.arc_step + m.arc_pad if ln.levels else 0
         if ln.text.strip() or ln.pieces:
-            ln.height = (
-                m.pad_top + band + m.text_h + m.label_h + (ln.rows - 1) * m.bar_h + m.pad_bottom
-            )
+            ln.height = m.pad_top + band + m.text_h + m.label_h + (ln.rows - 1) * m.bar_h + m.pad_bottom
         else:
             ln.height = m.text_h * 0.6
         if ln.last:
             ln.height += m.para_gap
 
     def _build_arcs(self, li: int, ln: Line) -> None:
-        arcs: list[Arc] = []
+        """Make the line's arcs and give them levels, in estimated x (exact x comes with realise)."""
+        if not self.line_rels[li]:
+            ln.arcs, ln.levels = [], 0
+            return
+        m = self.m
+        per_char = (self._width(ln.text) / len(ln.text)) if ln.text else 1.0
         by_span = {p.span_id: p for p in ln.pieces}
+
+        def est(sid: int) -> float:  # estimated centre x of a span's piece on this line
+            p = by_span.get(sid)
+            return m.margin + ((p.start + p.end) / 2 - ln.start) * per_char if p else m.margin
+
+        arcs: list[Arc] = []
         ends: dict[int, list[tuple[float, Arc, bool]]] = {}
-        right = self.width - self.m.margin / 2
-        left = self.m.margin / 2
+        right, left = self.width - m.margin / 2, m.margin / 2
         for rid in self.line_rels[li]:
             rel = self.relations[rid]
             hl, cl = self.span_lines[rel.head][0], self.span_lines[rel.child][0]
             if hl == cl:
                 arc = Arc(rel, FULL, li, rel.child)
-                hx, cx = self._centre(li, rel.head), self._centre(li, rel.child)
-                ends.setdefault(rel.head, []).append((cx, arc, True))
-                ends.setdefault(rel.child, []).append((hx, arc, False))
+                arc.xh, arc.xc = est(rel.head), est(rel.child)
+                ends.setdefault(rel.head, []).append((arc.xc, arc, True))
+                ends.setdefault(rel.child, []).append((arc.xh, arc, False))
             elif hl == li:
                 arc = Arc(rel, OUT, cl, rel.child)
-                arc.xc = right if cl > li else left
+                arc.xh, arc.xc = est(rel.head), (right if cl > li else left)
                 ends.setdefault(rel.head, []).append((arc.xc, arc, True))
             else:
                 arc = Arc(rel, IN, hl, rel.head)
-                arc.xh = left if hl < li else right
+                arc.xh, arc.xc = (left if hl < li else right), est(rel.child)
                 ends.setdefault(rel.child, []).append((arc.xh, arc, False))
             arcs.append(arc)
         # Spread the ends meeting on one span across its box, ordered by where they go.
-        for sid, items in ends.items():
-            p = by_span.get(sid)
-            if p is None:
-                continue
+        for items in ends.values():
             items.sort(key=lambda t: (t[0], t[1].rel_id))
-            w = p.x1 - p.x0
             n = len(items)
             for i, (_, arc, is_head) in enumerate(items):
-                x = p.x0 + w * (i + 1) / (n + 1) if n > 1 else (p.x0 + p.x1) / 2
                 if is_head:
-                    arc.xh = x
+                    arc.fh = (i + 1) / (n + 1)
                 else:
-                    arc.xc = x
-        # Levels: shorter arcs first; an arc rises one level above every arc it overlaps.
+                    arc.fc = (i + 1) / (n + 1)
+        # Levels: shorter arcs first; an arc rises one level above every arc (or label) it meets.
         arcs.sort(key=lambda a: (abs(a.xc - a.xh), a.rel_id))
         placed: list[tuple[float, float, int]] = []
         for arc in arcs:
-            lo, hi = min(arc.xh, arc.xc), max(arc.xh, arc.xc)
-            level = 1 + max(
-                (lv for plo, phi, lv in placed if plo < hi + 2 and lo < phi + 2), default=0
-            )
+            half = (self._label_width(arc.label, m.rfm) + 12) / 2
+            mid = (arc.xh + arc.xc) / 2
+            lo = min(arc.xh, arc.xc, mid - half)
+            hi = max(arc.xh, arc.xc, mid + half)
+            over = [lv for plo, phi, lv in placed if plo < hi and lo < phi]
+            level = 1
+            while level in over:
+                level += 1
+            if arc.kind == FULL:  # a full arc also stays above the arcs nested under it
+                level = max(
+                    level, 1 + max((lv for plo, phi, lv in placed if lo <= plo and phi <= hi), default=0)
+                )
             arc.level = level
             placed.append((lo, hi, level))
         ln.arcs = arcs
         ln.levels = max((a.level for a in arcs), default=0)
 
-    def _centre(self, li: int, sid: int) -> float:
-        ln = self.lines[li]
+    def _label_width(self, label: str, fm: QFontMetricsF) -> float:
+        key = (label, id(fm))
+        w = self._label_widths.get(key)
+        if w is None:
+            w = self._label_widths[key] = fm.horizontalAdvance(label)
+        return w
+
+    def realise(self, ln: Line) -> Line:
+        """Give the line's pieces and arcs their exact x (done for lines that get painted or hit)."""
+        if ln.real:
+            return ln
+        by_span = {}
         for p in ln.pieces:
-            if p.span_id == sid:
-                return (p.x0 + p.x1) / 2
-        return self.m.margin
+            p.x0 = self.x_at(ln, p.start)
+            p.x1 = max(self.x_at(ln, p.end), p.x0 + 4)
+            by_span[p.span_id] = p
+        for arc in ln.arcs:
+            if arc.kind != IN:
+                h = by_span[arc.head]
+                arc.xh = h.x0 + (h.x1 - h.x0) * arc.fh
+            if arc.kind != OUT:
+                c = by_span[arc.child]
+                arc.xc = c.x0 + (c.x1 - c.x0) * arc.fc
+        ln.real = True
+        return ln
 
     def _stack(self) -> None:
         heights = [ln.height for ln in self.lines]
@@ -507,7 +562,7 @@ class EditorLayout:
         """Where a row-0 piece's label goes: under its box, at least as wide as the label."""
         m = self.m
         box = self.piece_rect(ln, p)
-        w = max(box.width(), m.lfm.horizontalAdvance(p.label) + 6)
+        w = max(box.width(), self._label_width(p.label, m.lfm) + 6)
         return QRectF(box.center().x() - w / 2, box.bottom(), w, m.label_h)
 
     def hit_rect(self, ln: Line, p: Piece) -> QRectF:
@@ -521,7 +576,7 @@ class EditorLayout:
 
     def arc_label_rect(self, ln: Line, arc: Arc) -> QRectF:
         m = self.m
-        w = m.rfm.horizontalAdvance(arc.label) + 8
+        w = self._label_width(arc.label, m.rfm) + 8
         y = self.arc_y(ln, arc.level)
         cx = (arc.xh + arc.xc) / 2
         return QRectF(cx - w / 2, y - m.rfm.height() / 2, w, m.rfm.height())
@@ -539,14 +594,14 @@ class EditorLayout:
     def span_pieces(self, sid: int) -> list[tuple[Line, Piece]]:
         out = []
         for li in self.span_lines.get(sid, ()):
-            ln = self.lines[li]
+            ln = self.realise(self.lines[li])
             out.extend((ln, p) for p in ln.pieces if p.span_id == sid)
         return out
 
     def relation_arcs(self, rid: int) -> list[tuple[Line, Arc]]:
         out = []
         for li in self.rel_lines.get(rid, ()):
-            ln = self.lines[li]
+            ln = self.realise(self.lines[li])
             out.extend((ln, a) for a in ln.arcs if a.rel_id == rid)
         return out
 

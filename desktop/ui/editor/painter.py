@@ -1,10 +1,10 @@
 """Painting of the annotation editor: draws what `layout.EditorLayout` placed, visible lines only.
 
-Looks: spans are soft rounded boxes behind the text in their label colour, with the label in a small
-bold font under the box (stacked spans become labelled bars below); a model's suggestion is paler with a
-dashed outline until a person touches it; relations are arcs above the text with an arrowhead on the
-child and the label in small caps on the arc; a half arc that leaves toward a line scrolled out of view
-names the span at its far end.
+Looks: spans are soft rounded boxes behind the text in their label colour, with the label in a
+small bold font under the box (stacked spans become labelled bars below); a model's suggestion is
+paler with a dashed outline until a person touches it; relations are arcs above the text with an
+arrowhead on the child and the label in small caps on the arc; a half arc that leaves toward a line
+scrolled out of view names the span at its far end.
 """
 
 from __future__ import annotations
@@ -12,14 +12,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen, QPolygonF
+from PySide6.QtGui import (
+    QColor,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPolygonF,
+    QStaticText,
+    QTransform,
+)
 
 from desktop.model import Origin
 from desktop.ui.editor.layout import FULL, IN, OUT, Arc, EditorLayout, Line, Piece
 
 SELECT = QColor("#1f6feb")
-FIND = QColor(255, 214, 10, 110)
-FIND_CURRENT = QColor(255, 150, 0, 150)
+FIND = QColor(255, 236, 61, 150)
+FIND_LINE = QColor("#d4a000")
 
 
 @dataclass(slots=True)
@@ -54,9 +63,7 @@ class EditorPainter:
         self._colors.clear()
 
     def paint(self, p: QPainter, scroll_y: float, height: float, state: PaintState) -> None:
-        p.fillRect(
-            QRectF(0, 0, self.lay.width, height), self.palette.color(QPalette.ColorRole.Base)
-        )
+        p.fillRect(QRectF(0, 0, self.lay.width, height), self.palette.color(QPalette.ColorRole.Base))
         p.translate(0, -scroll_y)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for li in state.visible:
@@ -68,20 +75,20 @@ class EditorPainter:
 
     def _line(self, p: QPainter, ln: Line, state: PaintState) -> None:
         lay, m = self.lay, self.lay.m
+        lay.realise(ln)
         tt = lay.text_top(ln)
-        for rng, color in ((state.find_match, FIND_CURRENT), (state.text_selection, None)):
-            if rng is not None and rng[0] < ln.end and rng[1] > ln.start:
-                x0, x1 = lay.x_at(ln, max(rng[0], ln.start)), lay.x_at(ln, min(rng[1], ln.end))
-                fill = color or self.palette.color(QPalette.ColorRole.Highlight).lighter(150)
-                if color is None:
-                    fill.setAlpha(120)
-                p.fillRect(QRectF(x0, tt, max(x1 - x0, 2), m.text_h), fill)
         for piece in ln.pieces:
             if piece.row == 0:
                 self._box(p, ln, piece, state)
+        if state.find_match is not None:
+            self._range(p, ln, state.find_match, FIND, FIND_LINE)
+        if state.text_selection is not None:
+            sel = QColor(self.palette.color(QPalette.ColorRole.Highlight))
+            sel.setAlpha(90)
+            self._range(p, ln, state.text_selection, sel, None)
         p.setFont(m.font)
         p.setPen(self.palette.color(QPalette.ColorRole.Text))
-        p.drawText(QPointF(m.margin, tt + m.box_pad + m.ascent), ln.text)
+        p.drawStaticText(QPointF(m.margin, tt + m.box_pad), self._static(ln))
         for piece in ln.pieces:
             if piece.row == 0:
                 self._label(p, ln, piece, state)
@@ -89,6 +96,30 @@ class EditorPainter:
                 self._bar(p, ln, piece, state)
         for arc in ln.arcs:
             self._arc(p, ln, arc, state)
+
+    def _range(self, p: QPainter, ln: Line, rng: tuple[int, int], fill: QColor, line: QColor | None) -> None:
+        """A translucent marker over a character range (selection, find match), with an underline."""
+        if rng[0] >= ln.end or rng[1] <= ln.start:
+            return
+        lay, m = self.lay, self.lay.m
+        x0 = lay.x_at(ln, max(rng[0], ln.start))
+        x1 = lay.x_at(ln, min(rng[1], ln.content_end))
+        tt = lay.text_top(ln)
+        rect = QRectF(x0, tt + 1, max(x1 - x0, 2), m.text_h - 2)
+        p.fillRect(rect, fill)
+        if line is not None:
+            p.fillRect(QRectF(rect.left(), rect.bottom() - 2, rect.width(), 2), line)
+
+    def _static(self, ln: Line) -> QStaticText:
+        """The line's text shaped once and reused by every later paint (plain text, never markup)."""
+        st = ln.painted
+        if not isinstance(st, QStaticText):
+            st = QStaticText(ln.text)
+            st.setTextFormat(Qt.TextFormat.PlainText)
+            st.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+            st.prepare(QTransform(), self.lay.m.font)
+            ln.painted = st
+        return st
 
     def _outline(self, piece: Piece, color: QColor, state: PaintState) -> QPen:
         if piece.span_id == state.selected_span or piece.span_id == state.pending_head:
@@ -126,9 +157,7 @@ class EditorPainter:
         rect = self.lay.label_rect(ln, piece)
         selected = piece.span_id == state.selected_span
         p.setFont(m.label_font)
-        p.setPen(
-            SELECT if selected else color.darker(260 if piece.origin == Origin.PERSON else 200)
-        )
+        p.setPen(SELECT if selected else color.darker(260 if piece.origin == Origin.PERSON else 200))
         p.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, piece.label)
 
     def _bar(self, p: QPainter, ln: Line, piece: Piece, state: PaintState) -> None:
@@ -145,7 +174,7 @@ class EditorPainter:
             p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
     def _arc(self, p: QPainter, ln: Line, arc: Arc, state: PaintState) -> None:
-        lay, m = self.lay, self.lay.m
+        lay = self.lay
         color = self.color(arc.label).darker(175)
         selected = arc.rel_id == state.selected_relation
         pen = QPen(SELECT if selected else color, 2.2 if selected else 1.3)
@@ -243,6 +272,4 @@ def _arrow_down(x: float, y: float, s: float) -> QPolygonF:
 
 
 def _arrow_side(x: float, y: float, s: float, d: int) -> QPolygonF:
-    return QPolygonF(
-        [QPointF(x - d * s * 1.6, y - s), QPointF(x - d * s * 1.6, y + s), QPointF(x, y)]
-    )
+    return QPolygonF([QPointF(x - d * s * 1.6, y - s), QPointF(x - d * s * 1.6, y + s), QPointF(x, y)])

@@ -2,10 +2,10 @@
 
 PySide6 6.12.0 releases one reference to `None` each time a method returning `void` is called
 (`QPainter.setPen`, `QFont.setBold`, ...) without having taken one. On CPython 3.12+ `None` is
-immortal and nothing happens; on 3.11 its count starts near 5,000, so after a few thousand calls the
-interpreter aborts with "none_dealloc: deallocating None". Painting an editor makes thousands of such
-calls per second, so we measure the leak once and, when present, give `None` a reference count so large
-(2**40) that no session can exhaust it. Calling this more than once is harmless.
+immortal and nothing happens; on 3.11 its count starts near 5,000, so after a few thousand calls
+the interpreter aborts with "none_dealloc: deallocating None". Painting makes thousands of such
+calls per second, so we measure the leak once and, when present, give `None` a reference count so
+large (2**40) that no session can exhaust it. Calling this more than once is harmless.
 """
 
 from __future__ import annotations

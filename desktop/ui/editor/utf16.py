@@ -32,7 +32,7 @@ class Utf16Index:
         return index + bisect_right(self._astral, index - 1) if self._astral else index
 
     def to_python(self, position: int) -> int:
-        """Python offset of UTF-16 `position`; a position inside a surrogate pair maps to its start."""
+        """Python offset of UTF-16 `position` (inside a surrogate pair: the character's start)."""
         if not self._astral:
             return position
         lo, hi = 0, len(self._astral)

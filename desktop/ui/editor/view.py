@@ -1,8 +1,8 @@
-"""The annotation editor widget: a scrolling, custom-painted view of one document's spans and relations.
+"""The annotation editor widget: a scrolling, custom-painted view of a document's annotations.
 
-The widget only shows and selects; it never writes to a project. What the user means to do leaves as
-signals (`text_selected`, `relation_drawn`, ...) for a controller to turn into edits, which come back
-through `update_annotations`.
+The widget only shows and selects; it never writes to a project. What the user means to do leaves
+as signals (`text_selected`, `relation_drawn`, ...) for a controller to turn into edits, which come
+back through `update_annotations`.
 
 Geometry helpers (`span_rect`, `arc_label_rect`, `arc_point`, `offset_point`) return viewport
 coordinates, ready for `QTest`/`qtbot` clicks on `view.viewport()`.
@@ -320,7 +320,7 @@ class EditorView(QAbstractScrollArea):
         if not lay.lines:
             return None
         d = self._doc(pos)
-        ln = lay.lines[lay.line_at_y(d.y())]
+        ln = lay.realise(lay.lines[lay.line_at_y(d.y())])
         hits = [p for p in ln.pieces if lay.hit_rect(ln, p).contains(d)]
         if not hits:
             return None
@@ -331,7 +331,7 @@ class EditorView(QAbstractScrollArea):
         if not lay.lines:
             return None
         d = self._doc(pos)
-        ln = lay.lines[lay.line_at_y(d.y())]
+        ln = lay.realise(lay.lines[lay.line_at_y(d.y())])
         for arc in sorted(ln.arcs, key=lambda a: a.level):
             if lay.arc_label_rect(ln, arc).adjusted(-2, -2, 2, 2).contains(d):
                 return arc.rel_id
@@ -343,11 +343,7 @@ class EditorView(QAbstractScrollArea):
                 return arc.rel_id
             foot = lay.text_top(ln)
             for x in (arc.xh, arc.xc):
-                if (
-                    abs(d.x() - x) <= tol
-                    and y <= d.y() <= foot
-                    and (arc.kind != "out" or x == arc.xh)
-                ):
+                if abs(d.x() - x) <= tol and y <= d.y() <= foot and (arc.kind != "out" or x == arc.xh):
                     if arc.kind != "in" or x == arc.xc:
                         return arc.rel_id
         return None
@@ -368,9 +364,7 @@ class EditorView(QAbstractScrollArea):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         p = QPainter(self.viewport())
         self._state.visible = self._visible()
-        self._painter.paint(
-            p, self.verticalScrollBar().value(), self.viewport().height(), self._state
-        )
+        self._painter.paint(p, self.verticalScrollBar().value(), self.viewport().height(), self._state)
         p.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
@@ -446,9 +440,7 @@ class EditorView(QAbstractScrollArea):
             target = self.span_at(pos)
             self._state.hover_span = target if target != self._press_span else None
         else:
-            self._state.text_selection = self._selection(
-                self._press_offset or 0, self.offset_at(pos)
-            )
+            self._state.text_selection = self._selection(self._press_offset or 0, self.offset_at(pos))
         self._autoscroll(pos)
         self.viewport().update()
 

@@ -20,9 +20,7 @@ def drag(qtbot, view, a: QPoint, b: QPoint, mods=Qt.KeyboardModifier.NoModifier)
     qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, mods, b)
 
 
-def select_chars(
-    qtbot, view, text: str, start: int, end: int, alt: bool = False
-) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def select_chars(qtbot, view, text: str, start: int, end: int, alt: bool = False) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     a = view.offset_point(start) + QPoint(1, 0)
     b = view.offset_point(end) + QPoint(-1, 0)
     mods = Qt.KeyboardModifier.AltModifier if alt else Qt.KeyboardModifier.NoModifier
@@ -78,9 +76,7 @@ def test_click_arc_and_its_label_select_the_relation(qtbot, load: Loader) -> Non
     spans = [span_of(TEXT, "Dmitry Peskov", "PER", 1), span_of(TEXT, "Kremlin", "ORG", 2)]
     view = load(TEXT, spans, [Relation(1, 2, "porte_parole", id=5)])
     with qtbot.waitSignal(view.relation_selected, timeout=1000) as blocker:
-        qtbot.mouseClick(
-            view.viewport(), Qt.MouseButton.LeftButton, pos=view.arc_label_rect(5).center()
-        )
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.arc_label_rect(5).center())
     assert blocker.args == [5]
     view.clear_selection()
     assert view.selected_relation() is None
