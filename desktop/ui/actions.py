@@ -140,7 +140,7 @@ def read_overrides(path: Path | None = None) -> Overrides:
         if not isinstance(keys, list | tuple) or not all(isinstance(k, str) for k in keys):
             out.problems.append(f"{path}: {action_id} takes a key or a list of keys")
             continue
-        bad = [k for k in keys if k and QKeySequence(k).isEmpty()]
+        bad = [k for k in keys if k and not QKeySequence(k).toString()]
         if bad:
             out.problems.append(f"{path}: {action_id}: not a key: {', '.join(bad)}")
             continue

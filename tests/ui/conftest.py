@@ -84,6 +84,17 @@ def ui_project(tmp_path: Path, ui_scheme: LabelScheme) -> Path:
 
 
 @pytest.fixture
+def project_with(tmp_path: Path, ui_scheme: LabelScheme) -> Callable[..., Path]:
+    """Make a project of these texts with these suggestions."""
+
+    def make(texts: list[str], suggestions: list[list[tuple[str, str]]],
+             name: str = "project.db") -> Path:
+        return make_project(tmp_path / name, texts, suggestions, ui_scheme)
+
+    return make
+
+
+@pytest.fixture
 def open_window(qtbot, ui_settings: QSettings) -> Iterator[Callable[..., MainWindow]]:  # noqa: ANN001
     """Build and show the window on a project, as `main()` does (without its event loop)."""
     windows: list[MainWindow] = []
@@ -179,7 +190,9 @@ class Gestures:
         """Drag over characters [start, end) of the open document."""
         view = window.editor.viewport()
         a = window.editor.offset_point(start) + QPoint(1, 0)
-        b = window.editor.offset_point(end - 1) + QPoint(2, 0)
+        last, after = window.editor.offset_point(end - 1), window.editor.offset_point(end)
+        # Just inside the last character's right edge, so the drag ends after it.
+        b = after - QPoint(1, 0) if after.y() == last.y() else last + QPoint(3, 0)
         self.qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=a)
         self.qtbot.mouseMove(view, pos=(a + b) / 2)
         self.qtbot.mouseMove(view, pos=b)
