@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
+    QFont,
+    QFontMetricsF,
     QPainter,
     QPainterPath,
     QPalette,
@@ -52,6 +54,7 @@ class EditorPainter:
         self.lay = layout
         self.palette = palette
         self._colors: dict[str, QColor] = {}
+        self._labels: dict[tuple[str, int], tuple[QStaticText, float]] = {}
 
     def color(self, label: str) -> QColor:
         c = self._colors.get(label)
@@ -61,6 +64,10 @@ class EditorPainter:
 
     def reset_colors(self) -> None:
         self._colors.clear()
+
+    def reset_fonts(self) -> None:
+        """Forget shaped labels (after a zoom: the fonts changed)."""
+        self._labels.clear()
 
     def paint(self, p: QPainter, scroll_y: float, height: float, state: PaintState) -> None:
         p.fillRect(QRectF(0, 0, self.lay.width, height), self.palette.color(QPalette.ColorRole.Base))
@@ -110,6 +117,22 @@ class EditorPainter:
         if line is not None:
             p.fillRect(QRectF(rect.left(), rect.bottom() - 2, rect.width(), 2), line)
 
+    def _small(
+        self, p: QPainter, text: str, font: QFont, fm: QFontMetricsF, rect: QRectF, top: bool = False
+    ) -> None:
+        """Draw a short label centred in `rect` (at its top when `top`), shaped once per text."""
+        key = (text, id(font))
+        cached = self._labels.get(key)
+        if cached is None:
+            st = QStaticText(text)
+            st.setTextFormat(Qt.TextFormat.PlainText)
+            st.prepare(QTransform(), font)
+            cached = self._labels[key] = (st, fm.horizontalAdvance(text))
+        st, w = cached
+        y = rect.top() if top else rect.center().y() - fm.height() / 2
+        p.setFont(font)
+        p.drawStaticText(QPointF(rect.center().x() - w / 2, y), st)
+
     def _static(self, ln: Line) -> QStaticText:
         """The line's text shaped once and reused by every later paint (plain text, never markup)."""
         st = ln.painted
@@ -158,7 +181,7 @@ class EditorPainter:
         selected = piece.span_id == state.selected_span
         p.setFont(m.label_font)
         p.setPen(SELECT if selected else color.darker(260 if piece.origin == Origin.PERSON else 200))
-        p.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, piece.label)
+        self._small(p, piece.label, m.label_font, m.lfm, rect, top=True)
 
     def _bar(self, p: QPainter, ln: Line, piece: Piece, state: PaintState) -> None:
         m = self.lay.m
@@ -171,7 +194,7 @@ class EditorPainter:
             p.setFont(m.label_font)
             p.setPen(color.darker(260))
             text = m.lfm.elidedText(piece.label, Qt.TextElideMode.ElideRight, rect.width() - 4)
-            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+            self._small(p, text, m.label_font, m.lfm, rect)
 
     def _arc(self, p: QPainter, ln: Line, arc: Arc, state: PaintState) -> None:
         lay = self.lay
@@ -220,7 +243,7 @@ class EditorPainter:
         p.drawRoundedRect(rect, 3, 3)
         p.setFont(m.rel_font)
         p.setPen(SELECT.darker(130) if selected else color.darker(140))
-        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, arc.label)
+        self._small(p, arc.label, m.rel_font, m.rfm, rect)
 
     def _far_end(self, p: QPainter, ln: Line, arc: Arc, color: QColor) -> None:
         """Name the span at the far end of a half arc whose other line is out of view."""

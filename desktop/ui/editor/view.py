@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QFont,
     QGuiApplication,
@@ -24,9 +24,9 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QFrame, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QFrame, QToolTip, QWidget
 
-from desktop.model import LabelScheme, Relation, Span, Token
+from desktop.model import LabelScheme, Origin, Relation, Span, Token
 from desktop.model.tokens import snap
 from desktop.ui.editor.layout import EditorLayout, Line
 from desktop.ui.editor.painter import EditorPainter, PaintState
@@ -103,6 +103,7 @@ class EditorView(QAbstractScrollArea):
             self.select_relation(None)
         if st.pending_head is not None and st.pending_head not in self._layout.spans:
             st.pending_head = None
+            st.rubber_band = None
         self._reorder()
         self._sync_scrollbar()
         self._restore_anchor(anchor)
@@ -162,6 +163,7 @@ class EditorView(QAbstractScrollArea):
         self._set_relation(None)
         self._state.text_selection = None
         self._state.pending_head = None
+        self._state.rubber_band = None
         self.viewport().update()
 
     def next_span(self) -> int | None:
@@ -219,6 +221,7 @@ class EditorView(QAbstractScrollArea):
         anchor = self._top_anchor()
         self._zoom = factor
         self._layout.set_zoom(self._base_font, factor)
+        self._painter.reset_fonts()
         self._layout.wrap()
         self._sync_scrollbar()
         self._restore_anchor(anchor)
@@ -265,6 +268,7 @@ class EditorView(QAbstractScrollArea):
             return
         self._relation_mode = on
         self._state.pending_head = None
+        self._state.rubber_band = None
         self.viewport().setCursor(Qt.CursorShape.CrossCursor if on else Qt.CursorShape.IBeamCursor)
         self.relation_mode_changed.emit(on)
         self.viewport().update()
@@ -388,11 +392,12 @@ class EditorView(QAbstractScrollArea):
         elif key == Qt.Key.Key_Backtab:
             self.previous_span()
         elif key == Qt.Key.Key_Escape:
-            if self._state.rubber_band is not None:
+            if self._press is not None:
                 self._end_drag()
             elif self._relation_mode:
                 if self._state.pending_head is not None:
                     self._state.pending_head = None
+                    self._state.rubber_band = None
                     self.viewport().update()
                 else:
                     self.set_relation_mode(False)
@@ -426,6 +431,10 @@ class EditorView(QAbstractScrollArea):
         pos = event.position()
         if self._press is None:
             hover = self.span_at(pos)
+            head = self._state.pending_head
+            if head is not None:  # relation mode: a line from the chosen head to the mouse
+                self._state.rubber_band = (self._anchor_point(head), self._doc(pos))
+                self.viewport().update()
             if hover != self._state.hover_span:
                 self._state.hover_span = hover
                 self.viewport().update()
@@ -465,6 +474,47 @@ class EditorView(QAbstractScrollArea):
                 self.text_selected.emit(*sel)
         self.viewport().update()
 
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        """Double-click on text selects the token under the mouse."""
+        pos = event.position()
+        if event.button() != Qt.MouseButton.LeftButton or self.span_at(pos) is not None:
+            return super().mouseDoubleClickEvent(event)
+        self._press = None
+        at = self.offset_at(pos)
+        sel = self._selection(at, at + 1) if at < len(self._layout.text) else None
+        if sel is not None and not self._layout.text[sel[0] : sel[1]].isspace():
+            self._state.text_selection = sel
+            self.select_span(None)
+            self._set_relation(None)
+            self.text_selected.emit(*sel)
+        self.viewport().update()
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ToolTip:
+            pos = QPointF(event.pos())  # type: ignore[attr-defined]
+            tip = self._tooltip(pos)
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport())  # type: ignore[attr-defined]
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
+
+    def _tooltip(self, pos: QPointF) -> str:
+        lay = self._layout
+        sid = self.span_at(pos)
+        if sid is not None:
+            span = lay.spans[sid]
+            kind = "suggestion" if span.origin == Origin.MODEL else "confirmed"
+            return f"{span.label} · {_excerpt(lay.text, span)} ({kind})"
+        rid = self.relation_at(pos)
+        if rid is not None:
+            rel = lay.relations[rid]
+            head, child = lay.spans.get(rel.head), lay.spans.get(rel.child)
+            if head is not None and child is not None:
+                return f"{_excerpt(lay.text, head)} → {rel.label} → {_excerpt(lay.text, child)}"
+        return ""
+
     def _end_drag(self) -> None:
         self._press = None
         self._dragging = False
@@ -475,6 +525,7 @@ class EditorView(QAbstractScrollArea):
         sid = self.span_at(pos)
         if self._relation_mode:
             st = self._state
+            st.rubber_band = None
             if sid is None:
                 st.pending_head = None
             elif st.pending_head is None or st.pending_head == sid:
@@ -549,6 +600,11 @@ class EditorView(QAbstractScrollArea):
             return
         ln = lay.lines[lay.line_index(anchor[0])]
         self.verticalScrollBar().setValue(int(ln.top + anchor[1]))
+
+
+def _excerpt(text: str, span: Span, limit: int = 40) -> str:
+    words = " ".join(text[span.start : span.end].split())
+    return f"« {words[:limit]}{'…' if len(words) > limit else ''} »"
 
 
 def app_font() -> QFont:
