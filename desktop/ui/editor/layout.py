@@ -1,9 +1,7 @@
-"""Layout engine of the annotation editor: where every line, span box and relation arc goes.
+"""Layout engine of the annotation editor: where every span box and relation arc goes.
 
-Pure geometry, no painting. Text is wrapped by our own word wrapper measured with
-QFontMetricsF, so every offset stays a Python index into the original text (no UTF-16 arithmetic,
-no rich-text parsing: the text is only ever measured and drawn as plain strings). Line breaks
-(\\n, \\r\\n, \\r, U+2028/9) split paragraphs and are never drawn.
+Pure geometry, no painting. `lines.TextMeasure` wraps the text into `Line`s; this module places
+the annotations on them, sizes each line and stacks the lines.
 
 Coordinates: x in content pixels from the widget's left edge; each `Line` knows its `top` in
 document pixels and everything inside it is placed relative to that, so a change of one line's
@@ -12,155 +10,24 @@ height only shifts the `top` of the lines below (a prefix sum) without touching 
 Vertical anatomy of a line, top to bottom: padding, the arc band (one `arc_step` per arc level),
 the text row (row-0 span boxes sit behind the text), the row-0 label strip, one bar per extra
 stacked span row, padding (plus a paragraph gap after a paragraph's last line).
+
+Two passes keep long documents fast: placing (which spans and arcs sit on which line, stacking
+rows, arc levels from estimated x) is done for every line, exact x positions only for lines that
+get painted or hit-tested (`realise`).
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from itertools import accumulate
-from operator import add
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QFont, QFontMetricsF
 
-from desktop.model import LabelScheme, Origin, Relation, Span
+from desktop.model import LabelScheme, Relation, Span
+from desktop.ui.editor.lines import FULL, IN, OUT, Arc, Line, Metrics, Piece, TextMeasure
 
-LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
-CHUNK = re.compile(r"\s*\S+\s*|\s+")
-# Control characters are measured and drawn as spaces (same length, so offsets do not move).
-CONTROL = re.compile(r"[\x00-\x09\x0e-\x1b\x1f\x7f]")  # drawn as spaces; breaks are not here
-
-FULL, OUT, IN = "full", "out", "in"
-"""Arc kinds: both ends here; head here, child on another line; child here, head elsewhere."""
-
-
-class _Widths(dict[str, float]):
-    """Advance widths of strings in one font, measured once."""
-
-    def __init__(self, fm: QFontMetricsF) -> None:
-        super().__init__()
-        self.fm = fm
-
-    def __missing__(self, s: str) -> float:
-        w = self[s] = self.fm.horizontalAdvance(s)
-        return w
-
-
-class Metrics:
-    """Fonts and the vertical rhythm they imply, for one zoom factor."""
-
-    def __init__(self, base: QFont, zoom: float) -> None:
-        self.font = QFont(base)
-        self.font.setPointSizeF(11.0 * zoom)
-        self.label_font = QFont(base)
-        self.label_font.setPointSizeF(7.0 * zoom)
-        self.label_font.setBold(True)
-        self.label_font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 106)
-        self.rel_font = QFont(self.label_font)
-        self.rel_font.setCapitalization(QFont.Capitalization.SmallCaps)
-        self.fm = QFontMetricsF(self.font)
-        self.lfm = QFontMetricsF(self.label_font)
-        self.rfm = QFontMetricsF(self.rel_font)
-        self.ascent = self.fm.ascent()
-        self.box_pad = round(2 * zoom)
-        self.text_h = self.fm.height() + 2 * self.box_pad
-        self.label_h = self.lfm.height() + 1
-        self.bar_h = self.lfm.height() + 4
-        self.arc_step = self.rfm.height() + 3
-        self.arc_pad = round(6 * zoom)
-        self.pad_top = round(3 * zoom)
-        self.pad_bottom = round(3 * zoom)
-        self.para_gap = round(10 * zoom)
-        self.margin = round(16 * zoom)
-
-
-class Piece:
-    """The part of one span that falls on one line."""
-
-    __slots__ = ("span_id", "start", "end", "x0", "x1", "row", "label", "origin", "first", "last")
-
-    def __init__(self, span: Span, start: int, end: int) -> None:
-        self.span_id: int = span.id if span.id is not None else -1
-        self.start, self.end = start, end
-        self.x0 = self.x1 = 0.0  # set when the line is realised
-        self.row = 0
-        self.label = span.label
-        self.origin = span.origin
-        self.first = start <= span.start
-        self.last = end >= span.end
-
-
-class Arc:
-    """The part of one relation drawn on one line."""
-
-    __slots__ = (
-        "rel_id", "kind", "xh", "xc", "fh", "fc", "level", "label", "origin", "other_line",
-        "other", "head", "child",
-    )  # fmt: skip
-
-    def __init__(self, rel: Relation, kind: str, other_line: int, other: int) -> None:
-        self.rel_id: int = rel.id if rel.id is not None else -1
-        self.kind = kind
-        self.head, self.child = rel.head, rel.child
-        self.fh = self.fc = 0.5  # where along its span's box each end sits (0..1)
-        self.xh = 0.0  # x of the head end (or of the edge it leaves by)
-        self.xc = 0.0  # x of the child end (or of the edge it comes in by)
-        self.level = 1
-        self.label = rel.label
-        self.origin = rel.origin
-        self.other_line = other_line
-        self.other = other  # span id at the far end, for half arcs
-
-
-class Line:
-    """One visual line: a slice [start, end) of one paragraph, wrapped to the width."""
-
-    __slots__ = (
-        "index",
-        "start",
-        "end",
-        "text",
-        "chunk_starts",
-        "chunk_x",
-        "last",
-        "top",
-        "height",
-        "levels",
-        "rows",
-        "pieces",
-        "arcs",
-        "painted",
-        "real",
-    )
-
-    def __init__(self, start: int, text: str, chunk_starts: list[int], chunk_x: list[float]) -> None:
-        self.index = 0
-        self.start = start
-        self.end = start + len(text)
-        self.text = text
-        self.chunk_starts = chunk_starts
-        self.chunk_x = chunk_x
-        self.last = False
-        self.top = 0.0
-        self.height = 0.0
-        self.levels = 0
-        self.rows = 1
-        self.pieces: list[Piece] = []
-        self.arcs: list[Arc] = []
-        self.painted: object = None  # the painter's cached rendering of the text
-        self.real = False  # whether pieces and arcs have their x positions yet
-
-    @property
-    def content_end(self) -> int:
-        """End of the line's text without its trailing whitespace."""
-        return self.start + len(self.text.rstrip())
-
-
-@dataclass(slots=True)
-class SpanGeometry:
-    lines: list[int]
+__all__ = ["FULL", "IN", "OUT", "Arc", "EditorLayout", "Line", "Metrics", "Piece"]
 
 
 class EditorLayout:
@@ -168,6 +35,7 @@ class EditorLayout:
 
     def __init__(self, base_font: QFont, zoom: float = 1.0) -> None:
         self.m = Metrics(base_font, zoom)
+        self.measure = TextMeasure(self.m)
         self.text = ""
         self.width = 600.0
         self.lines: list[Line] = []
@@ -181,16 +49,14 @@ class EditorLayout:
         self.line_spans: list[set[int]] = []
         self.line_rels: list[set[int]] = []
         self.rel_lines: dict[int, tuple[int, ...]] = {}
-        self._widths = _Widths(self.m.fm)
         self._label_widths: dict[tuple[str, int], float] = {}
 
     # -- text ----------------------------------------------------------------------------------
 
     def set_zoom(self, base_font: QFont, zoom: float) -> None:
         self.m = Metrics(base_font, zoom)
-        self._widths = _Widths(self.m.fm)
+        self.measure = TextMeasure(self.m)
         self._label_widths = {}
-        self._label_widths: dict[tuple[str, int], float] = {}
 
     def set_text(self, text: str, width: float) -> None:
         """Wrap a new text; annotations follow with `set_annotations`."""
@@ -202,113 +68,32 @@ class EditorLayout:
         self.rel_lines.clear()
 
     def wrap(self) -> None:
-        """Re-wrap the text to `self.width` (after a resize or zoom) and re-place every annotation."""
+        """Re-wrap the text to `self.width` (after a resize or zoom) and re-place everything."""
         self._wrap_text()
         self.span_lines.clear()
         self.rel_lines.clear()
         self.place(list(self.spans.values()), list(self.relations.values()), full=True)
 
     def _wrap_text(self) -> None:
-        avail = self.width - 2 * self.m.margin
-        text = self.text
-        clean = CONTROL.search(text) is None
-        lines: list[Line] = []
-        pos = 0
-        for brk in LINE_BREAK.finditer(text):
-            para = text[pos : brk.start()]
-            self._wrap_paragraph(pos, para if clean else CONTROL.sub(" ", para), avail, lines)
-            pos = brk.end()
-        para = text[pos:]
-        self._wrap_paragraph(pos, para if clean else CONTROL.sub(" ", para), avail, lines)
-        for i, ln in enumerate(lines):
-            ln.index = i
-        self.lines = lines
-        self.starts = [ln.start for ln in lines]
-        self.line_spans = [set() for _ in lines]
-        self.line_rels = [set() for _ in lines]
+        self.lines = self.measure.wrap(self.text, self.width)
+        self.starts = [ln.start for ln in self.lines]
+        self.line_spans = [set() for _ in self.lines]
+        self.line_rels = [set() for _ in self.lines]
 
     def _width(self, s: str) -> float:
-        return self._widths[s]
-
-    def _wrap_paragraph(self, start: int, shown: str, avail: float, out: list[Line]) -> None:
-        """Greedy word wrap of one paragraph, a bisection per line rather than a step per word."""
-        chunks = CHUNK.findall(shown)
-        if not chunks:
-            out.append(Line(start, "", [start], [0.0]))
-            out[-1].last = True
-            return
-        widths = self._widths
-        full = list(map(widths.__getitem__, chunks))
-        trim = list(map(widths.__getitem__, map(str.rstrip, chunks)))
-        cum = list(accumulate(full, initial=0.0))
-        ends = list(map(add, cum, trim))  # right edge of each chunk's ink; never decreases
-        pos = list(accumulate(map(len, chunks), initial=start))
-        a, n = 0, len(chunks)
-        while a < n:
-            if trim[a] > avail:
-                self._hard_break(pos[a], chunks[a], avail, out)
-                a += 1
-                continue
-            x0 = cum[a]
-            b = bisect_right(ends, x0 + avail, a + 1, n)
-            text = shown[pos[a] - start : pos[b] - start]
-            out.append(Line(pos[a], text, pos[a:b], [c - x0 for c in cum[a:b]]))
-            a = b
-        out[-1].last = True
-
-    def _hard_break(self, at: int, chunk: str, avail: float, out: list[Line]) -> None:
-        """Split a word wider than the line at character boundaries, one line per piece."""
-        fm = self.m.fm
-        i = 0
-        while i < len(chunk):
-            lo, hi = i + 1, len(chunk)
-            while lo < hi:  # longest prefix that fits, at least one character
-                mid = (lo + hi + 1) // 2
-                if fm.horizontalAdvance(chunk[i:mid].rstrip()) <= avail:
-                    lo = mid
-                else:
-                    hi = mid - 1
-            out.append(Line(at + i, chunk[i:lo], [at + i], [0.0]))
-            i = lo
-
-    # -- geometry of text ------------------------------------------------------------------------
+        return self.measure.width(s)
 
     def line_index(self, offset: int) -> int:
         """Index of the line holding `offset` (the previous line when it falls on a line break)."""
         return max(bisect_right(self.starts, offset) - 1, 0)
 
-    def line_text(self, i: int) -> str:
-        ln = self.lines[i]
-        return ln.text
-
     def x_at(self, ln: Line, offset: int) -> float:
         """Content x of the left edge of character `offset` on line `ln`."""
-        offset = min(max(offset, ln.start), ln.end)
-        k = max(bisect_right(ln.chunk_starts, offset) - 1, 0)
-        base = ln.chunk_x[k] if ln.chunk_x else 0.0
-        cs = ln.chunk_starts[k]
-        rel = offset - cs
-        if rel <= 0:
-            return self.m.margin + base
-        nxt = ln.chunk_starts[k + 1] if k + 1 < len(ln.chunk_starts) else ln.end
-        chunk = ln.text[cs - ln.start : nxt - ln.start]
-        return self.m.margin + base + self._width(chunk[:rel])
+        return self.measure.x_at(ln, offset)
 
     def offset_at_x(self, ln: Line, x: float) -> int:
         """Offset of the character boundary nearest to content x on line `ln`."""
-        x -= self.m.margin
-        k = max(bisect_right(ln.chunk_x, x) - 1, 0)
-        cs = ln.chunk_starts[k]
-        nxt = ln.chunk_starts[k + 1] if k + 1 < len(ln.chunk_starts) else ln.end
-        chunk = ln.text[cs - ln.start : nxt - ln.start]
-        rel_x = x - ln.chunk_x[k]
-        best, best_d = 0, abs(rel_x)
-        for i in range(1, len(chunk) + 1):
-            d = abs(self._width(chunk[:i]) - rel_x)
-            if d > best_d:
-                break
-            best, best_d = i, d
-        return cs + best
+        return self.measure.offset_at_x(ln, x)
 
     # -- annotations -----------------------------------------------------------------------------
 
@@ -591,15 +376,54 @@ class EditorLayout:
         last = self.line_at_y(y1)
         return range(first, min(last + 1, len(self.lines)))
 
+    # -- hit testing (document coordinates) -------------------------------------------------------
+
+    def line_at(self, pt: QPointF) -> Line | None:
+        return self.realise(self.lines[self.line_at_y(pt.y())]) if self.lines else None
+
+    def span_at(self, pt: QPointF) -> int | None:
+        """The span whose box, label or bar is under `pt` (the innermost when boxes nest)."""
+        ln = self.line_at(pt)
+        hits = [p for p in ln.pieces if self.hit_rect(ln, p).contains(pt)] if ln else []
+        return min(hits, key=lambda p: (p.x1 - p.x0, -p.row)).span_id if hits else None
+
+    def relation_at(self, pt: QPointF, tol: float = 4.0) -> int | None:
+        """The relation whose label or arc line passes within `tol` pixels of `pt`."""
+        ln = self.line_at(pt)
+        if ln is None:
+            return None
+        arcs = sorted(ln.arcs, key=lambda a: a.level)
+        for arc in arcs:
+            if self.arc_label_rect(ln, arc).adjusted(-2, -2, 2, 2).contains(pt):
+                return arc.rel_id
+        x, y = pt.x(), pt.y()
+        foot = self.text_top(ln)
+        for arc in arcs:
+            top = self.arc_y(ln, arc.level)
+            lo, hi = sorted((arc.xh, arc.xc))
+            if abs(y - top) <= tol and lo - tol <= x <= hi + tol:
+                return arc.rel_id
+            legs = [arc.xh] if arc.kind == OUT else [arc.xc] if arc.kind == IN else [arc.xh, arc.xc]
+            if top <= y <= foot and any(abs(x - leg) <= tol for leg in legs):
+                return arc.rel_id
+        return None
+
+    def offset_at(self, pt: QPointF) -> int:
+        """The character boundary nearest to `pt` (a line's start above its text)."""
+        if not self.lines:
+            return 0
+        ln = self.lines[self.line_at_y(pt.y())]
+        return self.offset_at_x(ln, pt.x())
+
     def span_pieces(self, sid: int) -> list[tuple[Line, Piece]]:
-        out = []
+        out: list[tuple[Line, Piece]] = []
         for li in self.span_lines.get(sid, ()):
             ln = self.realise(self.lines[li])
             out.extend((ln, p) for p in ln.pieces if p.span_id == sid)
         return out
 
     def relation_arcs(self, rid: int) -> list[tuple[Line, Arc]]:
-        out = []
+        out: list[tuple[Line, Arc]] = []
         for li in self.rel_lines.get(rid, ()):
             ln = self.realise(self.lines[li])
             out.extend((ln, a) for a in ln.arcs if a.rel_id == rid)
@@ -616,6 +440,3 @@ def _span_pos(s: Span | None) -> tuple[int, int] | None:
 
 def _rel_sig(r: Relation | None) -> tuple[object, ...] | None:
     return None if r is None else (r.head, r.child, r.label, r.origin)
-
-
-__all__ = ["FULL", "IN", "OUT", "Arc", "EditorLayout", "Line", "Metrics", "Origin", "Piece"]

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QFrame, QToolTi
 
 from desktop.model import LabelScheme, Origin, Relation, Span, Token
 from desktop.model.tokens import snap
-from desktop.ui.editor.layout import EditorLayout, Line
+from desktop.ui.editor.layout import EditorLayout
 from desktop.ui.editor.painter import EditorPainter, PaintState
 from desktop.ui.editor.pyside_fix import keep_none_alive
 
@@ -227,7 +227,8 @@ class EditorView(QAbstractScrollArea):
         self._restore_anchor(anchor)
         self.viewport().update()
 
-    def find(self, query: str, forward: bool = True) -> bool:
+    # Shadows the static QWidget.find(window id), which an editor never needs.
+    def find(self, query: str, forward: bool = True) -> bool:  # type: ignore[override]
         """Highlight and scroll to the next (or previous) match of `query`, ignoring case; wraps."""
         text = self._layout.text
         if not query:
@@ -320,48 +321,15 @@ class EditorView(QAbstractScrollArea):
 
     def span_at(self, pos: QPointF) -> int | None:
         """The span under a viewport point (the innermost when boxes nest)."""
-        lay = self._layout
-        if not lay.lines:
-            return None
-        d = self._doc(pos)
-        ln = lay.realise(lay.lines[lay.line_at_y(d.y())])
-        hits = [p for p in ln.pieces if lay.hit_rect(ln, p).contains(d)]
-        if not hits:
-            return None
-        return min(hits, key=lambda p: (p.x1 - p.x0, -p.row)).span_id
+        return self._layout.span_at(self._doc(pos))
 
     def relation_at(self, pos: QPointF) -> int | None:
-        lay = self._layout
-        if not lay.lines:
-            return None
-        d = self._doc(pos)
-        ln = lay.realise(lay.lines[lay.line_at_y(d.y())])
-        for arc in sorted(ln.arcs, key=lambda a: a.level):
-            if lay.arc_label_rect(ln, arc).adjusted(-2, -2, 2, 2).contains(d):
-                return arc.rel_id
-        tol = 4.0
-        for arc in sorted(ln.arcs, key=lambda a: a.level):
-            y = lay.arc_y(ln, arc.level)
-            lo, hi = sorted((arc.xh, arc.xc))
-            if abs(d.y() - y) <= tol and lo - tol <= d.x() <= hi + tol:
-                return arc.rel_id
-            foot = lay.text_top(ln)
-            for x in (arc.xh, arc.xc):
-                if abs(d.x() - x) <= tol and y <= d.y() <= foot and (arc.kind != "out" or x == arc.xh):
-                    if arc.kind != "in" or x == arc.xc:
-                        return arc.rel_id
-        return None
+        """The relation whose arc or label is under a viewport point."""
+        return self._layout.relation_at(self._doc(pos))
 
     def offset_at(self, pos: QPointF) -> int:
-        lay = self._layout
-        if not lay.lines:
-            return 0
-        d = self._doc(pos)
-        li = lay.line_at_y(d.y())
-        ln: Line = lay.lines[li]
-        if d.y() < ln.top:
-            return ln.start
-        return lay.offset_at_x(ln, d.x())
+        """The character boundary nearest to a viewport point."""
+        return self._layout.offset_at(self._doc(pos))
 
     # -- events ----------------------------------------------------------------------------------
 
