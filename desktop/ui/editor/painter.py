@@ -53,6 +53,8 @@ class EditorPainter:
     def __init__(self, layout: EditorLayout, palette: QPalette) -> None:
         self.lay = layout
         self.palette = palette
+        self.dark = False
+        self.set_palette(palette)
         self._colors: dict[str, QColor] = {}
         self._labels: dict[tuple[str, int], tuple[QStaticText, float]] = {}
 
@@ -61,6 +63,15 @@ class EditorPainter:
         if c is None:
             c = self._colors[label] = QColor(self.lay.scheme.color(label))
         return c
+
+    def set_palette(self, palette: QPalette) -> None:
+        """Follow the widget's palette; on a dark base, fills turn translucent and ink light."""
+        self.palette = palette
+        self.dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
+
+    def ink(self, color: QColor, factor: int) -> QColor:
+        """A label colour dark enough to read on white (or light enough on a dark base)."""
+        return color.lighter(115) if self.dark else color.darker(factor)
 
     def reset_colors(self) -> None:
         self._colors.clear()
@@ -151,17 +162,19 @@ class EditorPainter:
                 pen.setStyle(Qt.PenStyle.DashLine)
             return pen
         if piece.span_id == state.hover_span:
-            return QPen(color.darker(190), 1.6)
+            return QPen(self.ink(color, 190), 1.6)
         if piece.origin == Origin.MODEL:
-            pen = QPen(color.darker(170), 1.2)
+            pen = QPen(self.ink(color, 170), 1.2)
             pen.setStyle(Qt.PenStyle.DashLine)
             return pen
-        return QPen(color.darker(125), 1.0)
+        return QPen(self.ink(color, 125), 1.0)
 
     def _fill(self, piece: Piece, color: QColor) -> QColor:
         fill = QColor(color)
         if piece.origin == Origin.MODEL:
-            fill.setAlpha(95)
+            fill.setAlpha(60 if self.dark else 95)
+        elif self.dark:
+            fill.setAlpha(130)
         return fill
 
     def _box(self, p: QPainter, ln: Line, piece: Piece, state: PaintState) -> None:
@@ -180,7 +193,7 @@ class EditorPainter:
         rect = self.lay.label_rect(ln, piece)
         selected = piece.span_id == state.selected_span
         p.setFont(m.label_font)
-        p.setPen(SELECT if selected else color.darker(260 if piece.origin == Origin.PERSON else 200))
+        p.setPen(SELECT if selected else self.ink(color, 260 if piece.origin == Origin.PERSON else 200))
         self._small(p, piece.label, m.label_font, m.lfm, rect, top=True)
 
     def _bar(self, p: QPainter, ln: Line, piece: Piece, state: PaintState) -> None:
@@ -192,13 +205,13 @@ class EditorPainter:
         p.drawPath(_box_path(rect, 3.0, piece.first, piece.last))
         if piece.first:
             p.setFont(m.label_font)
-            p.setPen(color.darker(260))
+            p.setPen(self.ink(color, 260))
             text = m.lfm.elidedText(piece.label, Qt.TextElideMode.ElideRight, rect.width() - 4)
             self._small(p, text, m.label_font, m.lfm, rect)
 
     def _arc(self, p: QPainter, ln: Line, arc: Arc, state: PaintState) -> None:
         lay = self.lay
-        color = self.color(arc.label).darker(175)
+        color = self.ink(self.color(arc.label), 175)
         selected = arc.rel_id == state.selected_relation
         pen = QPen(SELECT if selected else color, 2.2 if selected else 1.3)
         if arc.origin == Origin.MODEL and not selected:
@@ -242,7 +255,7 @@ class EditorPainter:
         p.setBrush(SELECT.lighter(185) if selected else base)
         p.drawRoundedRect(rect, 3, 3)
         p.setFont(m.rel_font)
-        p.setPen(SELECT.darker(130) if selected else color.darker(140))
+        p.setPen(SELECT.darker(130) if selected else self.ink(color, 140))
         self._small(p, arc.label, m.rel_font, m.rfm, rect)
 
     def _far_end(self, p: QPainter, ln: Line, arc: Arc, color: QColor) -> None:

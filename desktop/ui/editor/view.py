@@ -335,6 +335,8 @@ class EditorView(QAbstractScrollArea):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         p = QPainter(self.viewport())
+        if self._painter.palette is not self.palette():
+            self._painter.set_palette(self.palette())
         self._state.visible = self._visible()
         self._painter.paint(p, self.verticalScrollBar().value(), self.viewport().height(), self._state)
         p.end()
