@@ -20,13 +20,35 @@ import statistics
 import time
 from dataclasses import replace
 
-WORDS = (
+FUNCTION_WORDS = (
     "le la les un une des du de et à en dans pour sur avec par que qui ne pas plus comme mais "
-    "coopération domaine terres rares extraction entreprise projet discussions gouvernement "
-    "ministre président accord marché économie sanctions exportations réserves gisements "
-    "développement partenaires étrangers investissement souverain fonds responsables américains "
-    "russes potentiel intérêt mutuel prochains pourparlers sécurité énergie métaux essentiels"
+    "au aux ce cette ces son sa ses leur leurs est sont a ont été être il elle ils on l’ d’ qu’"
 ).split()
+SYLLABLES = (
+    "ca co pé ra ti on mi nis tè re dé ve lop pe ment é ner gie sou ve rain gou ver ne "
+    "mar ché ex por ta tions ré ser ves gi se ments par te nai res é tran gers in ves tis "
+    "se ment ter res ra res ac cord po li ti que é co no mie sé cu ri té mé taux es sen tiels"
+).split()
+
+
+def vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
+    """Made-up French-looking words: a realistic number of distinct words to measure."""
+    words = set()
+    while len(words) < size:
+        w = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 5)))
+        words.add(w.capitalize() if rng.random() < 0.05 else w)
+    out = sorted(words)
+    rng.shuffle(out)
+    return out
+
+
+def pick_word(rng: random.Random, vocab: list[str]) -> str:
+    """Half function words; the rest skewed toward a few frequent words, as in real prose."""
+    if rng.random() < 0.5:
+        return rng.choice(FUNCTION_WORDS)
+    return vocab[int(len(vocab) * rng.random() ** 2)]
+
+
 NAMES = [
     ("Vladimir Poutine", "PER"), ("Kirill Dmitriev", "PER"), ("Dmitri Peskov", "PER"),
     ("Moscou", "LOC"), ("Washington", "LOC"), ("Arabie saoudite", "LOC"), ("Sibérie", "LOC"),
@@ -40,6 +62,7 @@ def make_article(n_words: int, n_spans: int, n_rels: int, seed: int = 7):  # typ
     from desktop.model import Origin, Relation, Span, Token
 
     rng = random.Random(seed)
+    vocab = vocabulary(rng)
     parts: list[str] = []
     name_at: list[tuple[int, int, str]] = []
     pos, words, since_para = 0, 0, 0
@@ -51,7 +74,7 @@ def make_article(n_words: int, n_spans: int, n_rels: int, seed: int = 7):  # typ
             name_at.append((pos, pos + len(name), label))
             words += name.count(" ") + 1
         else:
-            piece = rng.choice(WORDS)
+            piece = pick_word(rng, vocab)
             words += 1
         since_para += 1
         end_sentence = rng.random() < 0.06

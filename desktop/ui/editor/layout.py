@@ -236,7 +236,7 @@ class EditorLayout:
             ln.arcs, ln.levels = [], 0
             return
         m = self.m
-        per_char = (self._width(ln.text) / len(ln.text)) if ln.text else 1.0
+        per_char = self.measure.line_width(ln) / len(ln.text) if ln.text else 1.0
         by_span = {p.span_id: p for p in ln.pieces}
 
         def est(sid: int) -> float:  # estimated centre x of a span's piece on this line
@@ -263,6 +263,9 @@ class EditorLayout:
                 arc.xh, arc.xc = (left if hl < li else right), est(rel.child)
                 ends.setdefault(rel.child, []).append((arc.xh, arc, False))
             arcs.append(arc)
+        if len(arcs) == 1 and arcs[0].head != arcs[0].child:  # the common case: one arc
+            ln.arcs, ln.levels = arcs, 1
+            return
         # Spread the ends meeting on one span across its box, ordered by where they go.
         for items in ends.values():
             items.sort(key=lambda t: (t[0], t[1].rel_id))

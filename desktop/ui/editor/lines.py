@@ -18,22 +18,46 @@ from PySide6.QtGui import QFont, QFontMetricsF
 from desktop.model import Relation, Span
 
 LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
-CHUNK = re.compile(r"\s*\S+\s*|\s+")
+CHUNK = re.compile(r"(\s*\S+)(\s*)")
+SIMPLE = re.compile(
+    r"[\u0020-\u007e\u00a0-\u02ff\u0370-\u0482\u048a-\u052f\u2010-\u2027\u2030-\u205e\u20a0-\u20c0]*"
+)
 CONTROL = re.compile(r"[\x00-\x09\x0e-\x1b\x1f\x7f]")  # drawn as spaces (same length)
 
 FULL, OUT, IN = "full", "out", "in"
 """Arc kinds: both ends here; head here, child on another line; child here, head elsewhere."""
 
 
-class _Widths(dict[str, float]):
-    """Advance widths of strings in one font, measured once."""
+class _Advance(dict[str, float]):
+    """Advance width of single characters in one font, measured once."""
 
     def __init__(self, fm: QFontMetricsF) -> None:
         super().__init__()
         self.fm = fm
 
+    def __missing__(self, ch: str) -> float:
+        w = self[ch] = self.fm.horizontalAdvance(ch)
+        return w
+
+
+class _Widths(dict[str, float]):
+    """Advance widths of strings in one font, measured once.
+
+    The editor font has kerning off, so for alphabetic scripts whose glyphs do not combine (Latin,
+    Greek, Cyrillic, punctuation) a string is as wide as the sum of its characters, four times
+    faster to get than shaping it; anything else (combining marks, emoji, Arabic, CJK...) is shaped.
+    """
+
+    def __init__(self, fm: QFontMetricsF) -> None:
+        super().__init__()
+        self.fm = fm
+        self.chars = _Advance(fm)
+
     def __missing__(self, s: str) -> float:
-        w = self[s] = self.fm.horizontalAdvance(s)
+        if SIMPLE.fullmatch(s):
+            w = self[s] = sum(map(self.chars.__getitem__, s))
+        else:
+            w = self[s] = self.fm.horizontalAdvance(s)
         return w
 
 
@@ -43,6 +67,7 @@ class Metrics:
     def __init__(self, base: QFont, zoom: float) -> None:
         self.font = QFont(base)
         self.font.setPointSizeF(11.0 * zoom)
+        self.font.setKerning(False)  # widths then add up, see _Widths
         self.label_font = QFont(base)
         self.label_font.setPointSizeF(7.0 * zoom)
         self.label_font.setBold(True)
@@ -157,6 +182,11 @@ class TextMeasure:
     def width(self, s: str) -> float:
         return self._widths[s]
 
+    def line_width(self, ln: Line) -> float:
+        """Width of the line's text, from the widths its wrapping already measured."""
+        last = ln.text[ln.chunk_starts[-1] - ln.start :]
+        return ln.chunk_x[-1] + self._widths[last] if ln.text else 0.0
+
     def wrap(self, text: str, width: float) -> list[Line]:
         """All lines of `text` wrapped to `width` pixels (margins included)."""
         avail = width - 2 * self.m.margin
@@ -175,21 +205,22 @@ class TextMeasure:
 
     def _wrap_paragraph(self, start: int, shown: str, avail: float, out: list[Line]) -> None:
         """Greedy word wrap of one paragraph, a bisection per line rather than a step per word."""
-        chunks = CHUNK.findall(shown)
-        if not chunks:
-            out.append(Line(start, "", [start], [0.0]))
+        pairs = CHUNK.findall(shown)  # (word with any leading space, the spaces after it)
+        if not pairs:
+            out.append(Line(start, shown, [start], [0.0]))
             out[-1].last = True
             return
+        words, gaps = zip(*pairs, strict=True)
         widths = self._widths
-        full = list(map(widths.__getitem__, chunks))
-        trim = list(map(widths.__getitem__, map(str.rstrip, chunks)))
+        trim = list(map(widths.__getitem__, words))
+        full = list(map(add, trim, map(widths.__getitem__, gaps)))
         cum = list(accumulate(full, initial=0.0))
-        ends = list(map(add, cum, trim))  # right edge of each chunk's ink; never decreases
-        pos = list(accumulate(map(len, chunks), initial=start))
-        a, n = 0, len(chunks)
+        ends = list(map(add, cum, trim))  # right edge of each word's ink; never decreases
+        pos = list(accumulate(map(add, map(len, words), map(len, gaps)), initial=start))
+        a, n = 0, len(words)
         while a < n:
             if trim[a] > avail:
-                self._hard_break(pos[a], chunks[a], avail, out)
+                self._hard_break(pos[a], words[a] + gaps[a], avail, out)
                 a += 1
                 continue
             x0 = cum[a]
