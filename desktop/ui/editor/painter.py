@@ -41,6 +41,7 @@ class PaintState:
     selected_relation: int | None = None
     pending_head: int | None = None
     hover_span: int | None = None
+    hover_relation: int | None = None
     text_selection: tuple[int, int] | None = None
     find_match: tuple[int, int] | None = None
     rubber_band: tuple[QPointF, QPointF] | None = None
@@ -54,6 +55,7 @@ class EditorPainter:
         self.lay = layout
         self.palette = palette
         self.dark = False
+        self._ends: set[int] = set()
         self.set_palette(palette)
         self._colors: dict[str, QColor] = {}
         self._labels: dict[tuple[str, int], tuple[QStaticText, float]] = {}
@@ -83,6 +85,8 @@ class EditorPainter:
     def paint(self, p: QPainter, scroll_y: float, height: float, state: PaintState) -> None:
         p.fillRect(QRectF(0, 0, self.lay.width, height), self.palette.color(QPalette.ColorRole.Base))
         p.translate(0, -scroll_y)
+        rel = self.lay.relations.get(state.selected_relation) if state.selected_relation else None
+        self._ends = {rel.head, rel.child} if rel is not None else set()
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for li in state.visible:
             self._line(p, self.lay.lines[li], state)
@@ -161,6 +165,8 @@ class EditorPainter:
             if piece.span_id == state.pending_head:
                 pen.setStyle(Qt.PenStyle.DashLine)
             return pen
+        if piece.span_id in self._ends:  # an end of the selected relation
+            return QPen(SELECT, 1.6)
         if piece.span_id == state.hover_span:
             return QPen(self.ink(color, 190), 1.6)
         if piece.origin == Origin.MODEL:
@@ -213,7 +219,8 @@ class EditorPainter:
         lay = self.lay
         color = self.ink(self.color(arc.label), 175)
         selected = arc.rel_id == state.selected_relation
-        pen = QPen(SELECT if selected else color, 2.2 if selected else 1.3)
+        touched = arc.rel_id == state.hover_relation or state.selected_span in (arc.head, arc.child)
+        pen = QPen(SELECT if selected else color, 2.2 if selected else 2.0 if touched else 1.3)
         if arc.origin == Origin.MODEL and not selected:
             pen.setStyle(Qt.PenStyle.DashLine)
         y = lay.arc_y(ln, arc.level)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QFont,
     QGuiApplication,
@@ -67,6 +67,10 @@ class EditorView(QAbstractScrollArea):
         self._dragging = False
         self._alt = False
         self._order: list[tuple[int, int, int]] = []
+        self._last_pos = QPointF()
+        self._scroll_timer = QTimer(self)
+        self._scroll_timer.setInterval(30)
+        self._scroll_timer.timeout.connect(self._autoscroll)
 
     # -- content ---------------------------------------------------------------------------------
 
@@ -405,14 +409,25 @@ class EditorView(QAbstractScrollArea):
             if head is not None:  # relation mode: a line from the chosen head to the mouse
                 self._state.rubber_band = (self._anchor_point(head), self._doc(pos))
                 self.viewport().update()
-            if hover != self._state.hover_span:
-                self._state.hover_span = hover
+            hover_rel = None if hover is not None else self.relation_at(pos)
+            if hover != self._state.hover_span or hover_rel != self._state.hover_relation:
+                self._state.hover_span, self._state.hover_relation = hover, hover_rel
                 self.viewport().update()
             return
         if not self._dragging:
             if (pos - self._press).manhattanLength() < QApplication.startDragDistance():
                 return
             self._dragging = True
+        self._last_pos = pos
+        self._drag_to(pos)
+        inside = 0 <= pos.y() <= self.viewport().height()
+        if inside:
+            self._scroll_timer.stop()
+        elif not self._scroll_timer.isActive():
+            self._scroll_timer.start()
+
+    def _drag_to(self, pos: QPointF) -> None:
+        """Follow a drag: the rubber band of a relation, or the growing text selection."""
         if self._press_span is not None:
             a = self._anchor_point(self._press_span)
             self._state.rubber_band = (a, self._doc(pos))
@@ -420,8 +435,18 @@ class EditorView(QAbstractScrollArea):
             self._state.hover_span = target if target != self._press_span else None
         else:
             self._state.text_selection = self._selection(self._press_offset or 0, self.offset_at(pos))
-        self._autoscroll(pos)
         self.viewport().update()
+
+    def _autoscroll(self) -> None:
+        """While a drag is held above or below the view, scroll toward the mouse."""
+        pos, h = self._last_pos, self.viewport().height()
+        over = pos.y() if pos.y() < 0 else pos.y() - h if pos.y() > h else 0.0
+        if self._press is None or not over:
+            self._scroll_timer.stop()
+            return
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + int(max(-60.0, min(60.0, over / 2 + (4 if over > 0 else -4)))))
+        self._drag_to(pos)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() != Qt.MouseButton.LeftButton or self._press is None:
@@ -486,6 +511,7 @@ class EditorView(QAbstractScrollArea):
         return ""
 
     def _end_drag(self) -> None:
+        self._scroll_timer.stop()
         self._press = None
         self._dragging = False
         self._state.rubber_band = None
@@ -529,13 +555,6 @@ class EditorView(QAbstractScrollArea):
             return QPointF()
         ln, p = pieces[0]
         return QPointF((p.x0 + p.x1) / 2, self._layout.text_top(ln))
-
-    def _autoscroll(self, pos: QPointF) -> None:
-        bar = self.verticalScrollBar()
-        if pos.y() < 0:
-            bar.setValue(bar.value() - 20)
-        elif pos.y() > self.viewport().height():
-            bar.setValue(bar.value() + 20)
 
     # -- helpers ---------------------------------------------------------------------------------
 

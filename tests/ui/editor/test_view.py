@@ -157,3 +157,17 @@ def test_crlf_offsets_stay_python_indices(load: Loader) -> None:
 def test_tabs_and_controls_draw_as_spaces(load: Loader) -> None:
     view = load("a\tb\x07c")
     assert view.visible_text() == "a b c"
+
+
+def test_drag_below_the_view_scrolls_and_extends_selection(qtbot, load: Loader) -> None:
+    view = load(LONG)
+    vp = view.viewport()
+    start = view.offset_point(LONG.index("Kremlin")) + QPoint(2, 0)
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(vp, start + QPoint(30, 0))
+    below = QPoint(start.x(), vp.height() + 40)
+    qtbot.mouseMove(vp, below)
+    qtbot.waitUntil(lambda: view.verticalScrollBar().value() > 100, timeout=3000)
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=below)
+    sel = view.text_selection()
+    assert sel is not None and sel[1] - sel[0] > 200
