@@ -206,10 +206,14 @@ def start_export(
     project: Any, out: Path, fmt: str, options: ExportOptions, progress: Progress | None
 ) -> tuple[ExportRun, Path, Path | None]:
     """The run and its output path(s): `out`, or `out-train` and `out-dev` with a dev split."""
-    ids = project.document_ids(options.source, options.statuses)
-    dev = split_ids(ids, options.dev_split, options.seed)
+    if options.dev_split:
+        ids = project.document_ids(options.source, options.statuses)
+        dev, total = split_ids(ids, options.dev_split, options.seed), len(ids)
+    else:  # no list of every id when there is nothing to split
+        counts = project.status_counts(options.source)
+        dev, total = set(), sum(counts[s] for s in options.statuses)
     train_path, dev_path = split_paths(out, options.dev_split)
-    return ExportRun(ExportReport(fmt), dev, len(ids), progress), train_path, dev_path
+    return ExportRun(ExportReport(fmt), dev, total, progress), train_path, dev_path
 
 
 def finish_cancelled(run: ExportRun) -> ExportReport:
