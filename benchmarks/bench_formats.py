@@ -25,7 +25,7 @@ from typing import Any
 
 from desktop.formats import ExportOptions, ImportOptions, export_project, import_paths
 from desktop.formats.common import words_spaces
-from desktop.formats.spacy_docbin import fast_msgpack
+from desktop.formats.spacy_docbin import ATTRS, fast_msgpack
 from desktop.model import Annotation, LabelScheme, Span, Status
 from desktop.model.tokens import token_range
 from desktop.nlp.pipeline import tokenize_texts
@@ -72,7 +72,7 @@ def direct_docbin(data: list[tuple[list[str], list[bool], list[tuple[int, int, s
     from spacy.vocab import Vocab
 
     vocab = Vocab()
-    docbin = DocBin(store_user_data=True)
+    docbin = DocBin(ATTRS, store_user_data=True)
     for words, spaces, spans, meta in data:
         doc = Doc(vocab, words=words, spaces=spaces)
         group = [doc.char_span(s, e, label=label) for s, e, label in spans]
@@ -93,7 +93,7 @@ def tokenizing_docbin(data: list[tuple[str, list[tuple[int, int, str]], dict[str
     from spacy.util import filter_spans
 
     nlp = spacy.blank("fr")
-    docbin = DocBin(store_user_data=True)
+    docbin = DocBin(ATTRS, store_user_data=True)
     for text, spans, meta in data:
         doc = nlp.make_doc(text)
         group = [doc.char_span(s, e, label=label) for s, e, label in spans]
