@@ -152,8 +152,8 @@ def analyse(corpus: Corpus, name: str = "", statuses: list[str] | None = None) -
     """Every figure of the report from a loaded corpus."""
     m = len(corpus.annotators)
     finished = corpus.finished
-    complete = finished.all(axis=0) if m else np.zeros(len(corpus.doc_ids), dtype=bool)
-    pairable = finished.sum(axis=0) >= 2
+    complete = np.asarray(finished.all(axis=0) if m else np.zeros(len(corpus.doc_ids)), bool)
+    pairable = np.asarray(finished.sum(axis=0) >= 2, dtype=bool)
     report = AgreementReport(name, corpus.annotators, corpus.model, corpus.labels,
                              statuses or ["accepted"], int(pairable.sum()), int(complete.sum()))
     tokens = tk.token_labels(corpus)
