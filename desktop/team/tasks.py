@@ -17,6 +17,7 @@ from typing import Any
 from desktop.formats.base import FormatError
 from desktop.formats.jsonl import iter_json_lines, record_text
 from desktop.model import GOLD, Annotation, AnnotatorKind, Origin, Relation, Span, Status
+from desktop.team.bulk import StoredAnnotation
 
 ANSWERS = {"accept": Status.ACCEPTED, "reject": Status.REJECTED, "ignore": Status.SKIPPED}
 
@@ -26,10 +27,11 @@ class IncomingDocument:
     """A document from another project or a file, with every annotator's version of it."""
 
     text: str
-    tokens: list[tuple[int, int]] | None = None
-    """The source's tokens, or None to tokenize with the project's tokenizer."""
+    tokens: str | None = None
+    """The source's tokens as a project stores them (JSON), or None to tokenize with the
+    project's tokenizer."""
     meta: dict[str, Any] = field(default_factory=dict)
-    annotations: list[Annotation] = field(default_factory=list)
+    annotations: list[Annotation | StoredAnnotation] = field(default_factory=list)
     kinds: dict[str, AnnotatorKind] = field(default_factory=dict)
     where: str = ""
     """`file` or `file:line`, for messages."""
