@@ -195,6 +195,10 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     from desktop.model import Status
     from desktop.store import Project
 
+    valid = [str(s) for s in Status]
+    unknown = [s for s in _labels(args.statuses) if s not in valid]
+    if unknown:
+        raise CliError(f"--statuses: unknown {', '.join(unknown)} (choose from {', '.join(valid)})")
     statuses = [Status(s) for s in _labels(args.statuses)]
     with Project.open(args.project) as p:
         report = compute_agreement(p, _labels(args.annotators) or None,
@@ -302,7 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("agreement", cmd_agreement, "inter-annotator agreement: F1, kappa, alpha")
     p.add_argument("project", metavar="PROJECT.db")
-    p.add_argument("--annotators", help="names to compare, comma-separated (default: every person)")
+    p.add_argument("--annotators", help="names to compare, comma-separated (default: every "
+                   "person; the latest model is added unless --no-model)")
     p.add_argument("--labels", help="labels to compare, comma-separated (default: all)")
     p.add_argument("--statuses", default="accepted",
                    help="statuses that count as finished, comma-separated (default accepted)")
