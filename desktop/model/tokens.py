@@ -8,18 +8,30 @@ from collections.abc import Sequence
 from desktop.model.types import Token
 
 
-def token_range(tokens: Sequence[Token], start: int, end: int) -> tuple[int, int]:
-    """Indices of the first token and one past the last token that overlap [start, end).
+class TokenIndex:
+    """Token boundaries of one document, for many look-ups in O(log n) each."""
 
-    Returns (-1, -1) when no token overlaps (e.g. a span over whitespace only).
-    """
-    starts = [t.start for t in tokens]
-    ends = [t.end for t in tokens]
-    first = bisect_right(ends, start)
-    last = bisect_left(starts, end)
-    if first >= last:
-        return (-1, -1)
-    return (first, last)
+    __slots__ = ("starts", "ends")
+
+    def __init__(self, tokens: Sequence[Token]) -> None:
+        self.starts = [t.start for t in tokens]
+        self.ends = [t.end for t in tokens]
+
+    def range(self, start: int, end: int) -> tuple[int, int]:
+        """Indices of the first token and one past the last token that overlap [start, end).
+
+        Returns (-1, -1) when no token overlaps (e.g. a span over whitespace only).
+        """
+        first = bisect_right(self.ends, start)
+        last = bisect_left(self.starts, end)
+        if first >= last:
+            return (-1, -1)
+        return (first, last)
+
+
+def token_range(tokens: Sequence[Token], start: int, end: int) -> tuple[int, int]:
+    """Indices of the first token and one past the last token that overlap [start, end)."""
+    return TokenIndex(tokens).range(start, end)
 
 
 def aligned(tokens: Sequence[Token], start: int, end: int) -> bool:

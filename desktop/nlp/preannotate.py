@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import srsly
 
 from desktop.model import Annotation, AnnotatorKind, Origin, Span, Status
-from desktop.model.tokens import token_range
+from desktop.model.tokens import TokenIndex
 from desktop.nlp.pipeline import PipelineError, ner_components, pipeline_id
 from desktop.store import Project
 
@@ -111,11 +111,12 @@ def preannotate(
         stream = nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, n_process=n_process)
         for sdoc, doc in stream:
             spans = []
+            index = TokenIndex(doc.tokens)
             for ent in sdoc.ents:
                 label = label_map.get(ent.label_, ent.label_)
                 if not label:
                     continue
-                first, last = token_range(doc.tokens, ent.start_char, ent.end_char)
+                first, last = index.range(ent.start_char, ent.end_char)
                 spans.append(Span(ent.start_char, ent.end_char, label, first, last, Origin.MODEL))
                 result.labels[label] = result.labels.get(label, 0) + 1
             result.spans += len(spans)

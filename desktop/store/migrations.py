@@ -81,7 +81,7 @@ def m001_initial(db: Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'the edit log is append-only'); END;
         """
     )
-    db["documents"].enable_fts(["text"], fts_version="FTS5", create_triggers=True)
+    db.table("documents").enable_fts(["text"], fts_version="FTS5", create_triggers=True)
 
 
 def _run_script(db: Database, script: str) -> None:

@@ -1,0 +1,170 @@
+"""Every command of the window as data: id, menu text, default shortcuts and the handler's name.
+
+The window builds its QActions from `ACTIONS`; users change shortcuts in
+`~/.config/etiquette/shortcuts.toml` (the XDG config folder), e.g.::
+
+    [shortcuts]
+    accept = "Ctrl+Return"
+    skip = ["S", "Space"]
+    reject = ""            # no shortcut at all
+
+Label keys are not in this registry: they come from the project's label scheme.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QStandardPaths
+from PySide6.QtGui import QAction, QKeySequence
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    id: str
+    text: str
+    handler: str
+    """Name of the window's method that runs the action."""
+    shortcuts: tuple[str, ...] = ()
+    menu: str = ""
+    help: str = ""
+    checkable: bool = False
+
+
+def _a(id: str, text: str, handler: str, shortcuts: tuple[str, ...], menu: str, help: str,
+       checkable: bool = False) -> ActionSpec:
+    return ActionSpec(id, text, handler, shortcuts, menu, help, checkable)
+
+
+ACTIONS: list[ActionSpec] = [
+    _a("new_project", "&New Project…", "new_project", ("Ctrl+N",), "File",
+       "Create a project file"),
+    _a("open_project", "&Open Project…", "open_project", ("Ctrl+O",), "File",
+       "Open a project file"),
+    _a("import", "&Import…", "import_files", ("Ctrl+I",), "File",
+       "Import texts or annotated files into the project"),
+    _a("export", "&Export…", "export_files", ("Ctrl+E",), "File",
+       "Export annotations as training data"),
+    _a("switch_annotator", "Switch &Annotator…", "switch_annotator", ("Ctrl+Shift+N",), "File",
+       "Annotate under another name"),
+    _a("quit", "&Quit", "close", ("Ctrl+Q",), "File", "Close the window"),
+    _a("undo", "&Undo", "undo", ("Ctrl+Z",), "Edit", "Undo the last edit"),
+    _a("redo", "&Redo", "redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit", "Redo the edit undone"),
+    _a("delete", "&Delete", "delete_selected", ("Delete", "Backspace"), "Edit",
+       "Delete the selected span (with its relations) or relation"),
+    _a("confirm", "&Confirm Suggestion", "confirm_selected", ("C",), "Edit",
+       "Keep the selected suggestion as yours"),
+    _a("next_span", "Next &Span", "next_span", ("Tab",), "Edit", "Select the next span"),
+    _a("previous_span", "&Previous Span", "previous_span", ("Shift+Tab", "Shift+Backtab"),
+       "Edit", "Select the previous span"),
+    _a("escape", "Clear Selection", "clear_selection", ("Escape",), "Edit",
+       "Clear the selection, or cancel the relation being drawn"),
+    _a("relation_mode", "&Relation Mode", "toggle_relation_mode", ("Shift+R",), "Edit",
+       "Draw relations between spans instead of selecting text", checkable=True),
+    _a("link", "&Link Spans", "link_selected", ("Space",), "Edit",
+       "In relation mode: mark the selected span as head, then as child of a new relation"),
+    _a("find", "&Find in Document…", "find", ("Ctrl+F",), "Edit", "Find text in the document"),
+    _a("find_next", "Find &Next", "find_next", ("F3",), "Edit", "Find the next match"),
+    _a("search", "Search &Documents", "focus_search", ("Ctrl+Shift+F",), "Edit",
+       "Search all documents of the project"),
+    _a("accept", "&Accept and Next", "accept_document", ("A", "Ctrl+Return"), "Document",
+       "Accept this document as annotated and open the next one"),
+    _a("reject", "&Reject and Next", "reject_document", ("X",), "Document",
+       "Reject this document (not usable) and open the next one"),
+    _a("skip", "&Skip", "skip_document", ("S",), "Document",
+       "Leave this document for later and open the next one"),
+    _a("next_document", "&Next Document", "next_document", ("PgDown", "Alt+Right"), "Document",
+       "Open the next document of the list"),
+    _a("previous_document", "&Previous Document", "previous_document", ("PgUp", "Alt+Left"),
+       "Document", "Open the previous document of the list"),
+    _a("preannotate", "Pre-&annotate with spaCy", "preannotate", ("Ctrl+Shift+P",), "Document",
+       "Suggest entities for every document the model has not seen yet"),
+    _a("zoom_in", "Zoom &In", "zoom_in", ("Ctrl+=", "Ctrl++"), "View", "Larger text"),
+    _a("zoom_out", "Zoom &Out", "zoom_out", ("Ctrl+-",), "View", "Smaller text"),
+    _a("zoom_reset", "&Actual Size", "zoom_reset", ("Ctrl+0",), "View", "Text at its usual size"),
+    _a("shortcuts", "&Keyboard Shortcuts", "show_shortcuts", ("F1", "?"), "Help",
+       "List every shortcut"),
+]
+
+MENUS = ["File", "Edit", "Document", "View", "Help"]
+
+
+def spec(action_id: str) -> ActionSpec:
+    found = next((a for a in ACTIONS if a.id == action_id), None)
+    if found is None:
+        raise KeyError(action_id)
+    return found
+
+
+def config_dir() -> Path:
+    """`$XDG_CONFIG_HOME/etiquette` (or the platform's equivalent)."""
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
+    return Path(base) / "etiquette"
+
+
+def shortcuts_file() -> Path:
+    return config_dir() / "shortcuts.toml"
+
+
+@dataclass(slots=True)
+class Overrides:
+    shortcuts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    """What in the file could not be used, said to the user in the status bar."""
+
+
+def read_overrides(path: Path | None = None) -> Overrides:
+    """The user's shortcut overrides; a missing file means none, a bad one is reported, not fatal."""
+    path = path or shortcuts_file()
+    out = Overrides()
+    if not path.is_file():
+        return out
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        out.problems.append(f"{path}: {e}")
+        return out
+    table = data.get("shortcuts", {})
+    if not isinstance(table, dict):
+        out.problems.append(f"{path}: [shortcuts] must be a table")
+        return out
+    known = {a.id for a in ACTIONS}
+    for action_id, value in table.items():
+        if action_id not in known:
+            out.problems.append(f"{path}: no action named {action_id!r}")
+            continue
+        keys = (value,) if isinstance(value, str) else value
+        if not isinstance(keys, list | tuple) or not all(isinstance(k, str) for k in keys):
+            out.problems.append(f"{path}: {action_id} takes a key or a list of keys")
+            continue
+        bad = [k for k in keys if k and not QKeySequence(k).toString()]
+        if bad:
+            out.problems.append(f"{path}: {action_id}: not a key: {', '.join(bad)}")
+            continue
+        out.shortcuts[action_id] = tuple(k for k in keys if k)
+    return out
+
+
+def effective_shortcuts(overrides: Overrides) -> dict[str, tuple[str, ...]]:
+    return {a.id: overrides.shortcuts.get(a.id, a.shortcuts) for a in ACTIONS}
+
+
+def build_actions(
+    parent: QObject, handler_of: Callable[[str], Callable[[], object]], overrides: Overrides
+) -> dict[str, QAction]:
+    """One QAction per spec, shortcuts applied, triggered → the handler named by the spec."""
+    keys = effective_shortcuts(overrides)
+    actions: dict[str, QAction] = {}
+    for a in ACTIONS:
+        action = QAction(a.text, parent)
+        action.setObjectName(f"action_{a.id}")
+        action.setShortcuts([QKeySequence(k) for k in keys[a.id]])
+        action.setStatusTip(a.help)
+        action.setCheckable(a.checkable)
+        handler = handler_of(a.handler)
+        action.triggered.connect(lambda _checked=False, h=handler: h())
+        actions[a.id] = action
+    return actions

@@ -1,0 +1,445 @@
+"""Layout engine of the annotation editor: where every span box and relation arc goes.
+
+Pure geometry, no painting. `lines.TextMeasure` wraps the text into `Line`s; this module places
+the annotations on them, sizes each line and stacks the lines.
+
+Coordinates: x in content pixels from the widget's left edge; each `Line` knows its `top` in
+document pixels and everything inside it is placed relative to that, so a change of one line's
+height only shifts the `top` of the lines below (a prefix sum) without touching their contents.
+
+Vertical anatomy of a line, top to bottom: padding, the arc band (one `arc_step` per arc level),
+the text row (row-0 span boxes sit behind the text), the row-0 label strip, one bar per extra
+stacked span row, padding (plus a paragraph gap after a paragraph's last line).
+
+Two passes keep long documents fast: placing (which spans and arcs sit on which line, stacking
+rows, arc levels from estimated x) is done for every line, exact x positions only for lines that
+get painted or hit-tested (`realise`).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from itertools import accumulate
+
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QFont, QFontMetricsF
+
+from desktop.model import LabelScheme, Relation, Span
+from desktop.ui.editor.lines import FULL, IN, OUT, Arc, Line, Metrics, Piece, TextMeasure
+
+__all__ = ["FULL", "IN", "OUT", "Arc", "EditorLayout", "Line", "Metrics", "Piece"]
+
+
+class EditorLayout:
+    """Lines, span pieces and arcs of one document at one width and zoom."""
+
+    def __init__(self, base_font: QFont, zoom: float = 1.0) -> None:
+        self.m = Metrics(base_font, zoom)
+        self.measure = TextMeasure(self.m)
+        self.text = ""
+        self.width = 600.0
+        self.lines: list[Line] = []
+        self.starts: list[int] = []
+        self.tops: list[float] = []
+        self.total_height = 0.0
+        self.spans: dict[int, Span] = {}
+        self.relations: dict[int, Relation] = {}
+        self.scheme = LabelScheme()
+        self.span_lines: dict[int, list[int]] = {}
+        self.line_spans: list[set[int]] = []
+        self.line_rels: list[set[int]] = []
+        self.rel_lines: dict[int, tuple[int, ...]] = {}
+        self._label_widths: dict[tuple[str, int], float] = {}
+
+    # -- text ----------------------------------------------------------------------------------
+
+    def set_zoom(self, base_font: QFont, zoom: float) -> None:
+        self.m = Metrics(base_font, zoom)
+        self.measure = TextMeasure(self.m)
+        self._label_widths = {}
+
+    def set_text(self, text: str, width: float) -> None:
+        """Wrap a new text; annotations follow with `set_annotations`."""
+        self.text = text
+        self.width = max(width, 80.0)
+        self._wrap_text()
+        self.spans, self.relations = {}, {}
+        self.span_lines.clear()
+        self.rel_lines.clear()
+
+    def wrap(self) -> None:
+        """Re-wrap the text to `self.width` (after a resize or zoom) and re-place everything."""
+        self._wrap_text()
+        self.span_lines.clear()
+        self.rel_lines.clear()
+        self.place(list(self.spans.values()), list(self.relations.values()), full=True)
+
+    def _wrap_text(self) -> None:
+        self.lines = self.measure.wrap(self.text, self.width)
+        self.starts = [ln.start for ln in self.lines]
+        self.line_spans = [set() for _ in self.lines]
+        self.line_rels = [set() for _ in self.lines]
+
+    def _width(self, s: str) -> float:
+        return self.measure.width(s)
+
+    def line_index(self, offset: int) -> int:
+        """Index of the line holding `offset` (the previous line when it falls on a line break)."""
+        return max(bisect_right(self.starts, offset) - 1, 0)
+
+    def x_at(self, ln: Line, offset: int) -> float:
+        """Content x of the left edge of character `offset` on line `ln`."""
+        return self.measure.x_at(ln, offset)
+
+    def offset_at_x(self, ln: Line, x: float) -> int:
+        """Offset of the character boundary nearest to content x on line `ln`."""
+        return self.measure.offset_at_x(ln, x)
+
+    # -- annotations -----------------------------------------------------------------------------
+
+    def set_annotations(self, spans: list[Span], relations: list[Relation], scheme: LabelScheme) -> None:
+        self.scheme = scheme
+        self.spans = {s.id: s for s in spans if s.id is not None}
+        self.relations = {r.id: r for r in relations if r.id is not None}
+        self.line_spans = [set() for _ in self.lines]
+        self.line_rels = [set() for _ in self.lines]
+        self.span_lines.clear()
+        self.rel_lines.clear()
+        self.place(list(self.spans.values()), list(self.relations.values()), full=True)
+
+    def update_annotations(self, spans: list[Span], relations: list[Relation]) -> set[int]:
+        """Apply new spans and relations; re-place only what changed. Returns the dirty lines."""
+        new_spans = {s.id: s for s in spans if s.id is not None}
+        new_rels = {r.id: r for r in relations if r.id is not None}
+        old_spans, old_rels = self.spans, self.relations
+        changed_spans = {
+            sid
+            for sid in old_spans.keys() | new_spans.keys()
+            if _span_sig(old_spans.get(sid)) != _span_sig(new_spans.get(sid))
+        }
+        moved = {
+            sid for sid in changed_spans if _span_pos(old_spans.get(sid)) != _span_pos(new_spans.get(sid))
+        }
+        changed_rels = {
+            rid
+            for rid in old_rels.keys() | new_rels.keys()
+            if _rel_sig(old_rels.get(rid)) != _rel_sig(new_rels.get(rid))
+        }
+        for rid, rel in new_rels.items():
+            if rel.head in moved or rel.child in moved:
+                changed_rels.add(rid)
+        for rid, rel in old_rels.items():
+            if rel.head in moved or rel.child in moved:
+                changed_rels.add(rid)
+        self.spans, self.relations = new_spans, new_rels
+        dirty: set[int] = set()
+        for sid in changed_spans:
+            for li in self.span_lines.pop(sid, ()):
+                self.line_spans[li].discard(sid)
+                dirty.add(li)
+        for rid in changed_rels:
+            for li in self.rel_lines.pop(rid, ()):
+                self.line_rels[li].discard(rid)
+                dirty.add(li)
+        spans_now = [new_spans[s] for s in changed_spans if s in new_spans]
+        rels_now = [new_rels[r] for r in changed_rels if r in new_rels]
+        dirty |= self.place(spans_now, rels_now, full=False, dirty=dirty)
+        return dirty
+
+    def place(
+        self,
+        spans: list[Span],
+        relations: list[Relation],
+        full: bool,
+        dirty: set[int] | None = None,
+    ) -> set[int]:
+        """Index `spans` and `relations` by line, then rebuild the lines they touch."""
+        dirty = set() if dirty is None else dirty
+        for span in spans:
+            lines = self._lines_of(span.start, span.end)
+            self.span_lines[span.id] = lines  # type: ignore[index]
+            for li in lines:
+                self.line_spans[li].add(span.id)  # type: ignore[arg-type]
+            dirty.update(lines)
+        for rel in relations:
+            ends = self._rel_lines(rel)
+            if ends is None:
+                continue
+            self.rel_lines[rel.id] = ends  # type: ignore[index]
+            for li in ends:
+                self.line_rels[li].add(rel.id)  # type: ignore[arg-type]
+            dirty.update(ends)
+        todo = range(len(self.lines)) if full else sorted(dirty)
+        for li in todo:
+            self._build_line(li)
+        self._stack()
+        return dirty
+
+    def _lines_of(self, start: int, end: int) -> list[int]:
+        first = self.line_index(start)
+        out = []
+        li = first
+        while li < len(self.lines) and self.lines[li].start < max(end, start + 1):
+            ln = self.lines[li]
+            if ln.end > start or (ln.start == start):
+                out.append(li)
+            li += 1
+        return out or [first]
+
+    def _rel_lines(self, rel: Relation) -> tuple[int, ...] | None:
+        head, child = self.span_lines.get(rel.head), self.span_lines.get(rel.child)
+        if not head or not child:
+            return None
+        return (head[0],) if head[0] == child[0] else (head[0], child[0])
+
+    def _build_line(self, li: int) -> None:
+        ln = self.lines[li]
+        m = self.m
+        if not self.line_spans[li] and not self.line_rels[li]:
+            ln.pieces, ln.arcs, ln.rows, ln.levels, ln.real = [], [], 1, 0, True
+            plain = m.pad_top + m.text_h + m.label_h + m.pad_bottom
+            ln.height = (plain if ln.text.strip() else m.text_h * 0.6) + (m.para_gap if ln.last else 0)
+            return
+        pieces = []
+        content_end = ln.content_end
+        for sid in self.line_spans[li]:
+            span = self.spans[sid]
+            s, e = max(span.start, ln.start), min(span.end, content_end)
+            if e <= s:
+                s = e = min(max(span.start, ln.start), ln.end)
+            pieces.append(Piece(span, s, e))
+        pieces.sort(key=lambda p: (p.start, -p.end, p.span_id))
+        row_ends: list[int] = []
+        for p in pieces:
+            for r, end in enumerate(row_ends):
+                if end <= p.start:
+                    p.row, row_ends[r] = r, p.end
+                    break
+            else:
+                p.row = len(row_ends)
+                row_ends.append(p.end)
+        ln.pieces = pieces
+        ln.real = False
+        ln.rows = max(len(row_ends), 1)
+        self._build_arcs(li, ln)
+        band = ln.levels * m.arc_step + m.arc_pad if ln.levels else 0
+        if ln.text.strip() or ln.pieces:
+            ln.height = m.pad_top + band + m.text_h + m.label_h + (ln.rows - 1) * m.bar_h + m.pad_bottom
+        else:
+            ln.height = m.text_h * 0.6
+        if ln.last:
+            ln.height += m.para_gap
+
+    def _build_arcs(self, li: int, ln: Line) -> None:
+        """Make the line's arcs and give them levels, in estimated x (exact x comes with realise)."""
+        if not self.line_rels[li]:
+            ln.arcs, ln.levels = [], 0
+            return
+        m = self.m
+        per_char = self.measure.line_width(ln) / len(ln.text) if ln.text else 1.0
+        by_span = {p.span_id: p for p in ln.pieces}
+
+        def est(sid: int) -> float:  # estimated centre x of a span's piece on this line
+            p = by_span.get(sid)
+            return m.margin + ((p.start + p.end) / 2 - ln.start) * per_char if p else m.margin
+
+        arcs: list[Arc] = []
+        ends: dict[int, list[tuple[float, Arc, bool]]] = {}
+        right, left = self.width - m.margin / 2, m.margin / 2
+        for rid in self.line_rels[li]:
+            rel = self.relations[rid]
+            hl, cl = self.span_lines[rel.head][0], self.span_lines[rel.child][0]
+            if hl == cl:
+                arc = Arc(rel, FULL, li, rel.child)
+                arc.xh, arc.xc = est(rel.head), est(rel.child)
+                ends.setdefault(rel.head, []).append((arc.xc, arc, True))
+                ends.setdefault(rel.child, []).append((arc.xh, arc, False))
+            elif hl == li:
+                arc = Arc(rel, OUT, cl, rel.child)
+                arc.xh, arc.xc = est(rel.head), (right if cl > li else left)
+                ends.setdefault(rel.head, []).append((arc.xc, arc, True))
+            else:
+                arc = Arc(rel, IN, hl, rel.head)
+                arc.xh, arc.xc = (left if hl < li else right), est(rel.child)
+                ends.setdefault(rel.child, []).append((arc.xh, arc, False))
+            arcs.append(arc)
+        if len(arcs) == 1 and arcs[0].head != arcs[0].child:  # the common case: one arc
+            ln.arcs, ln.levels = arcs, 1
+            return
+        # Spread the ends meeting on one span across its box, ordered by where they go.
+        for items in ends.values():
+            items.sort(key=lambda t: (t[0], t[1].rel_id))
+            n = len(items)
+            for i, (_, arc, is_head) in enumerate(items):
+                if is_head:
+                    arc.fh = (i + 1) / (n + 1)
+                else:
+                    arc.fc = (i + 1) / (n + 1)
+        # Levels: shorter arcs first; an arc rises one level above every arc (or label) it meets.
+        arcs.sort(key=lambda a: (abs(a.xc - a.xh), a.rel_id))
+        placed: list[tuple[float, float, int]] = []
+        for arc in arcs:
+            half = (self._label_width(arc.label, m.rfm) + 12) / 2
+            mid = (arc.xh + arc.xc) / 2
+            lo = min(arc.xh, arc.xc, mid - half)
+            hi = max(arc.xh, arc.xc, mid + half)
+            over = [lv for plo, phi, lv in placed if plo < hi and lo < phi]
+            level = 1
+            while level in over:
+                level += 1
+            if arc.kind == FULL:  # a full arc also stays above the arcs nested under it
+                level = max(
+                    level, 1 + max((lv for plo, phi, lv in placed if lo <= plo and phi <= hi), default=0)
+                )
+            arc.level = level
+            placed.append((lo, hi, level))
+        ln.arcs = arcs
+        ln.levels = max((a.level for a in arcs), default=0)
+
+    def _label_width(self, label: str, fm: QFontMetricsF) -> float:
+        key = (label, id(fm))
+        w = self._label_widths.get(key)
+        if w is None:
+            w = self._label_widths[key] = fm.horizontalAdvance(label)
+        return w
+
+    def realise(self, ln: Line) -> Line:
+        """Give the line's pieces and arcs their exact x (done for lines that get painted or hit)."""
+        if ln.real:
+            return ln
+        by_span = {}
+        for p in ln.pieces:
+            p.x0 = self.x_at(ln, p.start)
+            p.x1 = max(self.x_at(ln, p.end), p.x0 + 4)
+            by_span[p.span_id] = p
+        for arc in ln.arcs:
+            if arc.kind != IN:
+                h = by_span[arc.head]
+                arc.xh = h.x0 + (h.x1 - h.x0) * arc.fh
+            if arc.kind != OUT:
+                c = by_span[arc.child]
+                arc.xc = c.x0 + (c.x1 - c.x0) * arc.fc
+        ln.real = True
+        return ln
+
+    def _stack(self) -> None:
+        heights = [ln.height for ln in self.lines]
+        tops = [float(self.m.margin / 2), *accumulate(heights, initial=self.m.margin / 2)][1:]
+        for ln, top in zip(self.lines, tops, strict=False):
+            ln.top = top
+        self.tops = tops[: len(self.lines)]
+        self.total_height = (tops[-1] if tops else 0.0) + self.m.margin
+
+    # -- rectangles (document coordinates) ------------------------------------------------------
+
+    def text_top(self, ln: Line) -> float:
+        m = self.m
+        band = ln.levels * m.arc_step + m.arc_pad if ln.levels else 0
+        return ln.top + m.pad_top + band
+
+    def piece_rect(self, ln: Line, p: Piece) -> QRectF:
+        """The coloured box (row 0, behind the text) or bar (rows below) of a piece."""
+        m = self.m
+        tt = self.text_top(ln)
+        if p.row == 0:
+            return QRectF(p.x0 - 2, tt, p.x1 - p.x0 + 4, m.text_h)
+        y = tt + m.text_h + m.label_h + (p.row - 1) * m.bar_h + 1
+        return QRectF(p.x0 - 2, y, p.x1 - p.x0 + 4, m.bar_h - 2)
+
+    def label_rect(self, ln: Line, p: Piece) -> QRectF:
+        """Where a row-0 piece's label goes: under its box, at least as wide as the label."""
+        m = self.m
+        box = self.piece_rect(ln, p)
+        w = max(box.width(), self._label_width(p.label, m.lfm) + 6)
+        return QRectF(box.center().x() - w / 2, box.bottom(), w, m.label_h)
+
+    def hit_rect(self, ln: Line, p: Piece) -> QRectF:
+        box = self.piece_rect(ln, p)
+        if p.row == 0:
+            return box.united(QRectF(box.left(), box.bottom(), box.width(), self.m.label_h))
+        return box
+
+    def arc_y(self, ln: Line, level: int) -> float:
+        return self.text_top(ln) - self.m.arc_pad - (level - 0.5) * self.m.arc_step
+
+    def arc_label_rect(self, ln: Line, arc: Arc) -> QRectF:
+        m = self.m
+        w = self._label_width(arc.label, m.rfm) + 8
+        y = self.arc_y(ln, arc.level)
+        cx = (arc.xh + arc.xc) / 2
+        return QRectF(cx - w / 2, y - m.rfm.height() / 2, w, m.rfm.height())
+
+    def line_at_y(self, y: float) -> int:
+        return max(bisect_right(self.tops, y) - 1, 0)
+
+    def visible_lines(self, y0: float, y1: float) -> range:
+        if not self.lines:
+            return range(0)
+        first = self.line_at_y(y0)
+        last = self.line_at_y(y1)
+        return range(first, min(last + 1, len(self.lines)))
+
+    # -- hit testing (document coordinates) -------------------------------------------------------
+
+    def line_at(self, pt: QPointF) -> Line | None:
+        return self.realise(self.lines[self.line_at_y(pt.y())]) if self.lines else None
+
+    def span_at(self, pt: QPointF) -> int | None:
+        """The span whose box, label or bar is under `pt` (the innermost when boxes nest)."""
+        ln = self.line_at(pt)
+        hits = [p for p in ln.pieces if self.hit_rect(ln, p).contains(pt)] if ln else []
+        return min(hits, key=lambda p: (p.x1 - p.x0, -p.row)).span_id if hits else None
+
+    def relation_at(self, pt: QPointF, tol: float = 4.0) -> int | None:
+        """The relation whose label or arc line passes within `tol` pixels of `pt`."""
+        ln = self.line_at(pt)
+        if ln is None:
+            return None
+        arcs = sorted(ln.arcs, key=lambda a: a.level)
+        for arc in arcs:
+            if self.arc_label_rect(ln, arc).adjusted(-2, -2, 2, 2).contains(pt):
+                return arc.rel_id
+        x, y = pt.x(), pt.y()
+        foot = self.text_top(ln)
+        for arc in arcs:
+            top = self.arc_y(ln, arc.level)
+            lo, hi = sorted((arc.xh, arc.xc))
+            if abs(y - top) <= tol and lo - tol <= x <= hi + tol:
+                return arc.rel_id
+            legs = [arc.xh] if arc.kind == OUT else [arc.xc] if arc.kind == IN else [arc.xh, arc.xc]
+            if top <= y <= foot and any(abs(x - leg) <= tol for leg in legs):
+                return arc.rel_id
+        return None
+
+    def offset_at(self, pt: QPointF) -> int:
+        """The character boundary nearest to `pt` (a line's start above its text)."""
+        if not self.lines:
+            return 0
+        ln = self.lines[self.line_at_y(pt.y())]
+        return self.offset_at_x(ln, pt.x())
+
+    def span_pieces(self, sid: int) -> list[tuple[Line, Piece]]:
+        out: list[tuple[Line, Piece]] = []
+        for li in self.span_lines.get(sid, ()):
+            ln = self.realise(self.lines[li])
+            out.extend((ln, p) for p in ln.pieces if p.span_id == sid)
+        return out
+
+    def relation_arcs(self, rid: int) -> list[tuple[Line, Arc]]:
+        out: list[tuple[Line, Arc]] = []
+        for li in self.rel_lines.get(rid, ()):
+            ln = self.realise(self.lines[li])
+            out.extend((ln, a) for a in ln.arcs if a.rel_id == rid)
+        return out
+
+
+def _span_sig(s: Span | None) -> tuple[object, ...] | None:
+    return None if s is None else (s.start, s.end, s.label, s.origin)
+
+
+def _span_pos(s: Span | None) -> tuple[int, int] | None:
+    return None if s is None else (s.start, s.end)
+
+
+def _rel_sig(r: Relation | None) -> tuple[object, ...] | None:
+    return None if r is None else (r.head, r.child, r.label, r.origin)

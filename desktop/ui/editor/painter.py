@@ -1,0 +1,318 @@
+"""Painting of the annotation editor: draws what `layout.EditorLayout` placed, visible lines only.
+
+Looks: spans are soft rounded boxes behind the text in their label colour, with the label in a
+small bold font under the box (stacked spans become labelled bars below); a model's suggestion is
+paler with a dashed outline until a person touches it; relations are arcs above the text with an
+arrowhead on the child and the label in small caps on the arc; a half arc that leaves toward a line
+scrolled out of view names the span at its far end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPolygonF,
+    QStaticText,
+    QTransform,
+)
+
+from desktop.model import Origin
+from desktop.ui.editor.layout import FULL, IN, OUT, Arc, EditorLayout, Line, Piece
+
+SELECT = QColor("#1f6feb")
+FIND = QColor(255, 236, 61, 150)
+FIND_LINE = QColor("#d4a000")
+
+
+@dataclass(slots=True)
+class PaintState:
+    """What the view wants highlighted."""
+
+    selected_span: int | None = None
+    selected_relation: int | None = None
+    pending_head: int | None = None
+    hover_span: int | None = None
+    hover_relation: int | None = None
+    text_selection: tuple[int, int] | None = None
+    find_match: tuple[int, int] | None = None
+    rubber_band: tuple[QPointF, QPointF] | None = None
+    visible: range = field(default_factory=lambda: range(0))
+
+
+class EditorPainter:
+    """Paints an `EditorLayout` with a palette; caches colours per label."""
+
+    def __init__(self, layout: EditorLayout, palette: QPalette) -> None:
+        self.lay = layout
+        self.palette = palette
+        self.dark = False
+        self._ends: set[int] = set()
+        self.set_palette(palette)
+        self._colors: dict[str, QColor] = {}
+        self._labels: dict[tuple[str, int], tuple[QStaticText, float]] = {}
+
+    def color(self, label: str) -> QColor:
+        c = self._colors.get(label)
+        if c is None:
+            c = self._colors[label] = QColor(self.lay.scheme.color(label))
+        return c
+
+    def set_palette(self, palette: QPalette) -> None:
+        """Follow the widget's palette; on a dark base, fills turn translucent and ink light."""
+        self.palette = palette
+        self.dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
+
+    def ink(self, color: QColor, factor: int) -> QColor:
+        """A label colour dark enough to read on white (or light enough on a dark base)."""
+        return color.lighter(115) if self.dark else color.darker(factor)
+
+    def reset_colors(self) -> None:
+        self._colors.clear()
+
+    def reset_fonts(self) -> None:
+        """Forget shaped labels (after a zoom: the fonts changed)."""
+        self._labels.clear()
+
+    def paint(self, p: QPainter, scroll_y: float, height: float, state: PaintState) -> None:
+        p.fillRect(QRectF(0, 0, self.lay.width, height), self.palette.color(QPalette.ColorRole.Base))
+        p.translate(0, -scroll_y)
+        rel = self.lay.relations.get(state.selected_relation) if state.selected_relation else None
+        self._ends = {rel.head, rel.child} if rel is not None else set()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for li in state.visible:
+            self._line(p, self.lay.lines[li], state)
+        if state.rubber_band is not None:
+            self._rubber_band(p, *state.rubber_band)
+
+    # -- one line --------------------------------------------------------------------------------
+
+    def _line(self, p: QPainter, ln: Line, state: PaintState) -> None:
+        lay, m = self.lay, self.lay.m
+        lay.realise(ln)
+        tt = lay.text_top(ln)
+        for piece in ln.pieces:
+            if piece.row == 0:
+                self._box(p, ln, piece, state)
+        if state.find_match is not None:
+            self._range(p, ln, state.find_match, FIND, FIND_LINE)
+        if state.text_selection is not None:
+            sel = QColor(self.palette.color(QPalette.ColorRole.Highlight))
+            sel.setAlpha(90)
+            self._range(p, ln, state.text_selection, sel, None)
+        p.setFont(m.font)
+        p.setPen(self.palette.color(QPalette.ColorRole.Text))
+        p.drawStaticText(QPointF(m.margin, tt + m.box_pad), self._static(ln))
+        for piece in ln.pieces:
+            if piece.row == 0:
+                self._label(p, ln, piece, state)
+            else:
+                self._bar(p, ln, piece, state)
+        for arc in ln.arcs:
+            self._arc(p, ln, arc, state)
+
+    def _range(self, p: QPainter, ln: Line, rng: tuple[int, int], fill: QColor, line: QColor | None) -> None:
+        """A translucent marker over a character range (selection, find match), with an underline."""
+        if rng[0] >= ln.end or rng[1] <= ln.start:
+            return
+        lay, m = self.lay, self.lay.m
+        x0 = lay.x_at(ln, max(rng[0], ln.start))
+        x1 = lay.x_at(ln, min(rng[1], ln.content_end))
+        tt = lay.text_top(ln)
+        rect = QRectF(x0, tt + 1, max(x1 - x0, 2), m.text_h - 2)
+        p.fillRect(rect, fill)
+        if line is not None:
+            p.fillRect(QRectF(rect.left(), rect.bottom() - 2, rect.width(), 2), line)
+
+    def _small(
+        self, p: QPainter, text: str, font: QFont, fm: QFontMetricsF, rect: QRectF, top: bool = False
+    ) -> None:
+        """Draw a short label centred in `rect` (at its top when `top`), shaped once per text."""
+        key = (text, id(font))
+        cached = self._labels.get(key)
+        if cached is None:
+            st = QStaticText(text)
+            st.setTextFormat(Qt.TextFormat.PlainText)
+            st.prepare(QTransform(), font)
+            cached = self._labels[key] = (st, fm.horizontalAdvance(text))
+        st, w = cached
+        y = rect.top() if top else rect.center().y() - fm.height() / 2
+        p.setFont(font)
+        p.drawStaticText(QPointF(rect.center().x() - w / 2, y), st)
+
+    def _static(self, ln: Line) -> QStaticText:
+        """The line's text shaped once and reused by every later paint (plain text, never markup)."""
+        st = ln.painted
+        if not isinstance(st, QStaticText):
+            st = QStaticText(ln.text)
+            st.setTextFormat(Qt.TextFormat.PlainText)
+            st.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+            st.prepare(QTransform(), self.lay.m.font)
+            ln.painted = st
+        return st
+
+    def _outline(self, piece: Piece, color: QColor, state: PaintState) -> QPen:
+        if piece.span_id == state.selected_span or piece.span_id == state.pending_head:
+            pen = QPen(SELECT, 2.2)
+            if piece.span_id == state.pending_head:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            return pen
+        if piece.span_id in self._ends:  # an end of the selected relation
+            return QPen(SELECT, 1.6)
+        if piece.span_id == state.hover_span:
+            return QPen(self.ink(color, 190), 1.6)
+        if piece.origin == Origin.MODEL:
+            pen = QPen(self.ink(color, 170), 1.2)
+            pen.setStyle(Qt.PenStyle.DashLine)
+            return pen
+        return QPen(self.ink(color, 125), 1.0)
+
+    def _fill(self, piece: Piece, color: QColor) -> QColor:
+        fill = QColor(color)
+        if piece.origin == Origin.MODEL:
+            fill.setAlpha(60 if self.dark else 95)
+        elif self.dark:
+            fill.setAlpha(130)
+        return fill
+
+    def _box(self, p: QPainter, ln: Line, piece: Piece, state: PaintState) -> None:
+        color = self.color(piece.label)
+        rect = self.lay.piece_rect(ln, piece)
+        p.setPen(self._outline(piece, color, state))
+        p.setBrush(self._fill(piece, color))
+        path = _box_path(rect, 4.0, piece.first, piece.last)
+        p.drawPath(path)
+
+    def _label(self, p: QPainter, ln: Line, piece: Piece, state: PaintState) -> None:
+        if not piece.first:
+            return
+        m = self.lay.m
+        color = self.color(piece.label)
+        rect = self.lay.label_rect(ln, piece)
+        selected = piece.span_id == state.selected_span
+        p.setFont(m.label_font)
+        p.setPen(SELECT if selected else self.ink(color, 260 if piece.origin == Origin.PERSON else 200))
+        self._small(p, piece.label, m.label_font, m.lfm, rect, top=True)
+
+    def _bar(self, p: QPainter, ln: Line, piece: Piece, state: PaintState) -> None:
+        m = self.lay.m
+        color = self.color(piece.label)
+        rect = self.lay.piece_rect(ln, piece)
+        p.setPen(self._outline(piece, color, state))
+        p.setBrush(self._fill(piece, color))
+        p.drawPath(_box_path(rect, 3.0, piece.first, piece.last))
+        if piece.first:
+            p.setFont(m.label_font)
+            p.setPen(self.ink(color, 260))
+            text = m.lfm.elidedText(piece.label, Qt.TextElideMode.ElideRight, rect.width() - 4)
+            self._small(p, text, m.label_font, m.lfm, rect)
+
+    def _arc(self, p: QPainter, ln: Line, arc: Arc, state: PaintState) -> None:
+        lay = self.lay
+        color = self.ink(self.color(arc.label), 175)
+        selected = arc.rel_id == state.selected_relation
+        touched = arc.rel_id == state.hover_relation or state.selected_span in (arc.head, arc.child)
+        pen = QPen(SELECT if selected else color, 2.2 if selected else 2.0 if touched else 1.3)
+        if arc.origin == Origin.MODEL and not selected:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        y = lay.arc_y(ln, arc.level)
+        foot = lay.text_top(ln) - 1
+        r = min(6.0, abs(arc.xc - arc.xh) / 2)
+        path = QPainterPath()
+        if arc.kind in (FULL, OUT):
+            path.moveTo(arc.xh, foot)
+            path.lineTo(arc.xh, y + r)
+            d = 1 if arc.xc >= arc.xh else -1
+            path.quadTo(arc.xh, y, arc.xh + d * r, y)
+        else:
+            path.moveTo(arc.xh, y)
+        if arc.kind in (FULL, IN):
+            d = 1 if arc.xc >= arc.xh else -1
+            path.lineTo(arc.xc - d * r, y)
+            path.quadTo(arc.xc, y, arc.xc, y + r)
+            path.lineTo(arc.xc, foot - 5)
+        else:
+            path.lineTo(arc.xc, y)
+        p.setPen(pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawPath(path)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(pen.color())
+        if arc.kind in (FULL, IN):
+            p.drawPolygon(_arrow_down(arc.xc, foot, 4.0))
+        else:
+            p.drawPolygon(_arrow_side(arc.xc, y, 4.0, 1 if arc.xc > arc.xh else -1))
+        self._arc_label(p, ln, arc, pen.color(), selected)
+        if arc.kind != FULL and arc.other_line not in state.visible:
+            self._far_end(p, ln, arc, pen.color())
+
+    def _arc_label(self, p: QPainter, ln: Line, arc: Arc, color: QColor, selected: bool) -> None:
+        m = self.lay.m
+        rect = self.lay.arc_label_rect(ln, arc)
+        p.setPen(QPen(color, 1.0))
+        base = self.palette.color(QPalette.ColorRole.Base)
+        p.setBrush(SELECT.lighter(185) if selected else base)
+        p.drawRoundedRect(rect, 3, 3)
+        p.setFont(m.rel_font)
+        p.setPen(SELECT.darker(130) if selected else self.ink(color, 140))
+        self._small(p, arc.label, m.rel_font, m.rfm, rect)
+
+    def _far_end(self, p: QPainter, ln: Line, arc: Arc, color: QColor) -> None:
+        """Name the span at the far end of a half arc whose other line is out of view."""
+        m = self.lay.m
+        span = self.lay.spans.get(arc.other)
+        if span is None:
+            return
+        arrow = "↓" if arc.other_line > ln.index else "↑"
+        name = self.lay.text[span.start : span.end].replace("\n", " ")
+        text = m.lfm.elidedText(f"{arrow} {span.label} {name}", Qt.TextElideMode.ElideRight, 160)
+        w = m.lfm.horizontalAdvance(text) + 8
+        edge = arc.xc if arc.kind == OUT else arc.xh
+        x = edge - w if edge > self.lay.width / 2 else edge
+        y = self.lay.arc_y(ln, arc.level) - m.lfm.height() - 2
+        rect = QRectF(x, y, w, m.lfm.height())
+        p.setFont(m.label_font)
+        p.setPen(color)
+        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _rubber_band(self, p: QPainter, a: QPointF, b: QPointF) -> None:
+        pen = QPen(SELECT, 1.6)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        p.setPen(pen)
+        p.drawLine(a, b)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(SELECT)
+        p.drawEllipse(b, 3.0, 3.0)
+
+
+def _box_path(rect: QRectF, r: float, round_left: bool, round_right: bool) -> QPainterPath:
+    """A rounded box whose sides are square where the span continues on another line."""
+    path = QPainterPath()
+    rl, rr = (r if round_left else 0.0), (r if round_right else 0.0)
+    x0, y0, x1, y1 = rect.left(), rect.top(), rect.right(), rect.bottom()
+    path.moveTo(x0 + rl, y0)
+    path.lineTo(x1 - rr, y0)
+    path.quadTo(x1, y0, x1, y0 + rr)
+    path.lineTo(x1, y1 - rr)
+    path.quadTo(x1, y1, x1 - rr, y1)
+    path.lineTo(x0 + rl, y1)
+    path.quadTo(x0, y1, x0, y1 - rl)
+    path.lineTo(x0, y0 + rl)
+    path.quadTo(x0, y0, x0 + rl, y0)
+    return path
+
+
+def _arrow_down(x: float, y: float, s: float) -> QPolygonF:
+    return QPolygonF([QPointF(x - s, y - s * 1.6), QPointF(x + s, y - s * 1.6), QPointF(x, y)])
+
+
+def _arrow_side(x: float, y: float, s: float, d: int) -> QPolygonF:
+    return QPolygonF([QPointF(x - d * s * 1.6, y - s), QPointF(x - d * s * 1.6, y + s), QPointF(x, y)])

@@ -1,0 +1,589 @@
+"""The annotation window: wires the document list, the editor, the side panel and the controller.
+
+No editing logic here: keys become controller calls, controller signals become view updates.
+Everything shown is read from the project file, so the window can be killed at any moment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.model import Status
+from desktop.store import Project, ProjectError
+from desktop.ui import actions as registry
+from desktop.ui import workers
+from desktop.ui.controller import AnnotationController
+from desktop.ui.dialogs import (
+    ExportDialog,
+    ImportDialog,
+    ShortcutSheet,
+    export_summary,
+    import_summary,
+)
+from desktop.ui.doclist import STATUS_TEXT, DocumentList
+from desktop.ui.editor import EditorView
+from desktop.ui.findbar import FindBar
+from desktop.ui.sidepanel import SidePanel
+
+APP_TITLE = "Etiquette"
+MAX_RECENT = 8
+ZOOM_STEP = 1.15
+
+
+class MainWindow(QMainWindow):
+    document_opened = Signal(int)
+    job_finished = Signal(str, object)
+    """(job name, result) once a background job's result has been shown."""
+
+    def __init__(self, settings: QSettings, overrides: registry.Overrides | None = None,
+                 annotator: str | None = None) -> None:
+        super().__init__()
+        self.setObjectName("main_window")
+        self.settings = settings
+        self.project: Project | None = None
+        self.controller: AnnotationController | None = None
+        self.annotator = annotator or str(settings.value("annotator", "") or "")
+        self.nlp: Any = None
+        self.model_job: workers.Job | None = None
+        self._preannotate_when_loaded = False
+        self.jobs = workers.Jobs(self)
+        self.last_message = ""
+        """The text of the last message box (the summary of an import or export)."""
+        self.overrides = overrides if overrides is not None else registry.read_overrides()
+
+        self.editor = EditorView()
+        self.editor.setObjectName("editor")
+        self.find_bar = FindBar()
+        self.header = QLabel()
+        self.header.setObjectName("document_header")
+        self.header.setTextFormat(Qt.TextFormat.PlainText)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.find_bar)
+        self.setCentralWidget(central)
+
+        self.doc_list = DocumentList()
+        self.side = SidePanel()
+        self._dock("Documents", self.doc_list, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("Annotations", self.side, Qt.DockWidgetArea.RightDockWidgetArea)
+
+        self.model_label = QLabel("spaCy: not loaded")
+        self.model_label.setObjectName("model_status")
+        self.statusBar().addPermanentWidget(self.model_label)
+
+        self.actions = registry.build_actions(self, self._handler, self.overrides)
+        self.label_actions: list[QAction] = []
+        self._build_menus()
+        self._connect()
+        self._restore_state()
+        self._update_title()
+        self.setAcceptDrops(False)
+        if self.overrides.problems:
+            QTimer.singleShot(0, lambda: self.say("; ".join(self.overrides.problems)))
+
+    # --- construction ----------------------------------------------------------------------------
+
+    def _handler(self, name: str) -> Any:
+        return getattr(self, name)
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{title.lower()}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        menus = {name: bar.addMenu(f"&{name}") for name in registry.MENUS}
+        self.recent_menu = menus["File"].addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        for spec in registry.ACTIONS:
+            menu = menus[spec.menu]
+            if spec.id in ("import", "switch_annotator", "quit", "undo", "find", "accept",
+                           "preannotate", "zoom_in"):
+                menu.addSeparator()
+            menu.addAction(self.actions[spec.id])
+        self.addActions(list(self.actions.values()))
+        self.labels_menu = bar.addMenu("&Labels")
+        bar.insertMenu(menus["Help"].menuAction(), self.labels_menu)
+
+    def _connect(self) -> None:
+        self.doc_list.document_activated.connect(self.open_document)
+        self.side.span_clicked.connect(self._jump_to_span)
+        self.side.relation_clicked.connect(self._jump_to_relation)
+        self.editor.span_selected.connect(self.side.select_span)
+        self.editor.relation_selected.connect(self.side.select_relation)
+        self.editor.relation_drawn.connect(self._relation_drawn)
+        self.editor.relation_mode_changed.connect(self.actions["relation_mode"].setChecked)
+        self.find_bar.find_requested.connect(self._find)
+        self.find_bar.closed.connect(self.editor.setFocus)
+
+    # --- state ------------------------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+        self.jobs.wait(10000)
+        if self.project is not None:
+            self.project.close()
+            self.project = None
+        super().closeEvent(event)
+
+    def _update_title(self) -> None:
+        parts = [APP_TITLE]
+        if self.project is not None:
+            parts.append(self.project.path.name)
+        if self.annotator:
+            parts.append(self.annotator)
+        self.setWindowTitle(" — ".join(parts))
+
+    def say(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+
+    def tell(self, title: str, text: str, warning: bool = False) -> None:
+        """A message box that does not block the event loop (work may still be arriving)."""
+        icon = QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("message_box")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.last_message = text
+        box.open()
+
+    # --- projects ---------------------------------------------------------------------------------
+
+    def recent_projects(self) -> list[str]:
+        value = self.settings.value("recent_projects", [])
+        items = [value] if isinstance(value, str) else list(value or [])
+        return [str(p) for p in items if p]
+
+    def _remember(self, path: Path) -> None:
+        recent = [str(path.resolve())] + [p for p in self.recent_projects()
+                                          if p != str(path.resolve())]
+        self.settings.setValue("recent_projects", recent[:MAX_RECENT])
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent_projects():
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _c=False, p=path: self.open_project_path(Path(p)))
+        if not self.recent_projects():
+            self.recent_menu.addAction("No recent projects").setEnabled(False)
+
+    def open_project_path(self, path: Path, create: bool = False) -> bool:
+        try:
+            project = Project.create(path) if create else Project.open(path)
+        except ProjectError as e:
+            self.tell(APP_TITLE, str(e), warning=True)
+            return False
+        if self.project is not None:
+            self.project.close()
+        self.project = project
+        self._remember(path)
+        if not self.annotator:
+            self.ask_annotator()
+        self._start_session()
+        return True
+
+    def _start_session(self) -> None:
+        """(Re)build everything that depends on the project and the annotator."""
+        project = self.project
+        if project is None:
+            return
+        if self.annotator:
+            project.ensure_annotator(self.annotator)
+        self.controller = AnnotationController(project, self.annotator, self.editor, self)
+        self.controller.annotation_changed.connect(self._annotation_changed)
+        self.controller.revisited.connect(self.open_document)
+        self.controller.message.connect(self.say)
+        self._build_label_actions()
+        self.side.set_project(project.scheme, project.guidelines)
+        self.doc_list.reset(project, self.annotator)
+        self._update_title()
+        first = self._first_document()
+        if first is not None:
+            self.open_document(first)
+        else:
+            self.editor.set_content("", [], [], [], project.scheme)
+            self.header.setText("This project has no documents yet: File → Import…")
+
+    def _first_document(self) -> int | None:
+        """Where to resume: the first document still to do, else the first of the list."""
+        assert self.project is not None
+        todo = self.project.document_ids(self.annotator, (Status.TODO, Status.IN_PROGRESS))
+        return todo[0] if todo else self.doc_list.model.next_id(None, 1)
+
+    def new_project(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New project", "", "Etiquette projects (*.db)")
+        if path:
+            self.open_project_path(Path(path).with_suffix(".db"), create=True)
+
+    def open_project(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", "",
+                                              "Etiquette projects (*.db);;All files (*)")
+        if path:
+            self.open_project_path(Path(path))
+
+    def ask_annotator(self) -> bool:
+        name, ok = QInputDialog.getText(self, APP_TITLE, "Your name (it is saved with every edit):",
+                                        text=self.annotator)
+        name = name.strip()
+        if not ok or not name:
+            return False
+        self.set_annotator(name)
+        return True
+
+    def set_annotator(self, name: str) -> None:
+        self.annotator = name
+        self.settings.setValue("annotator", name)
+        self._update_title()
+
+    def switch_annotator(self) -> None:
+        if self.ask_annotator():
+            self._start_session()
+
+    # --- label keys (from the project's scheme) -----------------------------------------------------
+
+    def _build_label_actions(self) -> None:
+        for action in self.label_actions:
+            self.removeAction(action)
+            action.deleteLater()
+        self.label_actions = []
+        self.labels_menu.clear()
+        assert self.project is not None and self.controller is not None
+        taken = {QKeySequence(k).toString() for keys in
+                 registry.effective_shortcuts(self.overrides).values() for k in keys}
+        scheme = self.project.scheme
+        entries = [(e.name, e.key, self.controller.apply_entity_label, "") for e in scheme.entities]
+        entries += [(r.name, r.key, self.controller.apply_relation_label, "relation ")
+                    for r in scheme.relations]
+        for name, key, apply, kind in entries:
+            action = QAction(f"{kind}{name}".capitalize() if kind else name, self)
+            action.setObjectName(f"label_{kind.strip() or 'entity'}_{name}")
+            sequence = QKeySequence(key) if key else QKeySequence()
+            if key and sequence.toString() in taken:
+                self.say(f"The key {key} of label {name} is taken by another action")
+            elif key:
+                action.setShortcut(sequence)
+                taken.add(sequence.toString())
+            action.triggered.connect(lambda _c=False, a=apply, n=name: a(n))
+            self.labels_menu.addAction(action)
+            self.addAction(action)
+            self.label_actions.append(action)
+
+    # --- documents --------------------------------------------------------------------------------
+
+    @property
+    def doc_id(self) -> int | None:
+        return self.controller.doc_id if self.controller else None
+
+    def open_document(self, doc_id: int) -> None:
+        if self.project is None or self.controller is None:
+            return
+        if not self.annotator and not self.ask_annotator():
+            return
+        try:
+            doc, ann = self.controller.open(doc_id)
+        except ProjectError as e:
+            self.say(str(e))
+            return
+        self.editor.set_content(doc.text, doc.tokens, ann.spans, ann.relations,
+                                self.project.scheme)
+        self.side.show_annotation(doc, ann, self.project.scheme)
+        self.side.show_document_meta(doc)
+        self.doc_list.show_document(doc_id)
+        self.doc_list.model.refresh_document(doc_id)
+        self._update_header()
+        self.editor.setFocus()
+        self.document_opened.emit(doc_id)
+
+    def _update_header(self) -> None:
+        ctl = self.controller
+        if ctl is None or ctl.document is None or ctl.annotation is None:
+            return
+        doc = ctl.document
+        source = doc.meta.get("source") or doc.meta.get("file") or ""
+        parts = [f"Document {doc.id}", STATUS_TEXT[ctl.annotation.status],
+                 f"{len(doc.text):,} characters"]
+        if source:
+            parts.append(str(source))
+        self.header.setText("  ·  ".join(parts))
+
+    def _annotation_changed(self, doc_id: int) -> None:
+        if self.controller is None or self.project is None:
+            return
+        self.doc_list.model.refresh_document(doc_id)
+        self.doc_list.update_progress()
+        if doc_id == self.controller.doc_id:
+            self.side.show_annotation(self.controller.document, self.controller.annotation,
+                                      self.project.scheme)
+            self.side.select_span(self.editor.selected_span())
+            self._update_header()
+
+    def _step(self, step: int) -> None:
+        target = self.doc_list.model.next_id(self.doc_id, step)
+        if target is None:
+            self.say("No next document in this list" if step > 0
+                     else "No previous document in this list")
+            return
+        self.open_document(target)
+
+    def next_document(self) -> None:
+        self._step(1)
+
+    def previous_document(self) -> None:
+        self._step(-1)
+
+    def _finish(self, status: Status) -> None:
+        if self.controller is None or self.controller.document is None:
+            return
+        self.controller.set_status(status)
+        self._step(1)
+
+    def accept_document(self) -> None:
+        self._finish(Status.ACCEPTED)
+
+    def reject_document(self) -> None:
+        self._finish(Status.REJECTED)
+
+    def skip_document(self) -> None:
+        self._finish(Status.SKIPPED)
+
+    # --- editing (all through the controller) -----------------------------------------------------
+
+    def undo(self) -> None:
+        if self.controller is not None:
+            self.controller.undo_stack.undo()
+
+    def redo(self) -> None:
+        if self.controller is not None:
+            self.controller.undo_stack.redo()
+
+    def delete_selected(self) -> None:
+        if self.controller is not None:
+            self.controller.delete_selected()
+
+    def confirm_selected(self) -> None:
+        if self.controller is not None:
+            self.controller.confirm_selected()
+
+    def clear_selection(self) -> None:
+        if self.find_bar.isVisible() and self.find_bar.edit.hasFocus():
+            self.find_bar.close_bar()
+        elif self.controller is not None and self.controller.drawing:
+            self.controller.cancel()
+        else:
+            # The editor knows what Escape means to it (a drag, a head clicked, relation mode).
+            QApplication.sendEvent(self.editor, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape,
+                                                          Qt.KeyboardModifier.NoModifier))
+
+    def link_selected(self) -> None:
+        if self.controller is None:
+            return
+        if not self.editor.relation_mode():
+            self.say("Turn on relation mode to link spans with the keyboard")
+            return
+        self.controller.link_selected()
+
+    def _relation_drawn(self, head: int, child: int) -> None:
+        if self.controller is not None:
+            self.controller.relation_drawn(head, child)
+
+    def toggle_relation_mode(self) -> None:
+        self.editor.set_relation_mode(not self.editor.relation_mode())
+        self.actions["relation_mode"].setChecked(self.editor.relation_mode())
+        self.say("Relation mode: drag from one span to another, then press the relation's key"
+                 if self.editor.relation_mode() else "Span mode")
+
+    def next_span(self) -> None:
+        self.editor.next_span()
+
+    def previous_span(self) -> None:
+        self.editor.previous_span()
+
+    def _jump_to_span(self, span_id: int) -> None:
+        self.editor.scroll_to_span(span_id)
+        self.editor.select_span(span_id)
+        self.editor.setFocus()
+
+    def _jump_to_relation(self, rel_id: int) -> None:
+        self.editor.select_relation(rel_id)
+        self.editor.setFocus()
+
+    # --- find and zoom ----------------------------------------------------------------------------
+
+    def find(self) -> None:
+        self.find_bar.open_bar()
+
+    def find_next(self) -> None:
+        if self.find_bar.edit.text():
+            self._find(self.find_bar.edit.text(), True)
+        else:
+            self.find()
+
+    def _find(self, query: str, forward: bool) -> None:
+        if query:
+            self.find_bar.show_result(self.editor.find(query, forward))
+
+    def focus_search(self) -> None:
+        self.doc_list.search.setFocus()
+        self.doc_list.search.selectAll()
+
+    def zoom_in(self) -> None:
+        self.editor.set_zoom(self.editor.zoom() * ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.editor.set_zoom(self.editor.zoom() / ZOOM_STEP)
+
+    def zoom_reset(self) -> None:
+        self.editor.set_zoom(1.0)
+
+    def show_shortcuts(self) -> None:
+        from desktop.model import LabelScheme
+
+        scheme = self.project.scheme if self.project else LabelScheme()
+        sheet = ShortcutSheet(registry.effective_shortcuts(self.overrides), scheme, self)
+        sheet.setObjectName("shortcut_sheet")
+        sheet.open()
+
+    # --- background work --------------------------------------------------------------------------
+
+    def start_model_loading(self) -> None:
+        """Load the project's spaCy pipeline in a worker; the window works without it."""
+        if self.project is None or self.model_job is not None or self.nlp is not None:
+            return
+        name = self.project.model
+        self.model_label.setText(f"spaCy: loading {name}…")
+        job = workers.Job(workers.load_model_work(name), "load_model")
+        job.signals.finished.connect(self._model_loaded)
+        job.signals.failed.connect(self._model_failed)
+        self.model_job = self.jobs.start(job)
+
+    def _model_loaded(self, nlp: Any) -> None:
+        self.nlp = nlp
+        self.model_job = None
+        self.model_label.setText(f"spaCy: {nlp.meta.get('lang')}_{nlp.meta.get('name')} ready")
+        self.job_finished.emit("load_model", nlp)
+        if self._preannotate_when_loaded:
+            self._preannotate_when_loaded = False
+            self.preannotate()
+
+    def _model_failed(self, message: str) -> None:
+        self.model_job = None
+        self.model_label.setText("spaCy: not available")
+        self.say(f"The spaCy pipeline could not be loaded: {message.splitlines()[0]}")
+
+    def _run(self, name: str, work: workers.Work, title: str, label: str,
+             done: Any) -> workers.Job:
+        job = workers.Job(work, name)
+        dialog = workers.with_progress_dialog(job, self, title, label)
+
+        def finished(result: Any) -> None:
+            done(result)
+            self.job_finished.emit(name, result)
+
+        def failed(message: str) -> None:
+            self.tell(title, message, warning=True)
+            self.job_finished.emit(name, None)
+
+        job.signals.finished.connect(finished)
+        job.signals.failed.connect(failed)
+        self.jobs.start(job)
+        return job
+
+    def preannotate(self) -> None:
+        if self.project is None:
+            return
+        if self.nlp is None:
+            self._preannotate_when_loaded = True
+            self.start_model_loading()
+            self.say("Pre-annotation starts as soon as the spaCy pipeline has loaded")
+            return
+        self._run("preannotate", workers.preannotate_work(self.project.path, self.nlp),
+                  "Pre-annotate", "Documents annotated:", self._preannotated)
+
+    def _preannotated(self, result: Any) -> None:
+        state = "cancelled after" if result.cancelled else "done:"
+        self.say(f"Pre-annotation {state} {result.done:,} documents, {result.spans:,} spans "
+                 f"({result.skipped:,} already done)")
+        self._reload_after_job()
+
+    def import_files(self, paths: list[str] | None = None) -> None:
+        if self.project is None:
+            self.say("Open or create a project first")
+            return
+        dialog = ImportDialog(self)
+        if paths:
+            dialog.set_paths(paths)
+        if not dialog.exec():
+            return
+        inputs, fmt, options = dialog.choice()
+        self._run("import", workers.import_work(self.project.path, inputs, fmt, options),
+                  "Import", "Documents read:", self._imported)
+
+    def _imported(self, report: Any) -> None:
+        self._reload_after_job()
+        self.tell("Import", import_summary(report))
+
+    def export_files(self) -> None:
+        if self.project is None:
+            self.say("Open or create a project first")
+            return
+        names = [a.name for a in self.project.annotators()]
+        dialog = ExportDialog(names, self.annotator, self.project.path, self)
+        if not dialog.exec():
+            return
+        out, fmt, options = dialog.choice()
+        self._run("export", workers.export_work(self.project.path, out, fmt, options),
+                  "Export", "Documents written:", self._exported)
+
+    def _exported(self, report: Any) -> None:
+        self.tell("Export", export_summary(report))
+
+    def _reload_after_job(self) -> None:
+        """Show what a worker wrote through its own connection."""
+        if self.project is None:
+            return
+        self.project._scheme = None  # the worker may have added labels to the scheme
+        current = self.doc_id
+        self._build_label_actions()
+        self.doc_list.reset(self.project, self.annotator)
+        if current is not None:
+            self.open_document(current)
+        else:
+            first = self._first_document()
+            if first is not None:
+                self.open_document(first)

@@ -1,0 +1,76 @@
+"""Keyboard navigation, plain-text rendering and span layout of the editor."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from desktop.ui.editor.utf16 import Utf16Index, utf16_len
+
+from .helpers import Loader, span_of
+
+TEXT = "Kirill Dmitriev a rencontré Dmitry Peskov à Moscou près du Kremlin."
+
+
+def test_tab_and_shift_tab_cycle_spans_in_text_order(qtbot, load: Loader) -> None:
+    spans = [
+        span_of(TEXT, "Kremlin", "ORG", 3),
+        span_of(TEXT, "Kirill Dmitriev", "PER", 9),
+        span_of(TEXT, "Moscou", "LOC", 1),
+    ]
+    view = load(TEXT, spans)
+    view.setFocus()
+    seen = []
+    for _ in range(4):
+        qtbot.keyClick(view, Qt.Key.Key_Tab)
+        seen.append(view.selected_span())
+    assert seen == [9, 1, 3, 9]
+    assert view.hasFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Backtab)
+    assert view.selected_span() == 3
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert view.selected_span() is None
+
+
+def test_markup_is_shown_literally(load: Loader) -> None:
+    text = "Titre <b>gras</b> &amp; <script>alert(1)</script> fin"
+    view = load(text)
+    assert "<b>gras</b> &amp; <script>alert(1)</script>" in view.visible_text()
+
+
+def test_span_crossing_line_break_has_one_box_per_line(load: Loader) -> None:
+    text = "Le fonds souverain\nrusse investit."
+    view = load(text, [span_of(text, "souverain\nrusse", "ORG", 4)])
+    rects = view.span_rects(4)
+    assert len(rects) == 2
+    assert rects[1].top() > rects[0].bottom()
+
+
+def test_overlapping_spans_stack_in_two_rows(load: Loader) -> None:
+    spans = [span_of(TEXT, "Dmitry Peskov", "PER", 1), span_of(TEXT, "Peskov", "MISC", 2)]
+    view = load(TEXT, spans)
+    a, b = view.span_rect(1), view.span_rect(2)
+    assert b.top() > a.bottom() - 1  # the nested span is a bar below the outer box
+    assert a.intersects(b.translated(0, a.top() - b.top()))
+
+
+def test_span_colour_is_painted(load: Loader, editor_scheme) -> None:  # type: ignore[no-untyped-def]
+    view = load(TEXT, [span_of(TEXT, "Moscou", "LOC", 1)])
+    img = view.viewport().grab().toImage()
+    r = view.span_rect(1)
+    want = QColor(editor_scheme.color("LOC"))
+    found = any(img.pixelColor(x, r.top() + 2) == want for x in range(r.left() + 3, r.right() - 3))
+    assert found
+
+
+def test_utf16_conversion_round_trips_astral_characters() -> None:
+    text = "a😀b🇫🇷c"
+    idx = Utf16Index(text)
+    assert utf16_len(text) == len(text.encode("utf-16-le")) // 2
+    for i in range(len(text) + 1):
+        u = idx.to_utf16(i)
+        assert u == len(text[:i].encode("utf-16-le")) // 2
+        assert idx.to_python(u) == i
+    assert idx.to_python(2) == 1  # inside the emoji's surrogate pair → its start
+    plain = Utf16Index("abc")
+    assert plain.to_utf16(2) == 2 and plain.to_python(2) == 2

@@ -1,0 +1,83 @@
+"""The layout engine: incremental updates give the same picture as laying out from scratch."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from PySide6.QtGui import QFont
+
+from desktop.model import LabelScheme, Relation, Span
+from desktop.ui.editor.layout import EditorLayout
+
+from .helpers import tokenize
+
+TEXT = "\n".join(
+    f"Ligne {i} : Moscou, Washington et le Kremlin parlent de terres rares avec Rosatom." for i in range(30)
+)
+
+
+def picture(lay: EditorLayout) -> list[tuple[object, ...]]:
+    out = []
+    for ln in lay.lines:
+        lay.realise(ln)
+        pieces = sorted((p.span_id, p.start, p.end, p.row, p.label, round(p.x0)) for p in ln.pieces)
+        arcs = sorted((a.rel_id, a.kind, a.level, a.label, round(a.xh), round(a.xc)) for a in ln.arcs)
+        out.append((ln.start, round(ln.top, 3), round(ln.height, 3), tuple(pieces), tuple(arcs)))
+    return out
+
+
+def fresh(spans: list[Span], rels: list[Relation], scheme: LabelScheme) -> EditorLayout:
+    lay = EditorLayout(QFont(), 1.0)
+    lay.set_text(TEXT, 500)
+    lay.set_annotations(spans, rels, scheme)
+    return lay
+
+
+def test_incremental_updates_match_a_full_layout(qtbot, editor_scheme: LabelScheme) -> None:
+    rng = random.Random(4)
+    tokens = tokenize(TEXT)
+    labels = editor_scheme.entity_names
+    spans: list[Span] = []
+    next_id = 1
+
+    def new_span() -> Span:
+        nonlocal next_id
+        a = rng.randrange(len(tokens) - 3)
+        b = a + rng.randint(1, 3)
+        next_id += 1
+        return Span(tokens[a].start, tokens[b - 1].end, rng.choice(labels), id=next_id)
+
+    spans = [new_span() for _ in range(40)]
+    rels: list[Relation] = []
+    lay = fresh(spans, rels, editor_scheme)
+    for step in range(60):
+        move = rng.random()
+        if move < 0.25 or len(spans) < 5:
+            spans.append(new_span())
+        elif move < 0.4:
+            spans.pop(rng.randrange(len(spans)))
+        elif move < 0.55:
+            i = rng.randrange(len(spans))
+            spans[i] = replace(spans[i], label=rng.choice(labels))
+        elif move < 0.7:
+            i = rng.randrange(len(spans))
+            moved = new_span()
+            spans[i] = replace(spans[i], start=moved.start, end=moved.end)
+        elif move < 0.9:
+            a, b = rng.sample(spans, 2)
+            rels.append(Relation(a.id or 0, b.id or 0, "porte_parole", id=1000 + step))
+        elif rels:
+            rels.pop(rng.randrange(len(rels)))
+        ids = {s.id for s in spans}
+        rels = [r for r in rels if r.head in ids and r.child in ids]
+        lay.update_annotations(list(spans), list(rels))
+        assert picture(lay) == picture(fresh(spans, rels, editor_scheme)), f"step {step}"
+
+
+def test_long_word_is_broken_to_fit(qtbot) -> None:
+    lay = EditorLayout(QFont(), 1.0)
+    lay.set_text("court " + "x" * 400 + " fin", 300)
+    assert len(lay.lines) > 2
+    assert all(lay.measure.width(ln.text.rstrip()) <= 300 for ln in lay.lines)
+    assert "".join(ln.text for ln in lay.lines) == "court " + "x" * 400 + " fin"

@@ -1,0 +1,70 @@
+"""Actions as data: every action has a handler, and users override shortcuts in a config file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+
+from desktop.ui import actions
+from desktop.ui.window import MainWindow
+
+K = Qt.Key
+
+
+def test_every_action_has_a_handler_and_no_two_share_a_key(window: MainWindow) -> None:
+    seen: dict[str, str] = {}
+    for spec in actions.ACTIONS:
+        assert callable(getattr(window, spec.handler)), spec.id
+        for key in spec.shortcuts:
+            text = QKeySequence(key).toString()
+            assert text not in seen, f"{spec.id} and {seen.get(text)} share {key}"
+            seen[text] = spec.id
+    label_keys = {a.shortcut().toString() for a in window.label_actions if a.shortcut()}
+    assert not label_keys & set(seen)
+
+
+def _write(home: Path, text: str) -> Path:
+    path = home / ".config" / "etiquette" / "shortcuts.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shortcuts_file_overrides_the_defaults(home: Path, open_window, ui_project, store,
+                                               gestures) -> None:
+    path = _write(home, '[shortcuts]\naccept = "Ctrl+K"\nreject = ""\nskip = ["S", "F8"]\n')
+    assert actions.shortcuts_file() == path
+    window: MainWindow = open_window(ui_project)
+    assert [k.toString() for k in window.actions["accept"].shortcuts()] == ["Ctrl+K"]
+    assert window.actions["reject"].shortcuts() == []
+    gestures.key(window, K.Key_A)
+    gestures.key(window, K.Key_X)
+    assert store.status(1) == "todo"
+    gestures.key(window, K.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert store.status(1) == "accepted"
+    gestures.key(window, K.Key_F8)
+    assert store.status(2) == "skipped"
+
+
+def test_a_bad_shortcuts_file_is_reported_not_fatal(home: Path) -> None:
+    path = _write(home, '[shortcuts]\nfly = "F"\naccept = 3\nskip = "Ctrl+Nope+Zap"\n')
+    found = actions.read_overrides(path)
+    assert found.shortcuts == {}
+    assert len(found.problems) == 3
+    assert "no action named 'fly'" in found.problems[0]
+    _write(home, "[shortcuts\n")
+    assert actions.read_overrides(path).problems
+
+
+def test_the_shortcut_sheet_lists_actions_and_labels(window: MainWindow, gestures, qtbot) -> None:
+    gestures.key(window, K.Key_F1)
+    sheet = window.findChild(object, "shortcut_sheet")
+    assert sheet is not None and sheet.isVisible()
+    rows = {sheet.table.item(r, 1).text(): sheet.table.item(r, 2).text()
+            for r in range(sheet.table.rowCount())}
+    assert rows["Accept and Next"] == "A, Ctrl+Return"
+    assert rows["PER"] == "1"
+    assert rows["porte_parole"] == "Q"
+    sheet.close()

@@ -1,0 +1,113 @@
+"""Import, export, pre-annotation and model loading run in workers; the window shows the outcome."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import spacy
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QDialog
+
+from desktop.formats import ExportReport, ImportOptions, registry
+from desktop.formats.base import Loss
+from desktop.store import Project
+from desktop.ui import dialogs, workers
+from desktop.ui.window import MainWindow
+
+
+def _blank_with_ruler() -> Any:
+    nlp = spacy.blank("fr")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "LOC", "pattern": "Riyad"},  # type: ignore[attr-defined]
+                        {"label": "LOC", "pattern": "Washington"}])
+    return nlp
+
+
+@pytest.fixture
+def accept_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dialogs.ImportDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(dialogs.ExportDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+
+
+def test_import_from_the_window_runs_in_a_worker(window: MainWindow, qtbot, tmp_path: Path,
+                                                 accept_dialogs, ui_project: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Emmanuel Macron est à Berlin.", encoding="utf-8")
+    (folder / "b.txt").write_text("Olaf Scholz reçoit à Bonn.", encoding="utf-8")
+    with qtbot.waitSignal(window.job_finished, timeout=60000) as blocker:
+        window.import_files([str(folder)])
+    assert blocker.args[0] == "import"
+    assert "2 documents added, 0 already in the project." in window.last_message
+    assert window.doc_list.model.rowCount() == 5
+    assert window.doc_list.progress_label.text() == "0 / 5 done"
+    with Project.open(ui_project) as p:
+        assert p.document_count() == 5
+
+
+def test_export_from_the_window_says_what_was_lost(window: MainWindow, qtbot, tmp_path: Path,
+                                                   accept_dialogs) -> None:
+    def writer(project: Project, out: Path, options: Any, progress: Any) -> ExportReport:
+        assert options.source == "alice"
+        out.write_text("exported\n", encoding="utf-8")
+        return ExportReport("lossy", [str(out)], documents=1, spans=3,
+                            losses=[Loss(1, {"relations (the format has none)": 2})])
+
+    registry.register(registry.Format("lossy", "test format", writer=writer))
+    try:
+        window.actions["accept"].trigger()
+        out = tmp_path / "out.txt"
+        original = dialogs.ExportDialog.choice
+
+        def choice(self: dialogs.ExportDialog) -> Any:
+            _out, _fmt, options = original(self)
+            return str(out), "lossy", options
+
+        dialogs.ExportDialog.choice = choice  # type: ignore[method-assign]
+        with qtbot.waitSignal(window.job_finished, timeout=30000):
+            window.export_files()
+    finally:
+        dialogs.ExportDialog.choice = original  # type: ignore[method-assign]
+        registry.FORMATS.pop("lossy", None)
+    assert out.read_text(encoding="utf-8") == "exported\n"
+    assert "1 documents, 3 spans" in window.last_message
+    assert "2 relations (the format has none)" in window.last_message
+
+
+def test_preannotate_waits_for_the_model_then_runs_in_a_worker(
+        window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch, ui_project: Path) -> None:
+    monkeypatch.setattr(workers, "load_model_work",
+                        lambda name: (lambda progress: _blank_with_ruler()))
+    with qtbot.waitSignal(window.job_finished, timeout=60000,
+                          check_params_cb=lambda name, _r: name == "preannotate") as blocker:
+        window.preannotate()  # the model is not loaded yet: it loads, then pre-annotation runs
+    assert "ready" in window.model_label.text()
+    result = blocker.args[1]
+    assert result.done == 3 and result.spans == 2
+    with Project.open(ui_project) as p:
+        assert len(p.documents_annotated_by("fr_pipeline-0.0.0")) == 3
+
+
+def test_a_cancelled_import_adds_nothing(qtbot, ui_project: Path, tmp_path: Path) -> None:
+    source = tmp_path / "one.txt"
+    source.write_text("Un texte à importer.", encoding="utf-8")
+    job = workers.Job(workers.import_work(ui_project, [str(source)], "auto", ImportOptions()))
+    job.cancel()
+    with qtbot.waitSignal(job.signals.finished, timeout=30000) as blocker:
+        QThreadPool.globalInstance().start(job)
+    assert blocker.args[0].cancelled
+    assert "nothing was added" in dialogs.import_summary(blocker.args[0])
+    with Project.open(ui_project) as p:
+        assert p.document_count() == 3
+
+
+def test_a_failing_job_is_reported(window: MainWindow, qtbot, accept_dialogs,
+                                   tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "ok"}\n{not json}\n', encoding="utf-8")
+    with qtbot.waitSignal(window.job_finished, timeout=30000):
+        window.import_files([str(bad)])
+    assert "bad.jsonl:2" in window.last_message
+    assert window.doc_list.model.rowCount() == 3
