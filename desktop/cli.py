@@ -177,6 +177,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
             print(f"  new annotators: {', '.join(f.annotators_added)}")
         if f.labels_added:
             print(f"  new labels: {', '.join(f.labels_added)}")
+        for what, n in f.not_imported.items():
+            print(f"  not merged: {n} {what}")
         if f.conflicts:
             print(f"  conflicts (same annotator and document, different content), resolved by the "
                   f"newest update: {f.replaced} taken from {Path(f.path).name}, {f.kept} kept")

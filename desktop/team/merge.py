@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop.formats.base import FormatError
+from desktop.formats.base import FileReport, FormatError
 from desktop.model import Annotation, AnnotatorKind, Relation, Span, content_hash
 from desktop.model.tokens import token_range
 from desktop.store import NewDocument, NotAProjectError, Project
-from desktop.store.project import decode_tokens
+from desktop.store.base import decode_tokens
 from desktop.team.bulk import (
     StoredAnnotation,
     StoredDocument,
@@ -64,6 +64,7 @@ class MergeFileReport:
     conflicts: list[Conflict] = field(default_factory=list)
     annotators_added: list[str] = field(default_factory=list)
     labels_added: list[str] = field(default_factory=list)
+    not_imported: dict[str, int] = field(default_factory=dict)
 
     @property
     def kept(self) -> int:
@@ -88,6 +89,8 @@ class Source:
     documents: list[IncomingDocument]
     entity_labels: list[str] = field(default_factory=list)
     relation_labels: list[str] = field(default_factory=list)
+    not_imported: dict[str, int] = field(default_factory=dict)
+    """What the file had that Etiquette does not take in, e.g. relations to unknown spans."""
 
 
 def read_source(path: Path, annotator: str | None = None) -> Source:
@@ -99,7 +102,9 @@ def read_source(path: Path, annotator: str | None = None) -> Source:
     if is_sqlite or path.suffix.lower() in {".db", ".etiquette", ".sqlite"}:
         return read_project(path)
     if path.suffix.lower() in {".jsonl", ".ndjson", ".json"}:
-        return Source(path, read_tasks(path, annotator))
+        report = FileReport(str(path), "prodigy")
+        docs = read_tasks(path, annotator, report)
+        return Source(path, docs, not_imported=report.not_imported)
     raise FormatError(path, "neither a project file (.db) nor annotated JSONL (.jsonl)")
 
 
@@ -152,7 +157,7 @@ def _forget_cached(project: Project) -> None:
 
 def _merge_one(project: Project, source: Source) -> MergeFileReport:
     path, docs = source.path, source.documents
-    report = MergeFileReport(str(path), documents=len(docs))
+    report = MergeFileReport(str(path), documents=len(docs), not_imported=source.not_imported)
     _merge_scheme(project, source, report)
     _merge_annotators(project, source, report)
     stored = _merge_documents(project, docs, report)
