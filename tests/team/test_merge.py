@@ -247,3 +247,23 @@ def test_cli_merge_and_its_exit_codes(base: Path, copies, tmp_path: Path, capsys
         assert main(["merge", str(base), *args]) == 1
         assert message in capsys.readouterr().err
     assert state(base) == before
+
+
+def test_a_failed_merge_leaves_project_and_open_handle_as_they_were(base: Path,
+                                                                     tmp_path: Path) -> None:
+    good = write_jsonl(tmp_path / "good.jsonl", [
+        {"text": OTHER, "_annotator_id": "chloé", "answer": "accept",
+         "spans": [{"start": 0, "end": 16, "label": "EVENT"}]}])
+    clash = copy(base, "clash")
+    with Project.open(clash) as p:
+        annotate(p, p.document_ids()[0], "chloé", [(0, 15, "PER")], kind=AnnotatorKind.MODEL)
+    before = state(base)
+    with Project.open(base) as p:
+        with pytest.raises(FormatError, match="chloé"):
+            merge_paths(p, [good, clash])
+        # The same open project goes on working: no cached annotator or label from the rollback.
+        assert p.annotator_kind("chloé") is None and "EVENT" not in p.scheme.entity_names
+        merge_paths(p, [good])
+        assert p.annotation(p.document_ids()[-1], "chloé") is not None
+        assert "EVENT" in p.scheme.entity_names
+    assert state(base) != before
