@@ -103,7 +103,7 @@ def load_corpus(
     statuses: Sequence[Status] = (Status.ACCEPTED,),
     relations: bool = True,
 ) -> Corpus:
-    """Documents, statuses, spans (and relations) of the annotators, in four queries."""
+    """Documents, statuses, spans (and relations) of the annotators, in a handful of queries."""
     db = project.db
     ids = {name: row[0] for name in annotators
            if (row := db.execute("SELECT id FROM annotators WHERE name = ?", [name]).fetchone())}
@@ -150,7 +150,7 @@ def load_corpus(
     raw = _fetch_spans(project, params, label_names, widths, ann_ids)
     if not labels and np.any(raw[4] == len(label_names)):
         # Labels the scheme does not list (imported, or merged from another project).
-        label_names = _labels_in_use(project, params)
+        label_names += [x for x in _labels_in_use(project, params) if x not in label_names]
         widths = _Widths(widths.chars, widths.tokens, len(label_names))
         raw = _fetch_spans(project, params, label_names, widths, ann_ids)
     spans = _span_tables(raw, len(names), (ann_ids, ann_doc, ann_row), char_start, token_start,

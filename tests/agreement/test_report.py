@@ -221,3 +221,13 @@ def test_reading_in_two_halves_gives_the_same_corpus(two: Project, doc: Doc, ann
         for field in ("doc", "start", "end", "token_start", "token_end", "label"):
             assert getattr(a, field).tolist() == getattr(b, field).tolist()
     assert sum(len(s) for s in halves.spans) == 10
+
+
+def test_labels_missing_from_the_scheme_are_compared_too(project: Project, doc: Doc,
+                                                         ann) -> None:
+    d = doc(project, TEXT)
+    ann(project, d, "alice", [(0, 15, "PER"), (44, 50, "VILLE")])
+    ann(project, d, "bruno", [(0, 15, "PER"), (44, 50, "VILLE")])
+    report = compute_agreement(project)
+    assert report.labels == ["PER", "LOC", "ORG", "MISC", "VILLE"]
+    assert report.pair("alice", "bruno").spans.exact_by_label["VILLE"].f1 == 1.0
