@@ -249,17 +249,23 @@ def _in_two_halves(
         return project.db.execute(sql, [*args, 0, 2**62]).fetchall()
     middle = int(annotation_ids[len(annotation_ids) // 2])
 
-    def second_half() -> list[tuple[Any, ...]]:
-        conn = sqlite3.connect(project.path.resolve().as_uri() + "?mode=ro", uri=True)
+    def second_half() -> list[tuple[Any, ...]] | None:
         try:
-            return conn.execute(sql, [*args, middle, 2**62]).fetchall()
-        finally:
-            conn.close()
+            conn = sqlite3.connect(project.path.resolve().as_uri() + "?mode=ro", uri=True)
+            try:
+                return conn.execute(sql, [*args, middle, 2**62]).fetchall()
+            finally:
+                conn.close()
+        except sqlite3.Error:  # e.g. a folder we may not write the WAL index in
+            return None
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         later = pool.submit(second_half)
         first = project.db.execute(sql, [*args, 0, middle]).fetchall()
-        return first + later.result()
+        rest = later.result()
+    if rest is None:
+        rest = project.db.execute(sql, [*args, middle, 2**62]).fetchall()
+    return first + rest
 
 
 def _parse(text: str) -> IntArray:
