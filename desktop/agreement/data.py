@@ -38,6 +38,8 @@ class SpanTable:
         return len(self.start)
 
     def where(self, keep: np.ndarray) -> SpanTable:
+        if keep.all():
+            return self
         return SpanTable(self.doc[keep], self.start[keep], self.end[keep], self.token_start[keep],
                          self.token_end[keep], self.label[keep])
 
