@@ -4,8 +4,19 @@ The widget only shows and selects; it never writes to a project. What the user m
 as signals (`text_selected`, `relation_drawn`, ...) for a controller to turn into edits, which come
 back through `update_annotations`.
 
-Geometry helpers (`span_rect`, `arc_label_rect`, `arc_point`, `offset_point`) return viewport
-coordinates, ready for `QTest`/`qtbot` clicks on `view.viewport()`.
+Mouse: drag over text selects it, widened to whole tokens (hold Alt for exact characters, Shift to
+start a selection on top of a span); double-click selects one token; click a span or an arc (or
+its label) to select it; drag from one span to another to draw a relation (head to child), or in
+relation mode click the head, then the child. Keys: Tab / Shift+Tab step through spans in text
+order, Escape drops a pending head, then leaves relation mode, then clears the selection,
+Ctrl+wheel zooms. Label keys, Delete and undo belong to the window's actions.
+
+Geometry for tests and tools, all in viewport coordinates, ready for `qtbot` clicks on
+`view.viewport()`: `span_rect(id)` / `span_rects(id)` (a span's box on each line it covers),
+`arc_label_rect(id)` (a relation's label), `arc_point(id)` (a point on the arc's line itself),
+`offset_point(i)` (the left edge of character i, mid-height of its text row), and the inverse
+`span_at(pos)`, `relation_at(pos)`, `offset_at(pos)`. `visible_text()` is the text of the lines in
+view, as drawn.
 """
 
 from __future__ import annotations
@@ -36,12 +47,20 @@ ZOOM_MIN, ZOOM_MAX = 0.5, 3.0
 
 
 class EditorView(QAbstractScrollArea):
-    """Text with span boxes and relation arcs; selection, relation drawing, find and zoom."""
+    """Text with span boxes and relation arcs; selection, relation drawing, find and zoom.
+
+    Offsets are Python string indices into the text given to `set_content`. Spans and relations
+    without an id are not shown (ids are how selection and signals name them).
+    """
 
     span_selected = Signal(int)
+    """A span was selected (its id), or the span selection was cleared (-1)."""
     relation_selected = Signal(int)
+    """A relation was selected (its id), or the relation selection was cleared (-1)."""
     text_selected = Signal(int, int)
+    """The mouse selected text: start, end, snapped to tokens unless Alt was held."""
     relation_drawn = Signal(int, int)
+    """The user drew a relation: head span id, child span id."""
     relation_mode_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
