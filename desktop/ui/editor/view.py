@@ -8,8 +8,9 @@ Mouse: drag over text selects it, widened to whole tokens (hold Alt for exact ch
 start a selection on top of a span); double-click selects one token; click a span or an arc (or
 its label) to select it; drag from one span to another to draw a relation (head to child), or in
 relation mode click the head, then the child. Keys: Tab / Shift+Tab step through spans in text
-order, Escape drops a pending head, then leaves relation mode, then clears the selection,
-Ctrl+wheel zooms. Label keys, Delete and undo belong to the window's actions.
+order; Left / Right select the previous / next token (from the selection or the selected span),
+Shift+Left / Shift+Right shrink or grow the selection by a token; Escape drops a pending head,
+then leaves relation mode, then clears the selection; Ctrl+wheel zooms. Label keys, Delete and undo belong to the window's actions.
 
 Geometry for tests and tools, all in viewport coordinates, ready for `qtbot` clicks on
 `view.viewport()`: `span_rect(id)` / `span_rects(id)` (a span's box on each line it covers),
@@ -21,13 +22,9 @@ view, as drawn.
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
-
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QFont,
-    QGuiApplication,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -37,9 +34,16 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QFrame, QToolTip, QWidget
 
-from desktop.model import LabelScheme, Origin, Relation, Span, Token
+from desktop.model import LabelScheme, Relation, Span, Token
 from desktop.model.tokens import snap
 from desktop.ui.editor.layout import EditorLayout
+from desktop.ui.editor.navigation import (
+    SpanOrder,
+    describe_relation,
+    describe_span,
+    find_match,
+    token_step,
+)
 from desktop.ui.editor.painter import EditorPainter, PaintState
 from desktop.ui.editor.pyside_fix import keep_none_alive
 
@@ -85,7 +89,7 @@ class EditorView(QAbstractScrollArea):
         self._press_offset: int | None = None
         self._dragging = False
         self._alt = False
-        self._order: list[tuple[int, int, int]] = []
+        self._order = SpanOrder({})
         self._last_pos = QPointF()
         self._scroll_timer = QTimer(self)
         self._scroll_timer.setInterval(30)
@@ -109,7 +113,7 @@ class EditorView(QAbstractScrollArea):
         lay.spans, lay.relations, lay.scheme = {}, {}, scheme
         lay.set_text(text, self._content_width())
         lay.set_annotations(spans, relations, scheme)
-        self._reorder()
+        self._order = SpanOrder(self._layout.spans)
         self._sync_scrollbar()
         self.verticalScrollBar().setValue(0)
         self.viewport().update()
@@ -127,7 +131,7 @@ class EditorView(QAbstractScrollArea):
         if st.pending_head is not None and st.pending_head not in self._layout.spans:
             st.pending_head = None
             st.rubber_band = None
-        self._reorder()
+        self._order = SpanOrder(self._layout.spans)
         self._sync_scrollbar()
         self._restore_anchor(anchor)
         self.viewport().update()
@@ -190,30 +194,22 @@ class EditorView(QAbstractScrollArea):
         self.viewport().update()
 
     def next_span(self) -> int | None:
+        """Select the next span in text order (the first in view when none is selected)."""
         return self._step_span(1)
 
     def previous_span(self) -> int | None:
         return self._step_span(-1)
 
-    def _reorder(self) -> None:
-        self._order = sorted((s.start, s.end, sid) for sid, s in self._layout.spans.items())
-
     def _step_span(self, direction: int) -> int | None:
-        order = self._order
-        if not order:
-            return None
-        cur = self._state.selected_span
-        span = self._layout.spans.get(cur) if cur is not None else None
-        if span is not None:
-            i = bisect_left(order, (span.start, span.end, cur)) + direction
-        else:
-            top = self._layout.lines[self._visible().start].start if self._layout.lines else 0
-            i = bisect_left(order, (top, -1, -1))
-            i = i if direction > 0 else i - 1
-        sid = order[i % len(order)][2]
-        self.select_span(sid)
-        self.scroll_to_span(sid)
+        sid = self._order.step(self._state.selected_span, direction, self._top_offset())
+        if sid is not None:
+            self.select_span(sid)
+            self.scroll_to_span(sid)
         return sid
+
+    def _top_offset(self) -> int:
+        lay = self._layout
+        return lay.lines[self._visible().start].start if lay.lines else 0
 
     # -- scrolling, zoom, find -------------------------------------------------------------------
 
@@ -252,24 +248,14 @@ class EditorView(QAbstractScrollArea):
 
     # Shadows the static QWidget.find(window id), which an editor never needs.
     def find(self, query: str, forward: bool = True) -> bool:  # type: ignore[override]
-        """Highlight and scroll to the next (or previous) match of `query`, ignoring case; wraps."""
-        text = self._layout.text
-        if not query:
-            self._state.find_match = None
-            self.viewport().update()
-            return False
-        pattern = re.compile(re.escape(query), re.IGNORECASE)
-        cur = self._state.find_match
-        if forward:
-            pos = cur[0] + 1 if cur else self._cursor_offset()
-            m = pattern.search(text, pos) or pattern.search(text)
-        else:
-            pos = cur[0] if cur else self._cursor_offset()
-            matches = list(pattern.finditer(text, 0, pos)) or list(pattern.finditer(text))
-            m = matches[-1] if matches else None
-        self._state.find_match = (m.start(), m.end()) if m else None
+        """Highlight and scroll to the next (or previous) match of `query`, ignoring case; wraps.
+
+        An empty query clears the highlight.
+        """
+        m = find_match(self._layout.text, query, self._state.find_match, self._cursor_offset(), forward)
+        self._state.find_match = m
         if m:
-            self.scroll_to_offset(m.start())
+            self.scroll_to_offset(m[0])
         self.viewport().update()
         return m is not None
 
@@ -279,8 +265,7 @@ class EditorView(QAbstractScrollArea):
             return self._layout.spans[st.selected_span].start
         if st.text_selection:
             return st.text_selection[0]
-        vis = self._visible()
-        return self._layout.lines[vis.start].start if self._layout.lines else 0
+        return self._top_offset()
 
     # -- relation mode ---------------------------------------------------------------------------
 
@@ -384,6 +369,11 @@ class EditorView(QAbstractScrollArea):
             self.next_span()
         elif key == Qt.Key.Key_Backtab:
             self.previous_span()
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right) and not event.modifiers() & ~(
+            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+        ):
+            extend = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            self._step_tokens(1 if key == Qt.Key.Key_Right else -1, extend)
         elif key == Qt.Key.Key_Escape:
             if self._press is not None:
                 self._end_drag()
@@ -398,6 +388,23 @@ class EditorView(QAbstractScrollArea):
                 self.clear_selection()
         else:
             super().keyPressEvent(event)
+
+    def _step_tokens(self, delta: int, extend: bool) -> None:
+        """Arrow keys: move a one-token selection, or with Shift grow or shrink it, then report it."""
+        st, lay = self._state, self._layout
+        sel = st.text_selection
+        if sel is None and st.selected_span in lay.spans:
+            span = lay.spans[st.selected_span]  # type: ignore[index]
+            sel = (span.start, span.end)
+        new = token_step(self._tokens, sel, delta, extend, self._top_offset())
+        if new is None:
+            return
+        self.select_span(None)
+        self._set_relation(None)
+        st.text_selection = new
+        self.scroll_to_offset(new[1] if delta > 0 else new[0])
+        self.text_selected.emit(*new)
+        self.viewport().update()
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -518,15 +525,13 @@ class EditorView(QAbstractScrollArea):
         lay = self._layout
         sid = self.span_at(pos)
         if sid is not None:
-            span = lay.spans[sid]
-            kind = "suggestion" if span.origin == Origin.MODEL else "confirmed"
-            return f"{span.label} · {_excerpt(lay.text, span)} ({kind})"
+            return describe_span(lay.text, lay.spans[sid])
         rid = self.relation_at(pos)
         if rid is not None:
             rel = lay.relations[rid]
             head, child = lay.spans.get(rel.head), lay.spans.get(rel.child)
             if head is not None and child is not None:
-                return f"{_excerpt(lay.text, head)} → {rel.label} → {_excerpt(lay.text, child)}"
+                return describe_relation(lay.text, rel, head, child)
         return ""
 
     def _end_drag(self) -> None:
@@ -608,15 +613,3 @@ class EditorView(QAbstractScrollArea):
             return
         ln = lay.lines[lay.line_index(anchor[0])]
         self.verticalScrollBar().setValue(int(ln.top + anchor[1]))
-
-
-def _excerpt(text: str, span: Span, limit: int = 40) -> str:
-    words = " ".join(text[span.start : span.end].split())
-    return f"« {words[:limit]}{'…' if len(words) > limit else ''} »"
-
-
-def app_font() -> QFont:
-    """The application's default font family at the editor's reading size."""
-    font = QFont(QGuiApplication.font())
-    font.setPointSizeF(11.0)
-    return font
