@@ -10,7 +10,8 @@ its label) to select it; drag from one span to another to draw a relation (head 
 relation mode click the head, then the child. Keys: Tab / Shift+Tab step through spans in text
 order; Left / Right select the previous / next token (from the selection or the selected span),
 Shift+Left / Shift+Right shrink or grow the selection by a token; Escape drops a pending head,
-then leaves relation mode, then clears the selection; Ctrl+wheel zooms. Label keys, Delete and undo belong to the window's actions.
+then leaves relation mode, then clears the selection; Ctrl+wheel zooms. Label keys, Delete and
+undo belong to the window's actions.
 
 Geometry for tests and tools, all in viewport coordinates, ready for `qtbot` clicks on
 `view.viewport()`: `span_rect(id)` / `span_rects(id)` (a span's box on each line it covers),
