@@ -163,6 +163,54 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_merge(args: argparse.Namespace) -> int:
+    from desktop.store import Project
+    from desktop.team import merge_paths
+
+    with Project.open(args.project) as p:
+        report = merge_paths(p, args.others, annotator=args.annotator)
+    for f in report.files:
+        print(f"{f.path}: {f.documents} documents ({f.documents_added} new), "
+              f"{f.annotations} annotations: {f.added} added, {f.unchanged} unchanged, "
+              f"{len(f.conflicts)} conflicts")
+        if f.annotators_added:
+            print(f"  new annotators: {', '.join(f.annotators_added)}")
+        if f.labels_added:
+            print(f"  new labels: {', '.join(f.labels_added)}")
+        if f.conflicts:
+            print(f"  conflicts (same annotator and document, different content), resolved by the "
+                  f"newest update: {f.replaced} taken from {Path(f.path).name}, {f.kept} kept")
+            for c in f.conflicts[:20]:
+                print(f"    document {c.document_id}, {c.annotator}: kept the {c.kept} version "
+                      f"(project {c.project_updated_at}, incoming {c.incoming_updated_at})")
+            if len(f.conflicts) > 20:
+                print(f"    ... and {len(f.conflicts) - 20} more")
+    print("merged" if report.changed else "nothing new: the project already had all of it")
+    return 0
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from desktop.agreement import compute_agreement, format_text
+    from desktop.agreement.report_html import write_html
+    from desktop.model import Status
+    from desktop.store import Project
+
+    statuses = [Status(s) for s in _labels(args.statuses)]
+    with Project.open(args.project) as p:
+        report = compute_agreement(p, _labels(args.annotators) or None,
+                                   _labels(args.labels) or None, include_model=not args.no_model,
+                                   statuses=statuses or [Status.ACCEPTED])
+    if args.html:
+        write_html(report, Path(args.html))
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(format_text(report))
+        if args.html:
+            print(f"\nreport written to {args.html}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from desktop.demo import build_demo
 
@@ -244,6 +292,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("stats", cmd_stats, "documents, statuses, spans and relations per annotator")
     p.add_argument("project", metavar="PROJECT.db")
     p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("merge", cmd_merge, "bring annotators' copies of the project (or annotated JSONL) "
+            "into this project")
+    p.add_argument("project", metavar="PROJECT.db")
+    p.add_argument("others", nargs="+", metavar="OTHER", help="project files (.db) or JSONL with "
+                   "_annotator_id")
+    p.add_argument("--annotator", help="who made JSONL records that carry no _annotator_id")
+
+    p = add("agreement", cmd_agreement, "inter-annotator agreement: F1, kappa, alpha")
+    p.add_argument("project", metavar="PROJECT.db")
+    p.add_argument("--annotators", help="names to compare, comma-separated (default: every person)")
+    p.add_argument("--labels", help="labels to compare, comma-separated (default: all)")
+    p.add_argument("--statuses", default="accepted",
+                   help="statuses that count as finished, comma-separated (default accepted)")
+    p.add_argument("--no-model", action="store_true",
+                   help="leave the latest model's suggestions out of the comparison")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--html", metavar="REPORT.html", help="also write a self-contained HTML report")
 
     p = add("demo", cmd_demo, "build the demo project from the seed articles, pre-annotated")
     p.add_argument("project", metavar="PROJECT.db")

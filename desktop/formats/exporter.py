@@ -88,5 +88,10 @@ def export_project(
         lost = ", ".join(f"{n} {why}" for why, n in report.lost.items())
         for path in report.paths:
             Path(path).unlink(missing_ok=True)
+        for folder in sorted({Path(p).parent for p in report.paths}, reverse=True):
+            try:
+                folder.rmdir()  # only folders the writer made and left empty
+            except OSError:
+                pass
         raise ExportLossError(f"{out}: --strict export would lose {lost}; nothing written")
     return report

@@ -63,6 +63,21 @@ def sniff(path: Path) -> Format:
     raise FormatError(path, "cannot tell its format; name it with --format")
 
 
+BUILTIN = ("spacy_docbin", "brat", "doccano", "prodigy", "conll", "jsonl", "text")
+"""Format modules in the order `--format auto` asks them: binary and folder formats first, JSON
+files by the fields they carry, CoNLL by its columns, then plain JSONL and text."""
+
+
 def _load_builtin() -> None:
-    # Importing the modules registers them; the order is the order `auto` asks them in.
-    from desktop.formats import jsonl, text  # noqa: F401
+    import importlib
+
+    if getattr(_load_builtin, "done", False):
+        return
+    for name in BUILTIN:
+        importlib.import_module(f"desktop.formats.{name}")
+    order = {name: i for i, name in enumerate(
+        ["spacy", "brat", "doccano", "prodigy", "conll", "jsonl", "text"])}
+    ranked = sorted(FORMATS.items(), key=lambda kv: order.get(kv[0], len(order)))
+    FORMATS.clear()
+    FORMATS.update(ranked)
+    _load_builtin.done = True  # type: ignore[attr-defined]

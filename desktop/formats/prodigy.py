@@ -1,0 +1,307 @@
+"""Prodigy JSONL: tasks of `ner_manual`, `spans_manual` and `relations`, in and out.
+
+A task holds `text`, `tokens` ({text, start, end, id, ws}), `spans` (character offsets, and token
+indices with an INCLUSIVE `token_end`, as Prodigy writes them), `relations` ({head, child,
+head_span, child_span, label}, where `head`/`child` are the index of the LAST token of each span,
+as Prodigy writes them), `answer`, `_input_hash`/`_task_hash`, `_annotator_id`/`_session_id` and
+`meta`. Prodigy's session ids look like `dataset-name`; the part after the dataset is the
+annotator. Top-level fields starting with `_` (hashes, `_view_id`, ...) are kept in the document's
+metadata and written back at the top level, so a file survives import and export unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from desktop.formats.base import (
+    ExportOptions,
+    ExportReport,
+    FileReport,
+    FormatError,
+    ImportOptions,
+    Progress,
+    Record,
+)
+from desktop.formats.common import (
+    AnnotationBuilder,
+    Cancelled,
+    annotator_name,
+    count,
+    dataset_name,
+    finish_cancelled,
+    first_json_object,
+    start_export,
+)
+from desktop.formats.registry import Format, register
+from desktop.model import Annotation, Document, Span, Status
+
+ANSWERS = {"accept": Status.ACCEPTED, "reject": Status.REJECTED, "ignore": Status.SKIPPED}
+STATUS_ANSWERS = {Status.ACCEPTED: "accept", Status.REJECTED: "reject", Status.SKIPPED: "ignore"}
+PER_ANNOTATION = {"_annotator_id", "_session_id"}
+KNOWN = {"text", "tokens", "spans", "relations", "answer", "meta"} | PER_ANNOTATION
+PRODIGY_KEYS = {"spans", "tokens", "answer", "_input_hash", "_task_hash", "relations", "_view_id"}
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Record]:
+    from desktop.formats.jsonl import iter_json_lines
+
+    for lineno, task in iter_json_lines(path):
+        yield task_record(path, lineno, task, options, report)
+
+
+def annotator_from_session(session: Any) -> str | None:
+    """`ner_news-alex` -> `alex`: Prodigy prefixes session names with the dataset name."""
+    if not isinstance(session, str) or not session.strip():
+        return None
+    _, sep, name = session.partition("-")
+    return name if sep and name else session
+
+
+def task_record(
+    path: Path, lineno: int, task: dict[str, Any], options: ImportOptions, report: FileReport
+) -> Record:
+    """One Prodigy task as a record; spans that do not fit the text are FormatErrors."""
+    from desktop.formats.jsonl import record_text
+
+    text = record_text(path, lineno, task)
+    meta = task.get("meta", {})
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise FormatError(path, "`meta` must be an object", lineno)
+    meta = dict(meta)
+    for key, value in task.items():
+        if key.startswith("_") and key not in PER_ANNOTATION:
+            meta[key] = value
+        elif key not in KNOWN:
+            count(report, f"Prodigy task fields ({key})")
+    record = Record(text, meta, source=f"{path}:{lineno}")
+    spans = task.get("spans")
+    relations = task.get("relations")
+    if not spans and not relations and "answer" not in task:
+        return record
+    answer = task.get("answer")
+    if answer is None:
+        status = options.default_status
+    elif answer in ANSWERS:
+        status = ANSWERS[answer]
+    else:
+        raise FormatError(path, f"unknown answer {answer!r} (accept, reject or ignore)", lineno)
+    who = annotator_from_session(task.get("_annotator_id")) or annotator_from_session(
+        task.get("_session_id"))
+    builder = AnnotationBuilder(annotator_name(options, who), status, report)
+    tokens = _tokens(path, lineno, task.get("tokens"))
+    by_last_token: dict[int, int] = {}
+    for span in _list(path, lineno, spans, "spans"):
+        local = _span(path, lineno, record, span, tokens, builder)
+        if isinstance(span.get("token_end"), int):
+            by_last_token.setdefault(span["token_end"], local)
+    for rel in _list(path, lineno, relations, "relations"):
+        _relation(path, lineno, record, rel, tokens, builder, by_last_token, report)
+    record.annotations.append(builder.build())
+    return record
+
+
+def _list(path: Path, lineno: int, value: Any, name: str) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise FormatError(path, f"`{name}` must be a list of objects", lineno)
+    return value
+
+
+def _tokens(path: Path, lineno: int, value: Any) -> list[tuple[int, int]]:
+    out = []
+    for tok in _list(path, lineno, value, "tokens"):
+        start, end = tok.get("start"), tok.get("end")
+        if not isinstance(start, int) or not isinstance(end, int):
+            raise FormatError(path, "each token needs integer `start` and `end`", lineno)
+        out.append((start, end))
+    return out
+
+
+def _offsets(
+    path: Path, lineno: int, span: dict[str, Any], tokens: list[tuple[int, int]]
+) -> tuple[int, int]:
+    start, end = span.get("start"), span.get("end")
+    if start is None and end is None:
+        ts, te = span.get("token_start"), span.get("token_end")
+        if not (isinstance(ts, int) and isinstance(te, int) and 0 <= ts <= te < len(tokens)):
+            raise FormatError(path, "a span needs `start`/`end` or token indices in range", lineno)
+        return tokens[ts][0], tokens[te][1]
+    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
+        raise FormatError(path, f"span offsets must be integers, got {start!r}-{end!r}", lineno)
+    return start, end
+
+
+def _span(
+    path: Path,
+    lineno: int,
+    record: Record,
+    span: dict[str, Any],
+    tokens: list[tuple[int, int]],
+    builder: AnnotationBuilder,
+) -> int:
+    from desktop.formats.importer import check_span
+
+    start, end = _offsets(path, lineno, span, tokens)
+    label = span.get("label")
+    if not isinstance(label, str) or not label:
+        raise FormatError(path, f"span {start}-{end} has no label", lineno)
+    text = span.get("text")
+    check_span(record, start, end, text if isinstance(text, str) else None)
+    return builder.span(start, end, label)
+
+
+def _relation(
+    path: Path,
+    lineno: int,
+    record: Record,
+    rel: dict[str, Any],
+    tokens: list[tuple[int, int]],
+    builder: AnnotationBuilder,
+    by_last_token: dict[int, int],
+    report: FileReport,
+) -> None:
+    label = rel.get("label")
+    if not isinstance(label, str) or not label:
+        raise FormatError(path, "a relation has no label", lineno)
+    ends = []
+    for side in ("head", "child"):
+        span = rel.get(f"{side}_span")
+        local = None
+        if isinstance(span, dict):
+            start, end = _offsets(path, lineno, span, tokens)
+            local = builder.find(start, end, span.get("label"))
+            if local is None and isinstance(span.get("label"), str) and span["label"]:
+                local = _span(path, lineno, record, span, tokens, builder)
+        elif isinstance(rel.get(side), int):
+            local = by_last_token.get(rel[side])
+        if local is None:
+            count(report, "relations whose head or child is not a labelled span")
+            return
+        ends.append(local)
+    builder.relation(ends[0], ends[1], label)
+
+
+def sniff(path: Path) -> bool:
+    if not path.is_file() or path.suffix.lower() not in {".jsonl", ".json", ".ndjson"}:
+        return False
+    obj = first_json_object(path)
+    return obj is not None and "text" in obj and bool(PRODIGY_KEYS & obj.keys())
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def signed_hash(*parts: Any) -> int:
+    """A stable signed 32-bit hash, the shape of Prodigy's `_input_hash`/`_task_hash`."""
+    raw = json.dumps(parts, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return int.from_bytes(hashlib.sha1(raw).digest()[:4], "big", signed=True)
+
+
+def _span_json(doc: Document, span: Span, with_text: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {"start": span.start, "end": span.end}
+    if with_text:
+        out["text"] = doc.text[span.start:span.end]
+    if span.token_start >= 0:
+        out["token_start"] = span.token_start
+        out["token_end"] = span.token_end - 1
+    out["label"] = span.label
+    return out
+
+
+def task(doc: Document, ann: Annotation, dataset: str) -> dict[str, Any]:
+    """The Prodigy task for one document as annotated by one annotator."""
+    text = doc.text
+    plain = {k: v for k, v in doc.meta.items() if not k.startswith("_")}
+    lifted = {k: v for k, v in doc.meta.items() if k.startswith("_")}
+    spans = [_span_json(doc, s) for s in ann.spans]
+    by_id = {s.id: s for s in ann.spans}
+    relations = []
+    for r in ann.relations:
+        head, child = by_id[r.head], by_id[r.child]
+        relations.append({
+            "head": head.token_end - 1 if head.token_start >= 0 else None,
+            "child": child.token_end - 1 if child.token_start >= 0 else None,
+            "head_span": _span_json(doc, head, False),
+            "child_span": _span_json(doc, child, False),
+            "label": r.label,
+        })
+    input_hash = lifted.pop("_input_hash", None)
+    if input_hash is None:
+        input_hash = signed_hash(text)
+    task_hash = lifted.pop("_task_hash", None)
+    if task_hash is None:
+        task_hash = signed_hash(input_hash, [s.key for s in ann.spans],
+                                [(by_id[r.head].key, by_id[r.child].key, r.label)
+                                 for r in ann.relations])
+    out: dict[str, Any] = {"text": text}
+    if plain:
+        out["meta"] = plain
+    out["_input_hash"] = input_hash
+    out["_task_hash"] = task_hash
+    tokens = doc.tokens
+    out["tokens"] = [
+        {"text": text[t.start:t.end], "start": t.start, "end": t.end, "id": i,
+         "ws": t.end < len(text) and text[t.end] == " "
+         and (i + 1 == len(tokens) or tokens[i + 1].start > t.end)}
+        for i, t in enumerate(tokens)
+    ]
+    out["spans"] = spans
+    if relations:
+        out["relations"] = relations
+    out["answer"] = STATUS_ANSWERS.get(ann.status, "accept")
+    out["_view_id"] = lifted.pop("_view_id", "relations" if relations else "ner_manual")
+    session = f"{dataset}-{ann.annotator}"
+    out["_annotator_id"] = session
+    out["_session_id"] = session
+    for key in sorted(lifted):
+        out[key] = lifted[key]
+    return out
+
+
+def dumps(obj: dict[str, Any]) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def write(
+    project: Any, out: Path, options: ExportOptions, progress: Progress | None
+) -> ExportReport:
+    run, train_path, dev_path = start_export(project, out, "jsonl", options, progress)
+    dataset = dataset_name(out)
+    train_path.parent.mkdir(parents=True, exist_ok=True)
+    files = [open(train_path, "w", encoding="utf-8", newline="\n")]
+    run.report.paths.append(str(train_path))
+    if dev_path is not None:
+        files.append(open(dev_path, "w", encoding="utf-8", newline="\n"))
+        run.report.paths.append(str(dev_path))
+    try:
+        for doc, ann in project.iter_annotations(options.source, options.statuses):
+            f = files[1] if doc.id in run.dev else files[0]
+            f.write(dumps(task(doc, ann, dataset)) + "\n")
+            run.report.documents += 1
+            run.report.spans += len(ann.spans)
+            run.report.relations += len(ann.relations)
+            run.tick()
+    except Cancelled:
+        for f in files:
+            f.close()
+        return finish_cancelled(run)
+    finally:
+        for f in files:
+            f.close()
+    return run.report
+
+
+FORMAT = register(
+    Format("prodigy", "Prodigy JSONL tasks (ner_manual, spans_manual, relations)",
+           reader=read, writer=write, sniff=sniff)
+)

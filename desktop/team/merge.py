@@ -1,0 +1,252 @@
+"""Merging annotators' work into one project, without a server.
+
+Each annotator works in a copy of the project file; `merge_paths(project, [copy.db, ...])` brings
+their work back. Annotated JSONL in Prodigy's task shape (with `_annotator_id`) merges the same way.
+
+- Documents are matched by content hash; a document the project lacks is added with its tokens and
+  metadata.
+- Annotators are matched by name (people, models, and `gold` with its reviewer names); an annotator
+  the project lacks is added with its kind.
+- Each (document, annotator) annotation: absent from the project → added; identical content
+  (spans, relations, status, reviewer) → nothing happens, whatever its `updated_at`; different
+  content → a conflict, reported, and resolved by the newest `updated_at` (the project's version
+  wins a tie). So merging the same file twice changes nothing.
+- Labels the project's scheme lacks are added to it.
+- Everything given is merged in one transaction: on bad input nothing is written.
+
+The other file's edit log stays in that file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop.formats.base import FormatError
+from desktop.model import Annotation, Relation, Span, content_hash
+from desktop.model.tokens import token_range
+from desktop.store import NewDocument, NotAProjectError, Project
+from desktop.team.tasks import IncomingDocument, read_tasks
+
+
+@dataclass(slots=True)
+class Conflict:
+    document_id: int
+    """The document's id in the project merged into."""
+    annotator: str
+    kept: str
+    """`incoming` (its version was newer) or `project` (the project's was newer, or as new)."""
+    project_updated_at: str
+    incoming_updated_at: str
+
+
+@dataclass(slots=True)
+class MergeFileReport:
+    path: str
+    documents: int = 0
+    documents_added: int = 0
+    annotations: int = 0
+    added: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    """Conflicts resolved in favour of the incoming (newer) version."""
+    conflicts: list[Conflict] = field(default_factory=list)
+    annotators_added: list[str] = field(default_factory=list)
+    labels_added: list[str] = field(default_factory=list)
+
+    @property
+    def kept(self) -> int:
+        return sum(1 for c in self.conflicts if c.kept == "project")
+
+
+@dataclass(slots=True)
+class MergeReport:
+    files: list[MergeFileReport] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return any(f.documents_added or f.added or f.replaced or f.annotators_added
+                   or f.labels_added for f in self.files)
+
+
+@dataclass(slots=True)
+class Source:
+    """What one file brings: documents with their annotations, and the labels its scheme names."""
+
+    path: Path
+    documents: list[IncomingDocument]
+    entity_labels: list[str] = field(default_factory=list)
+    relation_labels: list[str] = field(default_factory=list)
+
+
+def read_source(path: Path, annotator: str | None = None) -> Source:
+    """The documents of another project file, or of annotated JSONL, with their annotations."""
+    if not path.is_file():
+        raise FormatError(path, "no such file")
+    with open(path, "rb") as f:
+        is_sqlite = f.read(16) == b"SQLite format 3\x00"
+    if is_sqlite or path.suffix.lower() in {".db", ".etiquette", ".sqlite"}:
+        return read_project(path)
+    if path.suffix.lower() in {".jsonl", ".ndjson", ".json"}:
+        return Source(path, read_tasks(path, annotator))
+    raise FormatError(path, "neither a project file (.db) nor annotated JSONL (.jsonl)")
+
+
+def read_project(path: Path) -> Source:
+    try:
+        other = Project.open(path)
+    except NotAProjectError as e:
+        raise FormatError(path, str(e).removeprefix(f"{path}: ")) from e
+    with other:
+        kinds = {a.name: a.kind for a in other.annotators()}
+        docs = []
+        for doc in other.iter_documents():
+            anns = other.annotations_of(doc.id)
+            docs.append(IncomingDocument(
+                doc.text, [(t.start, t.end) for t in doc.tokens], doc.meta, anns,
+                {a.annotator: kinds[a.annotator] for a in anns}, str(path),
+            ))
+        return Source(path, docs, other.scheme.entity_names, other.scheme.relation_names)
+
+
+def content(ann: Annotation) -> tuple[Any, ...]:
+    """What makes two versions of an annotation the same, independent of ids and timestamps."""
+    by_id = {s.id: (s.start, s.end, s.label) for s in ann.spans}
+    spans = sorted((s.start, s.end, s.label, str(s.origin)) for s in ann.spans)
+    relations = sorted((by_id.get(r.head), by_id.get(r.child), r.label, str(r.origin))
+                       for r in ann.relations)
+    return (str(ann.status), ann.reviewer, tuple(spans), repr(relations))
+
+
+def merge_paths(
+    project: Project, paths: Sequence[str | Path], annotator: str | None = None
+) -> MergeReport:
+    """Merge other project files and annotated JSONL into `project`, in one transaction."""
+    sources = []
+    for raw in paths:
+        path = Path(raw)
+        if path.exists() and path.resolve() == project.path.resolve():
+            raise FormatError(path, "is the project itself; merge another copy into it")
+        sources.append(read_source(path, annotator))
+    report = MergeReport()
+    try:
+        with project.transaction():
+            for source in sources:
+                report.files.append(_merge_one(project, source))
+    except BaseException:
+        _forget_cached(project)
+        raise
+    return report
+
+
+def _forget_cached(project: Project) -> None:
+    # Project caches annotator ids and the scheme; a rolled-back merge must not leave ids of
+    # annotators that no longer exist, or a scheme with labels that were never stored.
+    project._annotator_ids.clear()
+    project._scheme = None
+
+
+def _merge_one(project: Project, source: Source) -> MergeFileReport:
+    path, docs = source.path, source.documents
+    report = MergeFileReport(str(path), documents=len(docs))
+    _merge_scheme(project, source, report)
+    for doc in docs:
+        for name, kind in doc.kinds.items():
+            known = project.annotator_kind(name)
+            if known is None:
+                project.ensure_annotator(name, kind)
+                report.annotators_added.append(name)
+            elif known != kind:
+                raise FormatError(path, f"annotator {name!r} is a {kind} there but a {known} in "
+                                  f"{project.path}")
+    ids = _merge_documents(project, docs, report)
+    pending: list[Annotation] = []
+    for doc, doc_id in zip(docs, ids, strict=True):
+        tokens = project.document(doc_id).tokens if doc.annotations else []
+        same_tokens = doc.tokens is not None and [(t.start, t.end) for t in tokens] == doc.tokens
+        for incoming in doc.annotations:
+            report.annotations += 1
+            ann = _retarget(incoming, doc_id, tokens, same_tokens)
+            decision = _decide(project.annotation(doc_id, ann.annotator), ann, report)
+            if decision:
+                pending.append(ann)
+    if pending:
+        project.save_annotations(pending, log=f"merge {path.name}")
+    return report
+
+
+def _merge_scheme(project: Project, source: Source, report: MergeFileReport) -> None:
+    entities = list(source.entity_labels)
+    relations = list(source.relation_labels)
+    for doc in source.documents:
+        for ann in doc.annotations:
+            entities += [s.label for s in ann.spans]
+            relations += [r.label for r in ann.relations]
+    scheme = project.scheme
+    new_entities = [x for x in dict.fromkeys(entities) if scheme.entity(x) is None]
+    new_relations = [x for x in dict.fromkeys(relations) if scheme.relation(x) is None]
+    if new_entities or new_relations:
+        for name in new_entities:
+            scheme.ensure_entity(name)
+        for name in new_relations:
+            scheme.ensure_relation(name)
+        project.set_scheme(scheme)
+        report.labels_added = new_entities + new_relations
+
+
+def _merge_documents(
+    project: Project, docs: list[IncomingDocument], report: MergeFileReport
+) -> list[int]:
+    tokens_by_text = {d.text: d.tokens for d in docs}
+    missing = [d for d in docs if project.document_id_by_hash(content_hash(d.text)) is None]
+    own = None
+
+    def tokenize(texts: Iterable[str]) -> Iterable[list[tuple[int, int]]]:
+        nonlocal own
+        for text in texts:
+            given = tokens_by_text.get(text)
+            if given is not None:
+                yield given
+                continue
+            if own is None:
+                from desktop.nlp.pipeline import tokenize_texts
+
+                own = tokenize_texts(project.lang)
+            yield next(iter(own([text])))
+
+    result = project.add_documents(
+        (NewDocument(d.text, d.meta, d.where) for d in missing), tokenize
+    )
+    report.documents_added = result.added
+    return [int(project.document_id_by_hash(content_hash(d.text)) or 0) for d in docs]
+
+
+def _retarget(ann: Annotation, doc_id: int, tokens: list[Any], same_tokens: bool) -> Annotation:
+    """The incoming annotation on the project's document, token indices on the project's tokens."""
+    spans = []
+    for s in ann.spans:
+        first, last = ((s.token_start, s.token_end) if same_tokens
+                       else token_range(tokens, s.start, s.end))
+        spans.append(Span(s.start, s.end, s.label, first, last, s.origin, s.id))
+    relations = [Relation(r.head, r.child, r.label, r.origin) for r in ann.relations]
+    return Annotation(doc_id, ann.annotator, ann.status, spans, relations, ann.updated_at,
+                      ann.reviewer)
+
+
+def _decide(existing: Annotation | None, incoming: Annotation, report: MergeFileReport) -> bool:
+    """Whether to write the incoming version; counts what happened."""
+    if existing is None:
+        report.added += 1
+        return True
+    if content(existing) == content(incoming):
+        report.unchanged += 1
+        return False
+    ours, theirs = existing.updated_at or "", incoming.updated_at or ""
+    newer = theirs > ours
+    report.conflicts.append(Conflict(incoming.document_id, incoming.annotator,
+                                     "incoming" if newer else "project", ours, theirs))
+    if newer:
+        report.replaced += 1
+    return newer
