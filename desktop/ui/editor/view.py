@@ -49,6 +49,9 @@ from desktop.ui.editor.painter import EditorPainter, PaintState
 from desktop.ui.editor.pyside_fix import keep_none_alive
 
 ZOOM_MIN, ZOOM_MAX = 0.5, 3.0
+# Keys that stay with the editor even when a window action uses them. Escape is not among them: a
+# window that binds it (to cancel its own pending edit first) passes it on to the editor itself.
+OWN_KEYS = {Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Left, Qt.Key.Key_Right}
 
 
 class EditorView(QAbstractScrollArea):
@@ -510,6 +513,16 @@ class EditorView(QAbstractScrollArea):
             self._set_relation(None)
             self.text_selected.emit(*sel)
         self.viewport().update()
+
+    def event(self, event: QEvent) -> bool:
+        # Keys the editor handles itself win over window shortcuts bound to the same keys.
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            plain = mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier)
+            if plain and event.key() in OWN_KEYS:
+                event.accept()
+                return True
+        return super().event(event)
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.ToolTip:
