@@ -81,6 +81,7 @@ class EditorView(QAbstractScrollArea):
         self.viewport().setMouseTracking(True)
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setAccessibleName("Annotation editor")
+        self.viewport().setCursor(Qt.CursorShape.IBeamCursor)
         self._zoom = 1.0
         self._base_font = QFont(QApplication.font())
         self._layout = EditorLayout(self._base_font, self._zoom)
@@ -173,6 +174,7 @@ class EditorView(QAbstractScrollArea):
         if st.selected_span != span_id:
             st.selected_span = span_id
             self.span_selected.emit(-1 if span_id is None else span_id)
+        self._describe()
         self.viewport().update()
 
     def select_relation(self, rel_id: int | None) -> None:
@@ -188,6 +190,7 @@ class EditorView(QAbstractScrollArea):
         if self._state.selected_relation != rel_id:
             self._state.selected_relation = rel_id
             self.relation_selected.emit(-1 if rel_id is None else rel_id)
+            self._describe()
 
     def clear_selection(self) -> None:
         self.select_span(None)
@@ -195,6 +198,7 @@ class EditorView(QAbstractScrollArea):
         self._state.text_selection = None
         self._state.pending_head = None
         self._state.rubber_band = None
+        self._describe()
         self.viewport().update()
 
     def next_span(self) -> int | None:
@@ -407,6 +411,7 @@ class EditorView(QAbstractScrollArea):
         self._set_relation(None)
         st.text_selection = new
         self.scroll_to_offset(new[1] if delta > 0 else new[0])
+        self._describe()
         self.text_selected.emit(*new)
         self.viewport().update()
 
@@ -442,6 +447,7 @@ class EditorView(QAbstractScrollArea):
             hover_rel = None if hover is not None else self.relation_at(pos)
             if hover != self._state.hover_span or hover_rel != self._state.hover_relation:
                 self._state.hover_span, self._state.hover_relation = hover, hover_rel
+                self._set_cursor(hover is not None or hover_rel is not None)
                 self.viewport().update()
             return
         if not self._dragging:
@@ -496,6 +502,7 @@ class EditorView(QAbstractScrollArea):
             if sel is not None:
                 self.select_span(None)
                 self._set_relation(None)
+                self._describe()
                 self.text_selected.emit(*sel)
         self.viewport().update()
 
@@ -511,6 +518,7 @@ class EditorView(QAbstractScrollArea):
             self._state.text_selection = sel
             self.select_span(None)
             self._set_relation(None)
+            self._describe()
             self.text_selected.emit(*sel)
         self.viewport().update()
 
@@ -547,6 +555,29 @@ class EditorView(QAbstractScrollArea):
             if head is not None and child is not None:
                 return describe_relation(lay.text, rel, head, child)
         return ""
+
+    def _set_cursor(self, over_item: bool) -> None:
+        if self._relation_mode:
+            shape = Qt.CursorShape.CrossCursor
+        else:
+            shape = Qt.CursorShape.PointingHandCursor if over_item else Qt.CursorShape.IBeamCursor
+        self.viewport().setCursor(shape)
+
+    def _describe(self) -> None:
+        """Keep the accessible description on what is selected, for screen readers."""
+        st, lay = self._state, self._layout
+        text = ""
+        if st.selected_span in lay.spans:
+            text = describe_span(lay.text, lay.spans[st.selected_span])  # type: ignore[index]
+        elif st.selected_relation in lay.relations:
+            rel = lay.relations[st.selected_relation]  # type: ignore[index]
+            head, child = lay.spans.get(rel.head), lay.spans.get(rel.child)
+            if head is not None and child is not None:
+                text = describe_relation(lay.text, rel, head, child)
+        elif st.text_selection is not None:
+            text = "Selected: « " + " ".join(lay.text[slice(*st.text_selection)].split()) + " »"
+        if text != self.accessibleDescription():
+            self.setAccessibleDescription(text)
 
     def _end_drag(self) -> None:
         self._scroll_timer.stop()

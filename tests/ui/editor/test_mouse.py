@@ -128,3 +128,12 @@ def test_relation_drag_released_on_text_draws_nothing(qtbot, load: Loader) -> No
     drag(qtbot, view, view.span_rect(1).center(), view.offset_point(TEXT.index("près")) + QPoint(3, 0))
     assert seen == []
     assert view.text_selection() is None
+
+
+def test_drag_over_whitespace_only_selects_nothing(qtbot, load: Loader) -> None:
+    text = "Moscou      Kremlin"
+    view = load(text)
+    seen: list[object] = []
+    view.text_selected.connect(lambda *a: seen.append(a))
+    drag(qtbot, view, view.offset_point(7) + QPoint(1, 0), view.offset_point(10))
+    assert seen == [] and view.text_selection() is None

@@ -171,3 +171,14 @@ def test_drag_below_the_view_scrolls_and_extends_selection(qtbot, load: Loader) 
     qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=below)
     sel = view.text_selection()
     assert sel is not None and sel[1] - sel[0] > 200
+
+
+def test_accessible_description_follows_the_selection(load: Loader) -> None:
+    spans = [span_of(TEXT, "Dmitry Peskov", "PER", 1), span_of(TEXT, "Kremlin", "ORG", 2)]
+    view = load(TEXT, spans, [Relation(1, 2, "porte_parole", id=3)])
+    view.select_span(1)
+    assert "PER" in view.accessibleDescription() and "Dmitry Peskov" in view.accessibleDescription()
+    view.select_relation(3)
+    assert "porte_parole" in view.accessibleDescription()
+    view.clear_selection()
+    assert view.accessibleDescription() == ""
