@@ -21,7 +21,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from itertools import accumulate
 
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF
 
 from desktop.model import LabelScheme, Relation, Span
@@ -368,6 +368,26 @@ class EditorLayout:
         y = self.arc_y(ln, arc.level)
         cx = (arc.xh + arc.xc) / 2
         return QRectF(cx - w / 2, y - m.rfm.height() / 2, w, m.rfm.height())
+
+    def far_tag(self, ln: Line, arc: Arc) -> tuple[QRectF, str] | None:
+        """For a half arc: a tag at its edge end naming the span at the far end (shown when that
+        end is out of view), or None when it would cover the arc's own label."""
+        if arc.kind == FULL:
+            return None
+        span = self.spans.get(arc.other)
+        if span is None:
+            return None
+        m = self.m
+        arrow = "↓" if arc.other_line > ln.index else "↑"
+        name = " ".join(self.text[span.start : span.end].split())
+        text = m.lfm.elidedText(f"{arrow} {span.label} {name}", Qt.TextElideMode.ElideRight, 12 * m.label_h)
+        w = self._label_width(text, m.lfm) + 10
+        edge = arc.xc if arc.kind == OUT else arc.xh
+        x = edge - w if edge > self.width / 2 else edge
+        rect = QRectF(x, self.arc_y(ln, arc.level) - m.label_h / 2, w, m.label_h)
+        if rect.intersects(self.arc_label_rect(ln, arc).adjusted(-4, 0, 4, 0)):
+            return None
+        return rect, text
 
     def line_at_y(self, y: float) -> int:
         return max(bisect_right(self.tops, y) - 1, 0)

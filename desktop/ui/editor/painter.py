@@ -267,21 +267,16 @@ class EditorPainter:
 
     def _far_end(self, p: QPainter, ln: Line, arc: Arc, color: QColor) -> None:
         """Name the span at the far end of a half arc whose other line is out of view."""
-        m = self.lay.m
-        span = self.lay.spans.get(arc.other)
-        if span is None:
+        tag = self.lay.far_tag(ln, arc)
+        if tag is None:
             return
-        arrow = "↓" if arc.other_line > ln.index else "↑"
-        name = self.lay.text[span.start : span.end].replace("\n", " ")
-        text = m.lfm.elidedText(f"{arrow} {span.label} {name}", Qt.TextElideMode.ElideRight, 160)
-        w = m.lfm.horizontalAdvance(text) + 8
-        edge = arc.xc if arc.kind == OUT else arc.xh
-        x = edge - w if edge > self.lay.width / 2 else edge
-        y = self.lay.arc_y(ln, arc.level) - m.lfm.height() - 2
-        rect = QRectF(x, y, w, m.lfm.height())
-        p.setFont(m.label_font)
+        rect, text = tag
+        m = self.lay.m
+        p.setPen(QPen(color, 1.0))
+        p.setBrush(self.palette.color(QPalette.ColorRole.Base))
+        p.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
         p.setPen(color)
-        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        self._small(p, text, m.label_font, m.lfm, rect)
 
     def _rubber_band(self, p: QPainter, a: QPointF, b: QPointF) -> None:
         pen = QPen(SELECT, 1.6)

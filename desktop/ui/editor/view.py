@@ -7,7 +7,8 @@ back through `update_annotations`.
 Mouse: drag over text selects it, widened to whole tokens (hold Alt for exact characters, Shift to
 start a selection on top of a span); double-click selects one token; click a span or an arc (or
 its label) to select it; drag from one span to another to draw a relation (head to child), or in
-relation mode click the head, then the child. Keys: Tab / Shift+Tab step through spans in text
+relation mode click the head, then the child. An arc whose other end is out of view ends in a tag
+naming that span; clicking the tag scrolls there. Keys: Tab / Shift+Tab step through spans in text
 order; Left / Right select the previous / next token (from the selection or the selected span),
 Shift+Left / Shift+Right shrink or grow the selection by a token; Escape drops a pending head,
 then leaves relation mode, then clears the selection; Ctrl+wheel zooms. Label keys, Delete and
@@ -16,6 +17,7 @@ undo belong to the window's actions.
 Geometry for tests and tools, all in viewport coordinates, ready for `qtbot` clicks on
 `view.viewport()`: `span_rect(id)` / `span_rects(id)` (a span's box on each line it covers),
 `arc_label_rect(id)` (a relation's label), `arc_point(id)` (a point on the arc's line itself),
+`far_tag_rect(id)` (the tag of an arc whose other end is out of view),
 `offset_point(i)` (the left edge of character i, mid-height of its text row), and the inverse
 `span_at(pos)`, `relation_at(pos)`, `offset_at(pos)`. `visible_text()` is the text of the lines in
 view, as drawn.
@@ -343,6 +345,27 @@ class EditorView(QAbstractScrollArea):
         """The relation whose arc or label is under a viewport point."""
         return self._layout.relation_at(self._doc(pos))
 
+    def far_tag_at(self, pos: QPointF) -> tuple[int, int] | None:
+        """(relation id, far span id) of the off-screen-end tag under a viewport point."""
+        lay, d = self._layout, self._doc(pos)
+        ln = lay.line_at(d)
+        visible = self._visible()
+        for arc in ln.arcs if ln else ():
+            tag = lay.far_tag(ln, arc) if arc.other_line not in visible else None  # type: ignore[arg-type]
+            if tag is not None and tag[0].contains(d):
+                return arc.rel_id, arc.other
+        return None
+
+    def far_tag_rect(self, rel_id: int) -> QRect | None:
+        """The tag naming a relation's far end, when that end is out of view."""
+        visible = self._visible()
+        for ln, arc in self._layout.relation_arcs(rel_id):
+            if ln.index in visible and arc.other_line not in visible:
+                tag = self._layout.far_tag(ln, arc)
+                if tag is not None:
+                    return self._to_view(tag[0])
+        return None
+
     def offset_at(self, pos: QPointF) -> int:
         """The character boundary nearest to a viewport point."""
         return self._layout.offset_at(self._doc(pos))
@@ -603,6 +626,11 @@ class EditorView(QAbstractScrollArea):
             return
         if sid is not None:
             self.select_span(sid)
+            return
+        far = self.far_tag_at(pos)
+        if far is not None:  # follow the relation to its end out of view
+            self.select_relation(far[0])
+            self.scroll_to_span(far[1])
             return
         rid = self.relation_at(pos)
         if rid is not None:

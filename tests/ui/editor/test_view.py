@@ -182,3 +182,15 @@ def test_accessible_description_follows_the_selection(load: Loader) -> None:
     assert "porte_parole" in view.accessibleDescription()
     view.clear_selection()
     assert view.accessibleDescription() == ""
+
+
+def test_clicking_the_far_end_tag_follows_the_relation(qtbot, load: Loader) -> None:
+    spans = [span_of(LONG, "Kremlin", "ORG", 1), span_of(LONG, "Washington", "LOC", 2, nth=190)]
+    view = load(LONG, spans, [Relation(1, 2, "situe_dans", id=4)])
+    tag = view.far_tag_rect(4)
+    assert tag is not None
+    with qtbot.waitSignal(view.relation_selected, timeout=1000):
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=tag.center())
+    assert view.selected_relation() == 4
+    assert "Paragraphe 190" in view.visible_text()
+    assert view.far_tag_rect(4) is not None  # now the head's end is the one out of view
