@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.model import Status
 from desktop.store import Project, ProjectError
 from desktop.ui import actions as registry
-from desktop.ui import workers
+from desktop.ui import review, workers
 from desktop.ui.controller import AnnotationController
 from desktop.ui.dialogs import (
     ExportDialog,
@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self.label_actions: list[QAction] = []
         self._build_menus()
         self._connect()
+        self.review = review.install(self)
         self._restore_state()
         self._update_title()
         self.setAcceptDrops(False)
@@ -223,6 +224,7 @@ class MainWindow(QMainWindow):
         project = self.project
         if project is None:
             return
+        self.review.leave()
         if self.annotator:
             project.ensure_annotator(self.annotator)
         self.controller = AnnotationController(project, self.annotator, self.editor, self)
@@ -442,6 +444,20 @@ class MainWindow(QMainWindow):
     def _jump_to_relation(self, rel_id: int) -> None:
         self.editor.select_relation(rel_id)
         self.editor.setFocus()
+
+    # --- review mode (desktop/ui/review) ---------------------------------------------------------
+
+    def toggle_review_mode(self) -> None:
+        self.review.toggle()
+
+    def show_agreement(self) -> None:
+        self.review.show_dashboard()
+
+    def next_dispute(self) -> None:
+        self.review.step_dispute(1)
+
+    def previous_dispute(self) -> None:
+        self.review.step_dispute(-1)
 
     # --- find and zoom ----------------------------------------------------------------------------
 
