@@ -107,9 +107,10 @@ def main(argv: Sequence[str] = ()) -> int:
         if path is not None:
             window.open_project_path(path)
         if report:
+            ready, rss = time.time(), rss_mb()  # before spaCy starts loading in its thread
             window.start_model_loading()
-            print(f"etiquette-startup shown={marks['shown']:.4f} ready={time.time():.4f} "
-                  f"rss_mb={rss_mb():.1f} model_loading={int(window.model_job is not None)}",
+            print(f"etiquette-startup shown={marks['shown']:.4f} ready={ready:.4f} "
+                  f"rss_mb={rss:.1f} model_loading={int(window.model_job is not None)}",
                   flush=True)
             # A pipeline still loading in its thread would hold the exit back: leave at once.
             os._exit(0)
