@@ -18,8 +18,12 @@ get painted or hit-tested (`realise`).
 
 from __future__ import annotations
 
+import functools
+import gc
 from bisect import bisect_right
+from collections.abc import Callable
 from itertools import accumulate
+from typing import ParamSpec, TypeVar
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF
@@ -28,6 +32,31 @@ from desktop.model import LabelScheme, Relation, Span
 from desktop.ui.editor.lines import FULL, IN, OUT, Arc, Line, Metrics, Piece, TextMeasure
 
 __all__ = ["FULL", "IN", "OUT", "Arc", "EditorLayout", "Line", "Metrics", "Piece"]
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def gc_paused(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run a layout pass with Python's cyclic garbage collector paused.
+
+    A pass allocates thousands of small objects that hold no cycles; left running, the collector
+    would make a dozen young-generation passes in the middle of it, and now and then a full one over
+    the whole application heap (tens of milliseconds). Paused, it catches up once, afterwards.
+    """
+
+    @functools.wraps(fn)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not gc.isenabled():
+            return fn(*args, **kwargs)
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
 
 
 class EditorLayout:
@@ -46,10 +75,12 @@ class EditorLayout:
         self.relations: dict[int, Relation] = {}
         self.scheme = LabelScheme()
         self.span_lines: dict[int, list[int]] = {}
-        self.line_spans: list[set[int]] = []
-        self.line_rels: list[set[int]] = []
+        self.line_spans: dict[int, set[int]] = {}  # only lines that have some
+        self.line_rels: dict[int, set[int]] = {}
         self.rel_lines: dict[int, tuple[int, ...]] = {}
         self._label_widths: dict[tuple[str, int], float] = {}
+        self._span_sigs: dict[int, tuple[object, ...]] = {}
+        self._rel_sigs: dict[int, tuple[object, ...]] = {}
 
     # -- text ----------------------------------------------------------------------------------
 
@@ -58,15 +89,18 @@ class EditorLayout:
         self.measure = TextMeasure(self.m)
         self._label_widths = {}
 
+    @gc_paused
     def set_text(self, text: str, width: float) -> None:
         """Wrap a new text; annotations follow with `set_annotations`."""
         self.text = text
         self.width = max(width, 80.0)
         self._wrap_text()
         self.spans, self.relations = {}, {}
+        self._span_sigs, self._rel_sigs = {}, {}
         self.span_lines.clear()
         self.rel_lines.clear()
 
+    @gc_paused
     def wrap(self) -> None:
         """Re-wrap the text to `self.width` (after a resize or zoom) and re-place everything."""
         self._wrap_text()
@@ -77,8 +111,8 @@ class EditorLayout:
     def _wrap_text(self) -> None:
         self.lines = self.measure.wrap(self.text, self.width)
         self.starts = [ln.start for ln in self.lines]
-        self.line_spans = [set() for _ in self.lines]
-        self.line_rels = [set() for _ in self.lines]
+        self.line_spans = {}
+        self.line_rels = {}
 
     def _width(self, s: str) -> float:
         return self.measure.width(s)
@@ -97,34 +131,42 @@ class EditorLayout:
 
     # -- annotations -----------------------------------------------------------------------------
 
+    @gc_paused
     def set_annotations(self, spans: list[Span], relations: list[Relation], scheme: LabelScheme) -> None:
         self.scheme = scheme
         self.spans = {s.id: s for s in spans if s.id is not None}
         self.relations = {r.id: r for r in relations if r.id is not None}
-        self.line_spans = [set() for _ in self.lines]
-        self.line_rels = [set() for _ in self.lines]
+        self._span_sigs = {sid: (s.start, s.end, s.label, s.origin) for sid, s in self.spans.items()}
+        self._rel_sigs = {rid: (r.head, r.child, r.label, r.origin) for rid, r in self.relations.items()}
+        self.line_spans = {}
+        self.line_rels = {}
         self.span_lines.clear()
         self.rel_lines.clear()
         self.place(list(self.spans.values()), list(self.relations.values()), full=True)
 
+    @gc_paused
     def update_annotations(self, spans: list[Span], relations: list[Relation]) -> set[int]:
         """Apply new spans and relations; re-place only what changed. Returns the dirty lines."""
         new_spans = {s.id: s for s in spans if s.id is not None}
         new_rels = {r.id: r for r in relations if r.id is not None}
-        old_spans, old_rels = self.spans, self.relations
+        old_rels = self.relations
+        # Compare with what was laid out (saved signatures), so spans edited in place are seen too.
+        span_sigs: dict[int, tuple[object, ...]] = {
+            sid: (s.start, s.end, s.label, s.origin) for sid, s in new_spans.items()
+        }
+        rel_sigs: dict[int, tuple[object, ...]] = {
+            rid: (r.head, r.child, r.label, r.origin) for rid, r in new_rels.items()
+        }
+        old_sigs = self._span_sigs
         changed_spans = {
-            sid
-            for sid in old_spans.keys() | new_spans.keys()
-            if _span_sig(old_spans.get(sid)) != _span_sig(new_spans.get(sid))
+            sid for sid in old_sigs.keys() | span_sigs.keys() if old_sigs.get(sid) != span_sigs.get(sid)
         }
-        moved = {
-            sid for sid in changed_spans if _span_pos(old_spans.get(sid)) != _span_pos(new_spans.get(sid))
-        }
+        moved = {sid for sid in changed_spans if _pos(old_sigs.get(sid)) != _pos(span_sigs.get(sid))}
+        old_rsigs = self._rel_sigs
         changed_rels = {
-            rid
-            for rid in old_rels.keys() | new_rels.keys()
-            if _rel_sig(old_rels.get(rid)) != _rel_sig(new_rels.get(rid))
+            rid for rid in old_rsigs.keys() | rel_sigs.keys() if old_rsigs.get(rid) != rel_sigs.get(rid)
         }
+        self._span_sigs, self._rel_sigs = span_sigs, rel_sigs
         for rid, rel in new_rels.items():
             if rel.head in moved or rel.child in moved:
                 changed_rels.add(rid)
@@ -159,7 +201,7 @@ class EditorLayout:
             lines = self._lines_of(span.start, span.end)
             self.span_lines[span.id] = lines  # type: ignore[index]
             for li in lines:
-                self.line_spans[li].add(span.id)  # type: ignore[arg-type]
+                self.line_spans.setdefault(li, set()).add(span.id)  # type: ignore[arg-type]
             dirty.update(lines)
         for rel in relations:
             ends = self._rel_lines(rel)
@@ -167,12 +209,21 @@ class EditorLayout:
                 continue
             self.rel_lines[rel.id] = ends  # type: ignore[index]
             for li in ends:
-                self.line_rels[li].add(rel.id)  # type: ignore[arg-type]
+                self.line_rels.setdefault(li, set()).add(rel.id)  # type: ignore[arg-type]
             dirty.update(ends)
-        todo = range(len(self.lines)) if full else sorted(dirty)
-        for li in todo:
+        if full:
+            for li in range(len(self.lines)):
+                self._build_line(li)
+            self._stack(0)
+            return dirty
+        first_moved = None  # lines below a line whose height changed move down or up
+        for li in sorted(dirty):
+            before = self.lines[li].height
             self._build_line(li)
-        self._stack()
+            if first_moved is None and self.lines[li].height != before:
+                first_moved = li
+        if first_moved is not None:
+            self._stack(first_moved)
         return dirty
 
     def _lines_of(self, start: int, end: int) -> list[int]:
@@ -195,14 +246,14 @@ class EditorLayout:
     def _build_line(self, li: int) -> None:
         ln = self.lines[li]
         m = self.m
-        if not self.line_spans[li] and not self.line_rels[li]:
-            ln.pieces, ln.arcs, ln.rows, ln.levels, ln.real = [], [], 1, 0, True
+        if not self.line_spans.get(li) and not self.line_rels.get(li):
+            ln.pieces, ln.arcs, ln.rows, ln.levels, ln.real = (), (), 1, 0, True
             plain = m.pad_top + m.text_h + m.label_h + m.pad_bottom
             ln.height = (plain if ln.text.strip() else m.text_h * 0.6) + (m.para_gap if ln.last else 0)
             return
         pieces = []
         content_end = ln.content_end
-        for sid in self.line_spans[li]:
+        for sid in self.line_spans.get(li, ()):
             span = self.spans[sid]
             s, e = max(span.start, ln.start), min(span.end, content_end)
             if e <= s:
@@ -232,8 +283,8 @@ class EditorLayout:
 
     def _build_arcs(self, li: int, ln: Line) -> None:
         """Make the line's arcs and give them levels, in estimated x (exact x comes with realise)."""
-        if not self.line_rels[li]:
-            ln.arcs, ln.levels = [], 0
+        if not self.line_rels.get(li):
+            ln.arcs, ln.levels = (), 0
             return
         m = self.m
         per_char = self.measure.line_width(ln) / len(ln.text) if ln.text else 1.0
@@ -322,13 +373,18 @@ class EditorLayout:
         ln.real = True
         return ln
 
-    def _stack(self) -> None:
-        heights = [ln.height for ln in self.lines]
-        tops = [float(self.m.margin / 2), *accumulate(heights, initial=self.m.margin / 2)][1:]
-        for ln, top in zip(self.lines, tops, strict=False):
+    def _stack(self, first: int) -> None:
+        """Recompute the tops of lines `first` onward from their heights."""
+        lines = self.lines
+        if not lines:
+            self.tops, self.total_height = [], self.m.margin
+            return
+        start = lines[first - 1].top + lines[first - 1].height if first else self.m.margin / 2
+        tops = list(accumulate((ln.height for ln in lines[first:]), initial=start))
+        for ln, top in zip(lines[first:], tops, strict=False):
             ln.top = top
-        self.tops = tops[: len(self.lines)]
-        self.total_height = (tops[-1] if tops else 0.0) + self.m.margin
+        self.tops[first:] = tops[:-1]
+        self.total_height = tops[-1] + self.m.margin
 
     # -- rectangles (document coordinates) ------------------------------------------------------
 
@@ -453,13 +509,5 @@ class EditorLayout:
         return out
 
 
-def _span_sig(s: Span | None) -> tuple[object, ...] | None:
-    return None if s is None else (s.start, s.end, s.label, s.origin)
-
-
-def _span_pos(s: Span | None) -> tuple[int, int] | None:
-    return None if s is None else (s.start, s.end)
-
-
-def _rel_sig(r: Relation | None) -> tuple[object, ...] | None:
-    return None if r is None else (r.head, r.child, r.label, r.origin)
+def _pos(sig: tuple[object, ...] | None) -> tuple[object, ...] | None:
+    return None if sig is None else sig[:2]

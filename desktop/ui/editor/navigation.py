@@ -18,7 +18,13 @@ class SpanOrder:
 
     def __init__(self, spans: dict[int, Span]) -> None:
         self._spans = spans
-        self._order = sorted((s.start, s.end, sid) for sid, s in spans.items())
+        self._sorted: list[tuple[int, int, int]] | None = None  # sorted on first use
+
+    @property
+    def _order(self) -> list[tuple[int, int, int]]:
+        if self._sorted is None:
+            self._sorted = sorted((s.start, s.end, sid) for sid, s in self._spans.items())
+        return self._sorted
 
     def step(self, current: int | None, direction: int, from_offset: int = 0) -> int | None:
         """The span after (direction 1) or before (-1) `current`, wrapping around.

@@ -113,17 +113,22 @@ class EditorView(QAbstractScrollArea):
         scheme: LabelScheme,
     ) -> None:
         """Show a new document; clears selection and scrolls to the top."""
+        old = self._state
         self._tokens = list(tokens)
         self._state = PaintState()
         self._painter.reset_colors()
         lay = self._layout
-        lay.spans, lay.relations, lay.scheme = {}, {}, scheme
         lay.set_text(text, self._content_width())
         lay.set_annotations(spans, relations, scheme)
         self._order = SpanOrder(self._layout.spans)
         self._sync_scrollbar()
         self.verticalScrollBar().setValue(0)
+        self._describe()
         self.viewport().update()
+        if old.selected_span is not None:
+            self.span_selected.emit(-1)
+        if old.selected_relation is not None:
+            self.relation_selected.emit(-1)
 
     def update_annotations(self, spans: list[Span], relations: list[Relation]) -> None:
         """Show edited annotations, keeping scroll position and a still-existing selection."""
