@@ -20,9 +20,9 @@ from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from desktop.ui import resources
 from desktop.ui.window import MainWindow
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 REPORT_ENV = "ETIQUETTE_REPORT_STARTUP"
 
 
@@ -38,12 +38,9 @@ def make_app(argv: Sequence[str] = ()) -> QApplication:
     app.setApplicationName("Etiquette")
     app.setOrganizationName("etiquette")
     app.setApplicationDisplayName("Etiquette")
-    style = RESOURCES / "styles" / "etiquette.qss"
-    if style.is_file():
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
-    icon = RESOURCES / "icons" / "etiquette.svg"
-    if icon.is_file():
-        app.setWindowIcon(QIcon(str(icon)))
+    app.setStyleSheet(resources.style_sheet())
+    if resources.icon_path().is_file():
+        app.setWindowIcon(QIcon(str(resources.icon_path())))
     return app
 
 

@@ -295,8 +295,9 @@ class DocumentList(QWidget):
         n = self.model.rowCount()
         total = self.model.project.document_count() if self.model.project else 0
         filtered = self.model.statuses is not None or self.model.search
-        self.count_label.setText(f"{n:,} of {total:,} documents" if filtered
-                                 else f"{total:,} documents")
+        noun = "document" if total == 1 else "documents"
+        self.count_label.setText(f"{n:,} of {total:,} {noun}" if filtered
+                                 else f"{total:,} {noun}")
 
     def update_progress(self) -> None:
         project = self.model.project

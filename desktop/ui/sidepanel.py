@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -75,13 +75,19 @@ class SpanListModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self.spans):
             return None
         span = self.spans[index.row()]
+        suggestion = span.origin == Origin.MODEL
         if role == Qt.ItemDataRole.DisplayRole:
-            mark = "  (suggestion)" if span.origin == Origin.MODEL else ""
-            return f"{span.label}  {excerpt(self.text, span.start, span.end)}{mark}"
+            return f"{span.label}  {excerpt(self.text, span.start, span.end)}"
         if role == Qt.ItemDataRole.DecorationRole:
             return swatch(self.scheme.color(span.label))
-        if role == Qt.ItemDataRole.ForegroundRole and span.origin == Origin.MODEL:
-            return QColor("#666666")
+        if role == Qt.ItemDataRole.ForegroundRole and suggestion:
+            return QColor("#6b6b6b")
+        if role == Qt.ItemDataRole.FontRole and suggestion:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "a suggestion of the model, not checked yet" if suggestion else "yours"
         if role == self.ID_ROLE:
             return span.id
         return None
@@ -143,7 +149,7 @@ class SidePanel(QTabWidget):
         self.setObjectName("side_panel")
         self.palette_view = QTreeWidget()
         self.palette_view.setObjectName("label_palette")
-        self.palette_view.setHeaderLabels(["Label", "Key", "Here"])
+        self.palette_view.setHeaderLabels(["Label", "Key", "In this document"])
         self.palette_view.setRootIsDecorated(False)
         self.palette_view.setIconSize(QSize(SWATCH, SWATCH))
         self.palette_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -213,8 +219,8 @@ class SidePanel(QTabWidget):
         self.span_model.set_spans(text, spans, scheme)
         self.relation_model.set_relations(text, spans, relations, scheme)
         suggestions = sum(1 for s in spans if s.origin == Origin.MODEL)
-        self.spans_title.setText(f"Spans ({len(spans)}, {suggestions} suggestions to check)"
-                                 if suggestions else f"Spans ({len(spans)})")
+        self.spans_title.setText(f"Spans ({len(spans)}; {suggestions} suggestions to check, "
+                                 "in grey)" if suggestions else f"Spans ({len(spans)})")
         self.relations_title.setText(f"Relations ({len(relations)})")
 
     def show_document_meta(self, doc: Document | None) -> None:

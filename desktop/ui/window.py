@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.model import Status
+from desktop.model import LabelScheme, Status
 from desktop.store import Project, ProjectError
 from desktop.ui import actions as registry
-from desktop.ui import review, workers
+from desktop.ui import resources, review, workers
 from desktop.ui.controller import AnnotationController
 from desktop.ui.dialogs import (
     ExportDialog,
@@ -83,8 +83,10 @@ class MainWindow(QMainWindow):
 
         self.doc_list = DocumentList()
         self.side = SidePanel()
-        self._dock("Documents", self.doc_list, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._dock("Annotations", self.side, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.docs_dock = self._dock("Documents", self.doc_list,
+                                    Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.side_dock = self._dock("Annotations", self.side,
+                                    Qt.DockWidgetArea.RightDockWidgetArea)
 
         self.model_label = QLabel("spaCy: not loaded")
         self.model_label.setObjectName("model_status")
@@ -152,6 +154,9 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)
+        else:
+            self.resizeDocks([self.docs_dock, self.side_dock], [400, 330],
+                             Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -204,9 +209,10 @@ class MainWindow(QMainWindow):
         if not self.recent_projects():
             self.recent_menu.addAction("No recent projects").setEnabled(False)
 
-    def open_project_path(self, path: Path, create: bool = False) -> bool:
+    def open_project_path(self, path: Path, scheme: LabelScheme | None = None) -> bool:
+        """Open a project file, or create it with `scheme`."""
         try:
-            project = Project.create(path) if create else Project.open(path)
+            project = Project.create(path, scheme=scheme) if scheme else Project.open(path)
         except ProjectError as e:
             self.tell(APP_TITLE, str(e), warning=True)
             return False
@@ -250,8 +256,13 @@ class MainWindow(QMainWindow):
 
     def new_project(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "New project", "", "Etiquette projects (*.db)")
-        if path:
-            self.open_project_path(Path(path).with_suffix(".db"), create=True)
+        if not path:
+            return
+        schemes = resources.label_schemes()
+        name, ok = QInputDialog.getItem(self, "New project", "Labels of the project:",
+                                        [n for n, _ in schemes], 0, False)
+        if ok:
+            self.open_project_path(Path(path).with_suffix(".db"), dict(schemes)[name])
 
     def open_project(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open project", "",
@@ -488,8 +499,6 @@ class MainWindow(QMainWindow):
         self.editor.set_zoom(1.0)
 
     def show_shortcuts(self) -> None:
-        from desktop.model import LabelScheme
-
         scheme = self.project.scheme if self.project else LabelScheme()
         sheet = ShortcutSheet(registry.effective_shortcuts(self.overrides), scheme, self)
         sheet.setObjectName("shortcut_sheet")
@@ -525,7 +534,7 @@ class MainWindow(QMainWindow):
     def _run(self, name: str, work: workers.Work, title: str, label: str,
              done: Any) -> workers.Job:
         job = workers.Job(work, name)
-        dialog = workers.with_progress_dialog(job, self, title, label)
+        workers.with_progress_dialog(job, self, title, label)
 
         def finished(result: Any) -> None:
             done(result)
