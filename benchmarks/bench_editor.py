@@ -155,7 +155,10 @@ def main() -> None:
         view.set_content(text, tokens, spans, rels, scheme)
         paint()
 
-    opens = [timed(open_article) for _ in range(args.opens)]
+    opens, rests = [], []
+    for _ in range(args.opens):
+        opens.append(timed(open_article))
+        rests.append(timed(view.complete_layout))  # what the event loop does right after
     lay = view.editor_layout()
     print(
         f"article: {len(text.split()):,} words ({len(set(text.split())):,} distinct), {len(text):,} chars, "
@@ -166,7 +169,13 @@ def main() -> None:
         f"open (set_content + first paint), target <= 100 ms:\n"
         f"  first document (cold caches): {opens[0][0]:.1f} ms wall, {opens[0][1]:.1f} ms CPU\n"
         f"  again, median of {len(opens) - 1}: {statistics.median(o[0] for o in opens[1:]):.1f} ms wall, "
-        f"{statistics.median(o[1] for o in opens[1:]):.1f} ms CPU"
+        f"{statistics.median(o[1] for o in opens[1:]):.1f} ms CPU\n"
+        f"then the rest of the layout, done by the event loop after that first paint:\n"
+        f"  first document {rests[0][0]:.1f} ms wall, {rests[0][1]:.1f} ms CPU; "
+        f"again, median {statistics.median(r[0] for r in rests[1:]):.1f} ms wall, "
+        f"{statistics.median(r[1] for r in rests[1:]):.1f} ms CPU\n"
+        f"  so a whole layout + paint: first document "
+        f"{opens[0][0] + rests[0][0]:.1f} ms wall, {opens[0][1] + rests[0][1]:.1f} ms CPU"
     )
 
     view.scroll_to_offset(len(text) // 2)

@@ -80,6 +80,10 @@ class EditorLayout:
         self.rel_lines: dict[int, tuple[int, ...]] = {}
         self._label_widths: dict[tuple[str, int], float] = {}
         self._span_sigs: dict[int, tuple[object, ...]] = {}
+        self.pending: int | None = None
+        """Where the text not wrapped yet starts (None: all of it is wrapped)."""
+        self._provisional: set[int] = set()
+        """Relations placed while one of their spans lies in the part not wrapped yet."""
         self._rel_sigs: dict[int, tuple[object, ...]] = {}
 
     # -- text ----------------------------------------------------------------------------------
@@ -90,11 +94,15 @@ class EditorLayout:
         self._label_widths = {}
 
     @gc_paused
-    def set_text(self, text: str, width: float) -> None:
-        """Wrap a new text; annotations follow with `set_annotations`."""
+    def set_text(self, text: str, width: float, first_lines: int | None = None) -> None:
+        """Wrap a new text; annotations follow with `set_annotations`.
+
+        With `first_lines`, only the paragraphs that make that many lines are wrapped: enough to
+        paint the first screen at once; `complete` does the rest.
+        """
         self.text = text
         self.width = max(width, 80.0)
-        self._wrap_text()
+        self._wrap_text(first_lines)
         self.spans, self.relations = {}, {}
         self._span_sigs, self._rel_sigs = {}, {}
         self.span_lines.clear()
@@ -102,17 +110,56 @@ class EditorLayout:
 
     @gc_paused
     def wrap(self) -> None:
-        """Re-wrap the text to `self.width` (after a resize or zoom) and re-place everything."""
-        self._wrap_text()
+        """Re-wrap the whole text to `self.width` (after a resize or zoom) and re-place everything."""
+        self._wrap_text(None)
         self.span_lines.clear()
         self.rel_lines.clear()
+        self._provisional.clear()
         self.place(list(self.spans.values()), list(self.relations.values()), full=True)
 
-    def _wrap_text(self) -> None:
-        self.lines = self.measure.wrap(self.text, self.width)
+    def _wrap_text(self, max_lines: int | None) -> None:
+        self.lines, self.pending = self.measure.wrap(self.text, self.width, 0, max_lines)
+        for i, ln in enumerate(self.lines):
+            ln.index = i
         self.starts = [ln.start for ln in self.lines]
         self.line_spans = {}
         self.line_rels = {}
+
+    @gc_paused
+    def complete(self) -> bool:
+        """Wrap and place what `set_text(first_lines=...)` left for later; False if nothing was left.
+
+        Lines already made keep their place: new lines are appended, and only lines holding a span
+        that runs on into the new part (or an arc to such a span) are rebuilt.
+        """
+        if self.pending is None:
+            return False
+        boundary, first_new = self.pending, len(self.lines)
+        new, self.pending = self.measure.wrap(self.text, self.width, boundary)
+        for i, ln in enumerate(new, first_new):
+            ln.index = i
+        self.lines.extend(new)
+        self.starts.extend(ln.start for ln in new)
+        dirty = set(range(first_new, len(self.lines)))
+        redo = {sid for sid, s in self.spans.items() if sid not in self.span_lines or s.end > boundary}
+        for sid in redo:
+            for li in self.span_lines.pop(sid, ()):
+                self.line_spans[li].discard(sid)
+                dirty.add(li)
+        redo_rels = {
+            rid
+            for rid, r in self.relations.items()
+            if rid not in self.rel_lines or rid in self._provisional or r.head in redo or r.child in redo
+        }
+        for rid in redo_rels:
+            for li in self.rel_lines.pop(rid, ()):
+                self.line_rels[li].discard(rid)
+                dirty.add(li)
+        self._provisional.clear()
+        self.place(
+            [self.spans[s] for s in redo], [self.relations[r] for r in redo_rels], full=False, dirty=dirty
+        )
+        return True
 
     def _width(self, s: str) -> float:
         return self.measure.width(s)
@@ -142,11 +189,16 @@ class EditorLayout:
         self.line_rels = {}
         self.span_lines.clear()
         self.rel_lines.clear()
-        self.place(list(self.spans.values()), list(self.relations.values()), full=True)
+        self._provisional.clear()
+        spans_now = list(self.spans.values())
+        if self.pending is not None:
+            spans_now = [s for s in spans_now if s.start < self.pending]
+        self.place(spans_now, list(self.relations.values()), full=True)
 
     @gc_paused
     def update_annotations(self, spans: list[Span], relations: list[Relation]) -> set[int]:
         """Apply new spans and relations; re-place only what changed. Returns the dirty lines."""
+        self.complete()
         new_spans = {s.id: s for s in spans if s.id is not None}
         new_rels = {r.id: r for r in relations if r.id is not None}
         old_rels = self.relations
@@ -239,9 +291,21 @@ class EditorLayout:
 
     def _rel_lines(self, rel: Relation) -> tuple[int, ...] | None:
         head, child = self.span_lines.get(rel.head), self.span_lines.get(rel.child)
-        if not head or not child:
-            return None
-        return (head[0],) if head[0] == child[0] else (head[0], child[0])
+        if head and child:
+            return (head[0],) if head[0] == child[0] else (head[0], child[0])
+        if (
+            self.pending is not None
+            and (head or child)
+            and (rel.head in self.spans and rel.child in self.spans)
+        ):
+            self._provisional.add(rel.id)  # type: ignore[arg-type]
+            return ((head or child)[0],)  # type: ignore[index]
+        return None
+
+    def _first_line(self, sid: int) -> int:
+        """The line a span starts on; past the last line while it lies in the part not wrapped yet."""
+        lines = self.span_lines.get(sid)
+        return lines[0] if lines else len(self.lines)
 
     def _build_line(self, li: int) -> None:
         ln = self.lines[li]
@@ -299,7 +363,7 @@ class EditorLayout:
         right, left = self.width - m.margin / 2, m.margin / 2
         for rid in self.line_rels[li]:
             rel = self.relations[rid]
-            hl, cl = self.span_lines[rel.head][0], self.span_lines[rel.child][0]
+            hl, cl = self._first_line(rel.head), self._first_line(rel.child)
             if hl == cl:
                 arc = Arc(rel, FULL, li, rel.child)
                 arc.xh, arc.xc = est(rel.head), est(rel.child)

@@ -192,21 +192,27 @@ class TextMeasure:
         """Width of the line's text (to the end of its last word), from the widths already measured."""
         return self.x_at(ln, ln.content_end) - self.m.margin
 
-    def wrap(self, text: str, width: float) -> list[Line]:
-        """All lines of `text` wrapped to `width` pixels (margins included)."""
+    def wrap(
+        self, text: str, width: float, start: int = 0, max_lines: int | None = None
+    ) -> tuple[list[Line], int | None]:
+        """Lines of `text` from offset `start` (a paragraph's start) wrapped to `width` pixels.
+
+        With `max_lines`, stops after the paragraph that reaches that many lines and also returns
+        where the next paragraph starts; otherwise wraps to the end and returns None there.
+        """
         avail = width - 2 * self.m.margin
-        clean = CONTROL.search(text) is None
+        clean = CONTROL.search(text, start) is None
         lines: list[Line] = []
-        pos = 0
-        for brk in LINE_BREAK.finditer(text):
+        pos = start
+        for brk in LINE_BREAK.finditer(text, start):
             para = text[pos : brk.start()]
             self._wrap_paragraph(pos, para if clean else CONTROL.sub(" ", para), avail, lines)
             pos = brk.end()
+            if max_lines is not None and len(lines) >= max_lines:
+                return lines, pos
         para = text[pos:]
         self._wrap_paragraph(pos, para if clean else CONTROL.sub(" ", para), avail, lines)
-        for i, ln in enumerate(lines):
-            ln.index = i
-        return lines
+        return lines, None
 
     def _wrap_paragraph(self, start: int, shown: str, avail: float, out: list[Line]) -> None:
         """Greedy word wrap of one paragraph, a bisection per line rather than a step per word."""

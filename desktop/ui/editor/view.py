@@ -101,6 +101,10 @@ class EditorView(QAbstractScrollArea):
         self._scroll_timer = QTimer(self)
         self._scroll_timer.setInterval(30)
         self._scroll_timer.timeout.connect(self._autoscroll)
+        self._completion = QTimer(self)
+        self._completion.setSingleShot(True)
+        self._completion.setInterval(0)
+        self._completion.timeout.connect(self.complete_layout)
 
     # -- content ---------------------------------------------------------------------------------
 
@@ -118,13 +122,17 @@ class EditorView(QAbstractScrollArea):
         self._state = PaintState()
         self._painter.reset_colors()
         lay = self._layout
-        lay.set_text(text, self._content_width())
+        m = lay.m  # wrap enough for two screens now, the rest once this one is painted
+        first = int(2 * self.viewport().height() / (m.text_h + m.label_h)) + 8
+        lay.set_text(text, self._content_width(), first_lines=first)
         lay.set_annotations(spans, relations, scheme)
         self._order = SpanOrder(self._layout.spans)
         self._sync_scrollbar()
         self.verticalScrollBar().setValue(0)
         self._describe()
         self.viewport().update()
+        if lay.pending is not None:
+            self._completion.start()
         if old.selected_span is not None:
             self.span_selected.emit(-1)
         if old.selected_relation is not None:
@@ -151,12 +159,24 @@ class EditorView(QAbstractScrollArea):
     def text(self) -> str:
         return self._layout.text
 
+    def complete_layout(self) -> None:
+        """Finish laying out a long document (set_content lays out the first screens only; the rest
+        follows as soon as the event loop is free, or at once when something needs it)."""
+        self._completion.stop()
+        anchor = self._top_anchor()
+        if self._layout.complete():
+            self._sync_scrollbar()
+            self._restore_anchor(anchor)
+            self.viewport().update()
+
     def editor_layout(self) -> EditorLayout:
         """The layout engine (read-only use: geometry queries in tests and tools)."""
+        self.complete_layout()
         return self._layout
 
     def visible_text(self) -> str:
         """The text of the lines currently in view, one line per visual line, as drawn."""
+        self.complete_layout()
         lay = self._layout
         return "\n".join(lay.lines[i].text for i in self._visible())
 
@@ -216,6 +236,7 @@ class EditorView(QAbstractScrollArea):
         return self._step_span(-1)
 
     def _step_span(self, direction: int) -> int | None:
+        self.complete_layout()
         sid = self._order.step(self._state.selected_span, direction, self._top_offset())
         if sid is not None:
             self.select_span(sid)
@@ -235,6 +256,7 @@ class EditorView(QAbstractScrollArea):
 
     def scroll_to_offset(self, offset: int) -> None:
         """Bring the line holding `offset` into view (centred when it was out of view)."""
+        self.complete_layout()
         lay = self._layout
         if not lay.lines:
             return
@@ -267,6 +289,7 @@ class EditorView(QAbstractScrollArea):
 
         An empty query clears the highlight.
         """
+        self.complete_layout()
         m = find_match(self._layout.text, query, self._state.find_match, self._cursor_offset(), forward)
         self._state.find_match = m
         if m:
@@ -306,16 +329,19 @@ class EditorView(QAbstractScrollArea):
 
     def span_rects(self, span_id: int) -> list[QRect]:
         """One box per line the span covers."""
+        self.complete_layout()
         lay = self._layout
         return [self._to_view(lay.piece_rect(ln, p)) for ln, p in lay.span_pieces(span_id)]
 
     def arc_label_rect(self, rel_id: int) -> QRect | None:
         """The label on the relation's arc (the head side's, for an arc split across lines)."""
+        self.complete_layout()
         arcs = self._layout.relation_arcs(rel_id)
         return self._to_view(self._layout.arc_label_rect(*arcs[0])) if arcs else None
 
     def arc_point(self, rel_id: int) -> QPoint | None:
         """A point on the arc's line itself, away from its label."""
+        self.complete_layout()
         arcs = self._layout.relation_arcs(rel_id)
         if not arcs:
             return None
@@ -328,6 +354,7 @@ class EditorView(QAbstractScrollArea):
 
     def offset_point(self, offset: int) -> QPoint:
         """The left edge of character `offset`, vertically in the middle of its text row."""
+        self.complete_layout()
         lay = self._layout
         ln = lay.lines[lay.line_index(offset)]
         x = lay.x_at(ln, offset)
@@ -363,6 +390,7 @@ class EditorView(QAbstractScrollArea):
 
     def far_tag_rect(self, rel_id: int) -> QRect | None:
         """The tag naming a relation's far end, when that end is out of view."""
+        self.complete_layout()
         visible = self._visible()
         for ln, arc in self._layout.relation_arcs(rel_id):
             if ln.index in visible and arc.other_line not in visible:
