@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.agreement.report import AgreementReport, compute_agreement
+from desktop.model import AnnotatorKind, Status
 from desktop.store import Project
 from desktop.ui import workers
 from desktop.ui.dashboard.chart import LabelBars
@@ -52,9 +53,18 @@ def agreement_work(path: Path, include_model: bool) -> workers.Work:
     def work(progress: workers.Progress) -> AgreementReport:
         progress(0, 0)
         with Project.open(path) as project:
-            return compute_agreement(project, include_model=include_model, previews=1000)
+            return compute_agreement(project, finished_persons(project),
+                                     include_model=include_model, previews=1000)
 
     return work
+
+
+def finished_persons(project: Project) -> list[str] | None:
+    """The people who accepted at least one document (someone who only opened documents, such
+    as a reviewer, would leave no document finished by everyone); None when there is nobody."""
+    names = [a.name for a in project.annotators(AnnotatorKind.PERSON)
+             if project.document_ids(a.name, (Status.ACCEPTED,))]
+    return names or None
 
 
 class Card(QFrame):
@@ -237,8 +247,9 @@ class AgreementDashboard(QDialog):
     def show_for(self, path: Path) -> None:
         """Show the dashboard and compute the agreement of the project at `path`."""
         self.path = Path(path)
+        if self.isVisible():
+            self.raise_()  # already open behind the main window
         self.show()
-        self.raise_()
         self.activateWindow()
         self.refresh()
 
@@ -276,7 +287,7 @@ class AgreementDashboard(QDialog):
     # --- showing ---------------------------------------------------------------------------------
 
     @property
-    def metric(self) -> str:
+    def match(self) -> str:
         return "overlap" if self.overlap.isChecked() else "exact"
 
     def show_report(self, report: AgreementReport) -> None:
@@ -304,8 +315,8 @@ class AgreementDashboard(QDialog):
         self._show_metric()
 
     def _show_metric(self) -> None:
-        self.f1_model.set_metric(self.metric)
-        self.f1_title.setText(METRICS[self.metric])
+        self.f1_model.set_metric(self.match)
+        self.f1_title.setText(METRICS[self.match])
         self._show_bars()
 
     def _show_bars(self) -> None:
@@ -318,10 +329,10 @@ class AgreementDashboard(QDialog):
         series = [("α_U (all annotators)", alpha)]
         if self.selected_pair is not None:
             pair = report.pair(*self.selected_pair)
-            by_label = (pair.spans.overlap_by_label if self.metric == "overlap"
+            by_label = (pair.spans.overlap_by_label if self.match == "overlap"
                         else pair.spans.exact_by_label)
             f1 = [by_label[lab].f1 if lab in by_label else float("nan") for lab in labels]
-            series.append((f"F1 {self.metric}, {pair.a} / {pair.b}", f1))
+            series.append((f"F1 {self.match}, {pair.a} / {pair.b}", f1))
         self.bars.set_data(labels, series)
         self.bars_title.setText("Per label (click a cell of a matrix to choose the pair)")
 

@@ -115,8 +115,9 @@ class ReviewController(AnnotationController):
         for rel in lane.relations:
             if span.id not in (rel.head, rel.child):
                 continue
-            head = gold_id if rel.head == span.id else gold_by_key.get(lane_keys.get(rel.head))
-            child = gold_id if rel.child == span.id else gold_by_key.get(lane_keys.get(rel.child))
+            head = gold_id if rel.head == span.id else _lookup(gold_by_key, lane_keys.get(rel.head))
+            child = gold_id if rel.child == span.id else _lookup(gold_by_key,
+                                                                  lane_keys.get(rel.child))
             if head is None or child is None or (head, child, rel.label) in have:
                 continue
             try:
@@ -138,3 +139,8 @@ class ReviewController(AnnotationController):
         if self.document is None:
             return
         self.undo_stack.push(ReviewStatus(self, self.document.id, status, self.reviewer))
+
+
+def _lookup(ids: dict[tuple[int, int, str], int | None],
+            key: tuple[int, int, str] | None) -> int | None:
+    return ids.get(key) if key is not None else None

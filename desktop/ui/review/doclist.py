@@ -81,7 +81,7 @@ class ReviewDocumentList(DocumentList):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("review_document_list")
-        self.model = ReviewListModel()
+        self.model: ReviewListModel = ReviewListModel()  # type: ignore[assignment]
         self.view.setModel(self.model)
         self.view.setObjectName("review_document_table")
         header = self.view.horizontalHeader()

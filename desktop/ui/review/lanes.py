@@ -277,7 +277,7 @@ class LanesPanel(QWidget):
         top = source.verticalScrollBar().value()
         ln = lay.lines[lay.line_at_y(top)]
         frac = (top - ln.top) / ln.height if ln.height else 0.0
-        views = [lane.view for lane in self.visible_lanes()]
+        views: list[EditorView] = [lane.view for lane in self.visible_lanes()]
         if self.leader is not None:
             views.append(self.leader)
         self._syncing = True

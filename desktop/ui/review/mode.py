@@ -37,7 +37,7 @@ def disagreements_work(path: Any, annotators: list[str]) -> workers.Work:
     def work(progress: workers.Progress) -> Any:
         with Project.open(path) as project:
             ids = disagreements(project, annotators)
-            counts = {}
+            counts: dict[int, int] = {}
             for doc_id in ids:
                 progress(len(counts), len(ids))
                 counts[doc_id] = _disputed(project, doc_id, annotators)
@@ -136,10 +136,15 @@ class ReviewMode(QObject):
             self.window._start_session()
         else:
             self.enter()
-        self.window.actions["review_mode"].setChecked(self.active)
+        self._check_action(self.active)
+
+    def _check_action(self, on: bool) -> None:
+        action = self.window.findChild(QAction, "action_review_mode")
+        if action is not None:
+            action.setChecked(on)
 
     def annotators(self) -> list[str]:
-        """The compared annotators: the chosen ones, else every person with annotations."""
+        """The compared annotators: the chosen ones, else every person who accepted a document."""
         project = self.window.project
         if project is None:
             return []
@@ -147,7 +152,7 @@ class ReviewMode(QObject):
             known = {a.name for a in project.annotators()}
             return [n for n in self.chosen if n in known]
         return [a.name for a in project.annotators(AnnotatorKind.PERSON)
-                if project.documents_annotated_by(a.name)]
+                if project.document_ids(a.name, (Status.ACCEPTED,))]
 
     def enter(self, doc_id: int | None = None) -> bool:
         w = self.window
@@ -176,7 +181,7 @@ class ReviewMode(QObject):
         self.splitter.setSizes([3, 2])
         for action in self.lane_actions:
             action.setEnabled(True)
-        w.actions["review_mode"].setChecked(True)
+        self._check_action(True)
         w.setWindowTitle(f"{w.windowTitle()} — reviewing")
         if w.project is not None:
             w.editor.set_content("", [], [], [], w.project.scheme)
@@ -201,7 +206,7 @@ class ReviewMode(QObject):
         self.lanes.hide()
         for action in self.lane_actions:
             action.setEnabled(False)
-        w.actions["review_mode"].setChecked(False)
+        self._check_action(False)
         self.controller = None
         self.entered.emit(False)
 
@@ -337,11 +342,12 @@ class ReviewMode(QObject):
         ctl, editor = self.controller, self.window.editor
         if ctl is None or ctl.annotation is None:
             return
-        gold = ctl.gold_keys()
+        # A place is decided once gold has a span with the same offsets (whatever its label).
+        decided = {(s.start, s.end) for s in ctl.annotation.spans}
         spots = sorted({(m.span.start, m.span.end) for lane in ctl.agreement.lanes.values()
-                        for m in lane if not m.agreed and m.span.key not in gold})
+                        for m in lane if not m.agreed} - decided)
         if not spots:
-            self.window.say("No disputed span left: gold has a version of each")
+            self.window.say("Every disputed place has a span in gold")
             return
         here = editor.text_selection()
         sid = editor.selected_span()
@@ -385,7 +391,7 @@ class ReviewMode(QObject):
             self.enter(doc_id) if not self.active else self.window.open_document(doc_id)
         except ProjectError as e:
             self.window.say(str(e))
-        self.window.actions["review_mode"].setChecked(self.active)
+        self._check_action(self.active)
 
 
 def select_text(editor: EditorView, start: int, end: int) -> None:
