@@ -142,10 +142,16 @@ class ExportDialog(QDialog):
         return self.out.text().strip(), self.format.currentData(), options
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
 def import_summary(report: ImportReport) -> str:
     if report.cancelled:
         return "Import cancelled: nothing was added."
-    lines = [f"{report.added:,} documents added, {report.duplicates:,} already in the project."]
+    lines = [f"{_n(report.added, 'document')} added, "
+             f"{report.duplicates:,} already in the project." if report.duplicates else
+             f"{_n(report.added, 'document')} added, none already in the project."]
     if report.spans or report.relations:
         lines.append(f"{report.spans:,} spans and {report.relations:,} relations imported.")
     for f in report.files:
@@ -157,8 +163,8 @@ def import_summary(report: ImportReport) -> str:
 def export_summary(report: ExportReport) -> str:
     if report.cancelled:
         return "Export cancelled."
-    lines = [f"{report.documents:,} documents, {report.spans:,} spans and "
-             f"{report.relations:,} relations written to:", *report.paths]
+    lines = [f"{_n(report.documents, 'document')}, {_n(report.spans, 'span')} and "
+             f"{_n(report.relations, 'relation')} written to:", *report.paths]
     lost = report.lost
     if lost:
         lines.append("")

@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeyEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -99,7 +106,7 @@ class MainWindow(QMainWindow):
         self.review = review.install(self)
         self._restore_state()
         self._update_title()
-        self.setAcceptDrops(False)
+        self.setAcceptDrops(True)
         if self.overrides.problems:
             QTimer.singleShot(0, lambda: self.say("; ".join(self.overrides.problems)))
 
@@ -167,6 +174,17 @@ class MainWindow(QMainWindow):
             self.project.close()
             self.project = None
         super().closeEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.project is not None and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Files dropped on the window are imported (the import dialog opens with them)."""
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.import_files(paths))
 
     def _update_title(self) -> None:
         parts = [APP_TITLE]

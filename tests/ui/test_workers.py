@@ -40,7 +40,7 @@ def test_import_from_the_window_runs_in_a_worker(window: MainWindow, qtbot, tmp_
     with qtbot.waitSignal(window.job_finished, timeout=60000) as blocker:
         window.import_files([str(folder)])
     assert blocker.args[0] == "import"
-    assert "2 documents added, 0 already in the project." in window.last_message
+    assert "2 documents added, none already in the project." in window.last_message
     assert window.doc_list.model.rowCount() == 5
     assert window.doc_list.progress_label.text() == "0 / 5 done"
     with Project.open(ui_project) as p:
@@ -72,7 +72,7 @@ def test_export_from_the_window_says_what_was_lost(window: MainWindow, qtbot, tm
         dialogs.ExportDialog.choice = original  # type: ignore[method-assign]
         registry.FORMATS.pop("lossy", None)
     assert out.read_text(encoding="utf-8") == "exported\n"
-    assert "1 documents, 3 spans" in window.last_message
+    assert "1 document, 3 spans and 0 relations" in window.last_message
     assert "2 relations (the format has none)" in window.last_message
 
 
@@ -111,3 +111,19 @@ def test_a_failing_job_is_reported(window: MainWindow, qtbot, accept_dialogs,
         window.import_files([str(bad)])
     assert "bad.jsonl:2" in window.last_message
     assert window.doc_list.model.rowCount() == 3
+
+
+def test_files_dropped_on_the_window_are_imported(window: MainWindow, qtbot, tmp_path: Path,
+                                                  accept_dialogs) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    dropped = tmp_path / "dropped.txt"
+    dropped.write_text("Angela Merkel visite Hambourg.", encoding="utf-8")
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(dropped))])
+    event = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, data,
+                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.job_finished, timeout=60000):
+        window.dropEvent(event)
+    assert "1 document added" in window.last_message
