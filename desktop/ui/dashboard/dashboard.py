@@ -292,9 +292,10 @@ class AgreementDashboard(QDialog):
 
     def show_report(self, report: AgreementReport) -> None:
         self.report = report
-        model = f"; model {report.model}" if report.model else ""
+        people = [n for n in report.annotators if n != report.model]
+        model = f" and the model {report.model}" if report.model else ""
         self.summary.setText(
-            f"{len(report.annotators)} annotators ({', '.join(report.annotators)}{model}) · "
+            f"{', '.join(people)}{model} · "
             f"{report.documents} documents finished by at least two, {report.complete_documents} "
             f"by all · statuses: {', '.join(report.statuses)}")
         self.fleiss.set_value(report.fleiss_kappa)

@@ -27,11 +27,11 @@ def fmt(x: float) -> str:
 
 
 def heat(x: float) -> QColor:
-    """Red (0 or below) through yellow to green (1); grey when undefined."""
+    """Red (0.5 or below: poor agreement) through yellow to green (1); grey when undefined."""
     if x is None or math.isnan(x):
         return QColor("#e9ecef")
-    t = min(max(x, 0.0), 1.0)
-    return QColor.fromHsvF(t * 0.33, 0.55, 0.97)
+    t = min(max((x - 0.5) / 0.5, 0.0), 1.0)
+    return QColor.fromHsvF(t * 0.33, 0.5, 0.96)
 
 
 def pair_value(pair: PairResult, metric: str) -> float:
@@ -78,8 +78,13 @@ class PairMatrixModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.names):
-            return self.names[section]
+        if not 0 <= section < len(self.names):
+            return None
+        name = self.names[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "model" if self.report and name == self.report.model else name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return name
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -18,9 +18,9 @@ from desktop.ui.doclist import DONE, STATUS_TEXT, DocumentList, DocumentListMode
 
 
 class ReviewListModel(DocumentListModel):
-    """Rows: id, gold's status, disputed spans between the annotators, text preview."""
+    """Rows: id, gold's status, differences between the annotators, text preview."""
 
-    COLUMNS = ["#", "Gold", "Disputed", "Text"]
+    COLUMNS = ["#", "Gold", "Differences", "Text"]
 
     def __init__(self) -> None:
         super().__init__(None, GOLD)
@@ -69,9 +69,11 @@ class ReviewListModel(DocumentListModel):
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and index.isValid() and index.column() == 2
-                and 0 <= index.row() < len(self._ids)):
-            return str(self.disputed.get(self.doc_id(index.row()), 0))
+        if index.isValid() and index.column() == 2 and 0 <= index.row() < len(self._ids):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return str(self.disputed.get(self.doc_id(index.row()), 0))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Spans and relations that differ, summed over pairs of annotators"
         return super().data(index, role)
 
 
@@ -85,7 +87,7 @@ class ReviewDocumentList(DocumentList):
         self.view.setModel(self.model)
         self.view.setObjectName("review_document_table")
         header = self.view.horizontalHeader()
-        for col, width in enumerate((48, 96, 64)):
+        for col, width in enumerate((40, 92, 78)):
             header.resizeSection(col, width)
         self.computing = False
 

@@ -9,6 +9,7 @@ restarts the window's annotation session.
 
 from __future__ import annotations
 
+from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -16,7 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QSplitter, QVBoxLayout, QWidget
 
 from desktop.agreement.review import disagreements
-from desktop.model import AnnotatorKind, Status
+from desktop.model import Annotation, AnnotatorKind, Status
 from desktop.store import Project, ProjectError
 from desktop.ui import workers
 from desktop.ui.doclist import DocumentList
@@ -47,10 +48,21 @@ def disagreements_work(path: Any, annotators: list[str]) -> workers.Work:
 
 
 def _disputed(project: Project, doc_id: int, annotators: list[str]) -> int:
-    from desktop.agreement.review import consensus
-
+    """Span and relation differences summed over pairs of annotators: the measure
+    `disagreements` orders by, shown next to each document."""
     found = [a for n in annotators if (a := project.annotation(doc_id, n)) is not None]
-    return consensus(found).disputed
+    keys = [_keys(a) for a in found]
+    return sum(len(a ^ b) for a, b in combinations(keys, 2))
+
+
+def _keys(ann: Annotation) -> set[tuple[object, ...]]:
+    spans = {s.id: s for s in ann.spans}
+    out: set[tuple[object, ...]] = {s.key for s in ann.spans}
+    for r in ann.relations:
+        head, child = spans.get(r.head), spans.get(r.child)
+        if head is not None and child is not None:
+            out.add((head.start, head.end, child.start, child.end, r.label))
+    return out
 
 
 class ReviewMode(QObject):
@@ -178,7 +190,8 @@ class ReviewMode(QObject):
         w.editor.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.banner.show()
         self.lanes.show()
-        self.splitter.setSizes([3, 2])
+        height = max(self.splitter.height(), 400)
+        self.splitter.setSizes([height * 2 // 5, height - height * 2 // 5])
         for action in self.lane_actions:
             action.setEnabled(True)
         self._check_action(True)
@@ -302,9 +315,10 @@ class ReviewMode(QObject):
         left = sum(lane.view.disputed_left() for lane in self.lanes.visible_lanes())
         status = ctl.annotation.status
         state = "accepted" if status == Status.ACCEPTED else str(status).replace("_", " ")
+        ann = ctl.annotation
         self.banner.setText(
-            f"GOLD  ·  reviewer {ctl.reviewer}  ·  {state}  ·  {len(ctl.annotation.spans)} spans, "
-            f"{len(ctl.annotation.relations)} relations  ·  {left} disputed spans not in gold  ·  "
+            f"GOLD  ·  reviewer {ctl.reviewer}  ·  {state}  ·  {_n(len(ann.spans), 'span')}, "
+            f"{_n(len(ann.relations), 'relation')}  ·  {_n(left, 'disputed span')} not in gold  ·  "
             "edit as usual; A accepts gold and opens the next disagreement")
 
     # --- taking spans ----------------------------------------------------------------------------
@@ -392,6 +406,10 @@ class ReviewMode(QObject):
         except ProjectError as e:
             self.window.say(str(e))
         self._check_action(self.active)
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def select_text(editor: EditorView, start: int, end: int) -> None:
