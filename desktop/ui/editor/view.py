@@ -118,6 +118,7 @@ class EditorView(QAbstractScrollArea):
     ) -> None:
         """Show a new document; clears selection and scrolls to the top."""
         old = self._state
+        self._end_drag()
         self._tokens = list(tokens)
         self._state = PaintState()
         self._painter.reset_colors()
