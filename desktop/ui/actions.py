@@ -66,7 +66,7 @@ ACTIONS: list[ActionSpec] = [
        "Draw relations between spans instead of selecting text", checkable=True),
     _a("link", "&Link Spans", "link_selected", ("Space",), "Edit",
        "In relation mode: mark the selected span as head, then as child of a new relation"),
-    _a("find", "&Find in Document…", "find", ("Ctrl+F",), "Edit", "Find text in the document"),
+    _a("find", "&Find in Document…", "find_in_document", ("Ctrl+F",), "Edit", "Find text in the document"),
     _a("find_next", "Find &Next", "find_next", ("F3",), "Edit", "Find the next match"),
     _a("search", "Search &Documents", "focus_search", ("Ctrl+Shift+F",), "Edit",
        "Search all documents of the project"),

@@ -21,7 +21,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from desktop.ui import resources
-from desktop.ui.window import MainWindow
+from desktop.ui.window import MainWindow, recent_projects
 
 REPORT_ENV = "ETIQUETTE_REPORT_STARTUP"
 
@@ -56,9 +56,7 @@ def build_window(project_path: str | Path | None, settings: QSettings,
 
 
 def _last_project(settings: QSettings) -> Path | None:
-    value = settings.value("recent_projects", [])
-    items = [value] if isinstance(value, str) else list(value or [])
-    return next((Path(p) for p in items if p and Path(p).is_file()), None)
+    return next((Path(p) for p in recent_projects(settings) if Path(p).is_file()), None)
 
 
 class _ExposeWatch(QObject):

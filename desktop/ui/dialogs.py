@@ -29,12 +29,13 @@ from desktop.model import LabelScheme
 from desktop.ui.actions import ACTIONS
 
 
-def _path_row(edit: QLineEdit, choose: QPushButton) -> QWidget:
+def _path_row(edit: QLineEdit, *buttons: QPushButton) -> QWidget:
     row = QWidget()
     layout = QHBoxLayout(row)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(edit, 1)
-    layout.addWidget(choose)
+    for button in buttons:
+        layout.addWidget(button)
     return row
 
 
@@ -51,8 +52,7 @@ class ImportDialog(QDialog):
         files.clicked.connect(self._choose_files)
         folder = QPushButton("Folder…")
         folder.clicked.connect(self._choose_folder)
-        row = _path_row(self.path_edit, files)
-        row.layout().addWidget(folder)
+        row = _path_row(self.path_edit, files, folder)
         self.format = QComboBox()
         self.format.addItem("Guess from each file", "auto")
         for name in registry.importable():

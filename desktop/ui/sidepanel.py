@@ -239,8 +239,8 @@ class SidePanel(QTabWidget):
     def _fill_palette(self, scheme: LabelScheme, spans: list[Span],
                       relations: list[Relation]) -> None:
         counts: dict[str, int] = {}
-        for item in [*spans, *relations]:
-            counts[item.label] = counts.get(item.label, 0) + 1
+        for label in [s.label for s in spans] + [r.label for r in relations]:
+            counts[label] = counts.get(label, 0) + 1
         self.palette_view.clear()
         for ent in scheme.entities:
             QTreeWidgetItem(self.palette_view, [ent.name, ent.key.upper(),

@@ -52,6 +52,13 @@ MAX_RECENT = 8
 ZOOM_STEP = 1.15
 
 
+def recent_projects(settings: QSettings) -> list[str]:
+    """Recent project paths, newest first (an INI file gives a lone string for a one-item list)."""
+    value = settings.value("recent_projects", [])
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [str(p) for p in items if p]
+
+
 class MainWindow(QMainWindow):
     document_opened = Signal(int)
     job_finished = Signal(str, object)
@@ -99,7 +106,7 @@ class MainWindow(QMainWindow):
         self.model_label.setObjectName("model_status")
         self.statusBar().addPermanentWidget(self.model_label)
 
-        self.actions = registry.build_actions(self, self._handler, self.overrides)
+        self.action_map = registry.build_actions(self, self._handler, self.overrides)
         self.label_actions: list[QAction] = []
         self._build_menus()
         self._connect()
@@ -134,8 +141,8 @@ class MainWindow(QMainWindow):
             if spec.id in ("import", "switch_annotator", "quit", "undo", "find", "accept",
                            "preannotate", "zoom_in"):
                 menu.addSeparator()
-            menu.addAction(self.actions[spec.id])
-        self.addActions(list(self.actions.values()))
+            menu.addAction(self.action_map[spec.id])
+        self.addActions(list(self.action_map.values()))
         self.labels_menu = bar.addMenu("&Labels")
         bar.insertMenu(menus["Help"].menuAction(), self.labels_menu)
 
@@ -146,7 +153,7 @@ class MainWindow(QMainWindow):
         self.editor.span_selected.connect(self.side.select_span)
         self.editor.relation_selected.connect(self.side.select_relation)
         self.editor.relation_drawn.connect(self._relation_drawn)
-        self.editor.relation_mode_changed.connect(self.actions["relation_mode"].setChecked)
+        self.editor.relation_mode_changed.connect(self.action_map["relation_mode"].setChecked)
         self.find_bar.find_requested.connect(self._find)
         self.find_bar.closed.connect(self.editor.setFocus)
 
@@ -210,9 +217,7 @@ class MainWindow(QMainWindow):
     # --- projects ---------------------------------------------------------------------------------
 
     def recent_projects(self) -> list[str]:
-        value = self.settings.value("recent_projects", [])
-        items = [value] if isinstance(value, str) else list(value or [])
-        return [str(p) for p in items if p]
+        return recent_projects(self.settings)
 
     def _remember(self, path: Path) -> None:
         recent = [str(path.resolve())] + [p for p in self.recent_projects()
@@ -455,7 +460,7 @@ class MainWindow(QMainWindow):
 
     def toggle_relation_mode(self) -> None:
         self.editor.set_relation_mode(not self.editor.relation_mode())
-        self.actions["relation_mode"].setChecked(self.editor.relation_mode())
+        self.action_map["relation_mode"].setChecked(self.editor.relation_mode())
         self.say("Relation mode: drag from one span to another, then press the relation's key"
                  if self.editor.relation_mode() else "Span mode")
 
@@ -490,14 +495,14 @@ class MainWindow(QMainWindow):
 
     # --- find and zoom ----------------------------------------------------------------------------
 
-    def find(self) -> None:
+    def find_in_document(self) -> None:
         self.find_bar.open_bar()
 
     def find_next(self) -> None:
         if self.find_bar.edit.text():
             self._find(self.find_bar.edit.text(), True)
         else:
-            self.find()
+            self.find_in_document()
 
     def _find(self, query: str, forward: bool) -> None:
         if query:

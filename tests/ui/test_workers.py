@@ -57,7 +57,7 @@ def test_export_from_the_window_says_what_was_lost(window: MainWindow, qtbot, tm
 
     registry.register(registry.Format("lossy", "test format", writer=writer))
     try:
-        window.actions["accept"].trigger()
+        window.action_map["accept"].trigger()
         out = tmp_path / "out.txt"
         original = dialogs.ExportDialog.choice
 
