@@ -195,24 +195,51 @@ class TextMeasure:
     def wrap(
         self, text: str, width: float, start: int = 0, max_lines: int | None = None
     ) -> tuple[list[Line], int | None]:
-        """Lines of `text` from offset `start` (a paragraph's start) wrapped to `width` pixels.
+        """Lines of `text` from offset `start` (a line's start) wrapped to `width` pixels.
 
-        With `max_lines`, stops after the paragraph that reaches that many lines and also returns
-        where the next paragraph starts; otherwise wraps to the end and returns None there.
+        With `max_lines`, stops once about that many lines are made and also returns where the
+        next line starts; otherwise wraps to the end and returns None there.
         """
         avail = width - 2 * self.m.margin
         clean = CONTROL.search(text, start) is None
+        budget = None if max_lines is None else max_lines * 200  # characters, plenty for that many lines
         lines: list[Line] = []
         pos = start
-        for brk in LINE_BREAK.finditer(text, start):
-            para = text[pos : brk.start()]
+        ends = [(brk.start(), brk.end()) for brk in LINE_BREAK.finditer(text, start)]
+        ends.append((len(text), -1))
+        for end, after in ends:
+            if budget is not None and end - pos > budget:  # a long paragraph: its beginning only
+                resume = self._wrap_beginning(text, pos, end, budget, avail, clean, lines)
+                if resume is not None:
+                    return lines, resume
+            para = text[pos:end]
             self._wrap_paragraph(pos, para if clean else CONTROL.sub(" ", para), avail, lines)
-            pos = brk.end()
-            if max_lines is not None and len(lines) >= max_lines:
+            pos = after
+            if max_lines is not None and len(lines) >= max_lines and after >= 0:
                 return lines, pos
-        para = text[pos:]
-        self._wrap_paragraph(pos, para if clean else CONTROL.sub(" ", para), avail, lines)
         return lines, None
+
+    def _wrap_beginning(
+        self, text: str, pos: int, end: int, budget: int, avail: float, clean: bool, out: list[Line]
+    ) -> int | None:
+        """Wrap about `budget` characters from the start of the paragraph [pos, end) and return the
+        start of the line to go on from, or None (nothing added) when the paragraph is not long.
+
+        The last line made from the cut is dropped, since only the cut may have ended it there:
+        greedy wrapping then goes on from its start exactly as if nothing had been cut.
+        """
+        cut = text.find(" ", pos + budget, end)
+        if cut < 0:
+            return None
+        para = text[pos:cut]
+        part: list[Line] = []
+        self._wrap_paragraph(pos, para if clean else CONTROL.sub(" ", para), avail, part)
+        if len(part) < 2:
+            return None
+        resume = part.pop().start
+        part[-1].last = False
+        out.extend(part)
+        return resume
 
     def _wrap_paragraph(self, start: int, shown: str, avail: float, out: list[Line]) -> None:
         """Greedy word wrap of one paragraph, a bisection per line rather than a step per word."""

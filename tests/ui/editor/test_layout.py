@@ -111,3 +111,18 @@ def test_editor_finishes_layout_after_the_first_paint(qtbot, load: Loader) -> No
     assert lay.pending is not None
     qtbot.waitUntil(lambda: lay.pending is None, timeout=3000)
     assert view.verticalScrollBar().maximum() > 20 * 2000
+
+
+def test_one_huge_paragraph_is_laid_out_in_two_steps_like_a_full_layout(qtbot) -> None:
+    text = " ".join(f"mot{i % 97} et Moscou" for i in range(3000))  # no line break at all
+    spans = [Span(m, m + 6, "LOC", id=i + 1) for i, m in enumerate(range(text.index("Moscou"), 20000, 700))]
+    full = EditorLayout(QFont(), 1.0)
+    full.set_text(text, 600)
+    full.set_annotations(spans, [], LabelScheme.from_names(["LOC"]))
+    lay = EditorLayout(QFont(), 1.0)
+    lay.set_text(text, 600, first_lines=10)
+    lay.set_annotations(spans, [], LabelScheme.from_names(["LOC"]))
+    assert lay.pending is not None and len(lay.lines) < 60
+    lay.complete()
+    assert [ln.text for ln in lay.lines] == [ln.text for ln in full.lines]
+    assert picture(lay) == picture(full)
