@@ -146,7 +146,8 @@ class AgreementDashboard(QDialog):
         self.path: Path | None = None
         self.report: AgreementReport | None = None
         self.job: workers.Job | None = None
-        self.jobs = workers.Jobs(self)
+        # The window's pool, when there is one, so closing the window waits for this work too.
+        self.jobs: workers.Jobs = getattr(parent, "jobs", None) or workers.Jobs(self)
         self.selected_pair: tuple[str, str] | None = None
 
         self.summary = QLabel("")
@@ -281,7 +282,10 @@ class AgreementDashboard(QDialog):
             self.summary.setText(f"Agreement could not be computed: {message.splitlines()[0]}")
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802
-        self.jobs.wait(5000)
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
+            self.progress.hide()
         super().closeEvent(event)
 
     # --- showing ---------------------------------------------------------------------------------

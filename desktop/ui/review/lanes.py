@@ -267,6 +267,13 @@ class LanesPanel(QWidget):
     def visible_lanes(self) -> list[Lane]:
         return [lane for lane in self.lanes if not lane.isHidden()]
 
+    def reveal(self, offset: int) -> None:
+        """Bring the line holding `offset` into every lane (the views scroll together, so the
+        shortest lane decides)."""
+        lanes = self.visible_lanes()
+        if lanes:
+            min(lanes, key=lambda lane: lane.view.viewport().height()).view.scroll_to_offset(offset)
+
     def _sync(self, source: EditorView) -> None:
         """Put the line `source` shows at its top at the top of every other view."""
         if self._syncing:

@@ -379,6 +379,7 @@ class ReviewMode(QObject):
         else:
             select_text(editor, *target)
         editor.scroll_to_offset(target[0])
+        self.lanes.reveal(target[0])
         editor.setFocus()
 
     def focus_next_pane(self) -> None:
