@@ -25,405 +25,49 @@ view, as drawn.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QFont,
-    QKeyEvent,
-    QMouseEvent,
-    QPainter,
-    QPaintEvent,
-    QResizeEvent,
-    QWheelEvent,
-)
-from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QFrame, QToolTip, QWidget
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QWheelEvent
+from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
-from desktop.model import LabelScheme, Relation, Span, Token
 from desktop.model.tokens import snap
-from desktop.ui.editor.layout import EditorLayout
-from desktop.ui.editor.navigation import (
-    SpanOrder,
-    describe_relation,
-    describe_span,
-    find_match,
-    token_step,
-)
-from desktop.ui.editor.painter import EditorPainter, PaintState
-from desktop.ui.editor.pyside_fix import keep_none_alive
+from desktop.ui.editor.core import EditorCore
+from desktop.ui.editor.navigation import describe_relation, describe_span, token_step
 
-ZOOM_MIN, ZOOM_MAX = 0.5, 3.0
 # Keys that stay with the editor even when a window action uses them. Escape is not among them: a
 # window that binds it (to cancel its own pending edit first) passes it on to the editor itself.
 OWN_KEYS = {Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Left, Qt.Key.Key_Right}
 
 
-class EditorView(QAbstractScrollArea):
-    """Text with span boxes and relation arcs; selection, relation drawing, find and zoom.
-
-    Offsets are Python string indices into the text given to `set_content`. Spans and relations
-    without an id are not shown (ids are how selection and signals name them).
-    """
-
-    span_selected = Signal(int)
-    """A span was selected (its id), or the span selection was cleared (-1)."""
-    relation_selected = Signal(int)
-    """A relation was selected (its id), or the relation selection was cleared (-1)."""
-    text_selected = Signal(int, int)
-    """The mouse selected text: start, end, snapped to tokens unless Alt was held."""
-    relation_drawn = Signal(int, int)
-    """The user drew a relation: head span id, child span id."""
-    relation_mode_changed = Signal(bool)
+class EditorView(EditorCore):
+    """The annotation editor: `EditorCore` with the mouse and keyboard (see the module docstring)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        keep_none_alive()
         super().__init__(parent)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.viewport().setMouseTracking(True)
-        self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
-        self.setAccessibleName("Annotation editor")
-        self.viewport().setCursor(Qt.CursorShape.IBeamCursor)
-        self._zoom = 1.0
-        self._base_font = QFont(QApplication.font())
-        self._layout = EditorLayout(self._base_font, self._zoom)
-        self._painter = EditorPainter(self._layout, self.palette())
-        self._tokens: list[Token] = []
-        self._state = PaintState()
-        self._relation_mode = False
         self._press: QPointF | None = None
         self._press_span: int | None = None
         self._press_offset: int | None = None
         self._dragging = False
         self._alt = False
-        self._order = SpanOrder({})
         self._last_pos = QPointF()
         self._scroll_timer = QTimer(self)
         self._scroll_timer.setInterval(30)
         self._scroll_timer.timeout.connect(self._autoscroll)
-        self._completion = QTimer(self)
-        self._completion.setSingleShot(True)
-        self._completion.setInterval(0)
-        self._completion.timeout.connect(self.complete_layout)
 
-    # -- content ---------------------------------------------------------------------------------
-
-    def set_content(
-        self,
-        text: str,
-        tokens: list[Token],
-        spans: list[Span],
-        relations: list[Relation],
-        scheme: LabelScheme,
-    ) -> None:
-        """Show a new document; clears selection and scrolls to the top."""
-        old = self._state
+    def _reset_input(self) -> None:
         self._end_drag()
-        self._tokens = list(tokens)
-        self._state = PaintState()
-        self._painter.reset_colors()
-        lay = self._layout
-        m = lay.m  # wrap enough for two screens now, the rest once this one is painted
-        first = int(2 * self.viewport().height() / (m.text_h + m.label_h)) + 8
-        lay.set_text(text, self._content_width(), first_lines=first)
-        lay.set_annotations(spans, relations, scheme)
-        self._order = SpanOrder(self._layout.spans)
-        self._sync_scrollbar()
-        self.verticalScrollBar().setValue(0)
-        self._describe()
-        self.viewport().update()
-        if lay.pending is not None:
-            self._completion.start()
-        if old.selected_span is not None:
-            self.span_selected.emit(-1)
-        if old.selected_relation is not None:
-            self.relation_selected.emit(-1)
 
-    def update_annotations(self, spans: list[Span], relations: list[Relation]) -> None:
-        """Show edited annotations, keeping scroll position and a still-existing selection."""
-        anchor = self._top_anchor()
-        self._layout.update_annotations(spans, relations)
-        self._painter.reset_colors()
-        st = self._state
-        if st.selected_span is not None and st.selected_span not in self._layout.spans:
-            self.select_span(None)
-        if st.selected_relation is not None and st.selected_relation not in self._layout.relations:
-            self.select_relation(None)
-        if st.pending_head is not None and st.pending_head not in self._layout.spans:
-            st.pending_head = None
-            st.rubber_band = None
-        self._order = SpanOrder(self._layout.spans)
-        self._sync_scrollbar()
-        self._restore_anchor(anchor)
-        self.viewport().update()
+    # -- keyboard ----------------------------------------------------------------------------------------
 
-    def text(self) -> str:
-        return self._layout.text
-
-    def complete_layout(self) -> None:
-        """Finish laying out a long document (set_content lays out the first screens only; the rest
-        follows as soon as the event loop is free, or at once when something needs it)."""
-        self._completion.stop()
-        anchor = self._top_anchor()
-        if self._layout.complete():
-            self._sync_scrollbar()
-            self._restore_anchor(anchor)
-            self.viewport().update()
-
-    def editor_layout(self) -> EditorLayout:
-        """The layout engine (read-only use: geometry queries in tests and tools)."""
-        self.complete_layout()
-        return self._layout
-
-    def visible_text(self) -> str:
-        """The text of the lines currently in view, one line per visual line, as drawn."""
-        self.complete_layout()
-        lay = self._layout
-        return "\n".join(lay.lines[i].text for i in self._visible())
-
-    # -- selection -------------------------------------------------------------------------------
-
-    def selected_span(self) -> int | None:
-        return self._state.selected_span
-
-    def selected_relation(self) -> int | None:
-        return self._state.selected_relation
-
-    def text_selection(self) -> tuple[int, int] | None:
-        return self._state.text_selection
-
-    def select_span(self, span_id: int | None) -> None:
-        st = self._state
-        if span_id is not None and span_id not in self._layout.spans:
-            span_id = None
-        if span_id is not None:
-            self._set_relation(None)
-            st.text_selection = None
-        if st.selected_span != span_id:
-            st.selected_span = span_id
-            self.span_selected.emit(-1 if span_id is None else span_id)
-        self._describe()
-        self.viewport().update()
-
-    def select_relation(self, rel_id: int | None) -> None:
-        if rel_id is not None and rel_id not in self._layout.relations:
-            rel_id = None
-        if rel_id is not None:
-            self.select_span(None)
-            self._state.text_selection = None
-        self._set_relation(rel_id)
-        self.viewport().update()
-
-    def _set_relation(self, rel_id: int | None) -> None:
-        if self._state.selected_relation != rel_id:
-            self._state.selected_relation = rel_id
-            self.relation_selected.emit(-1 if rel_id is None else rel_id)
-            self._describe()
-
-    def clear_selection(self) -> None:
-        self.select_span(None)
-        self._set_relation(None)
-        self._state.text_selection = None
-        self._state.pending_head = None
-        self._state.rubber_band = None
-        self._describe()
-        self.viewport().update()
-
-    def next_span(self) -> int | None:
-        """Select the next span in text order (the first in view when none is selected)."""
-        return self._step_span(1)
-
-    def previous_span(self) -> int | None:
-        return self._step_span(-1)
-
-    def _step_span(self, direction: int) -> int | None:
-        self.complete_layout()
-        sid = self._order.step(self._state.selected_span, direction, self._top_offset())
-        if sid is not None:
-            self.select_span(sid)
-            self.scroll_to_span(sid)
-        return sid
-
-    def _top_offset(self) -> int:
-        lay = self._layout
-        return lay.lines[self._visible().start].start if lay.lines else 0
-
-    # -- scrolling, zoom, find -------------------------------------------------------------------
-
-    def scroll_to_span(self, span_id: int) -> None:
-        span = self._layout.spans.get(span_id)
-        if span is not None:
-            self.scroll_to_offset(span.start)
-
-    def scroll_to_offset(self, offset: int) -> None:
-        """Bring the line holding `offset` into view (centred when it was out of view)."""
-        self.complete_layout()
-        lay = self._layout
-        if not lay.lines:
-            return
-        ln = lay.lines[lay.line_index(offset)]
-        bar = self.verticalScrollBar()
-        top, h = bar.value(), self.viewport().height()
-        if ln.top >= top and ln.top + ln.height <= top + h:
-            return
-        bar.setValue(int(ln.top + ln.height / 2 - h / 2))
-
-    def zoom(self) -> float:
-        return self._zoom
-
-    def set_zoom(self, factor: float) -> None:
-        factor = min(max(factor, ZOOM_MIN), ZOOM_MAX)
-        if abs(factor - self._zoom) < 1e-6:
-            return
-        anchor = self._top_anchor()
-        self._zoom = factor
-        self._layout.set_zoom(self._base_font, factor)
-        self._painter.reset_fonts()
-        self._layout.wrap()
-        self._sync_scrollbar()
-        self._restore_anchor(anchor)
-        self.viewport().update()
-
-    # Shadows the static QWidget.find(window id), which an editor never needs.
-    def find(self, query: str, forward: bool = True) -> bool:  # type: ignore[override]
-        """Highlight and scroll to the next (or previous) match of `query`, ignoring case; wraps.
-
-        An empty query clears the highlight.
-        """
-        self.complete_layout()
-        m = find_match(self._layout.text, query, self._state.find_match, self._cursor_offset(), forward)
-        self._state.find_match = m
-        if m:
-            self.scroll_to_offset(m[0])
-        self.viewport().update()
-        return m is not None
-
-    def _cursor_offset(self) -> int:
-        st = self._state
-        if st.selected_span is not None and st.selected_span in self._layout.spans:
-            return self._layout.spans[st.selected_span].start
-        if st.text_selection:
-            return st.text_selection[0]
-        return self._top_offset()
-
-    # -- relation mode ---------------------------------------------------------------------------
-
-    def relation_mode(self) -> bool:
-        return self._relation_mode
-
-    def set_relation_mode(self, on: bool) -> None:
-        if on == self._relation_mode:
-            return
-        self._relation_mode = on
-        self._state.pending_head = None
-        self._state.rubber_band = None
-        self.viewport().setCursor(Qt.CursorShape.CrossCursor if on else Qt.CursorShape.IBeamCursor)
-        self.relation_mode_changed.emit(on)
-        self.viewport().update()
-
-    # -- geometry for tests and tools (viewport coordinates) --------------------------------------
-
-    def span_rect(self, span_id: int) -> QRect | None:
-        """The box of the span's first piece (its text row, or its bar when stacked)."""
-        rects = self.span_rects(span_id)
-        return rects[0] if rects else None
-
-    def span_rects(self, span_id: int) -> list[QRect]:
-        """One box per line the span covers."""
-        self.complete_layout()
-        lay = self._layout
-        return [self._to_view(lay.piece_rect(ln, p)) for ln, p in lay.span_pieces(span_id)]
-
-    def arc_label_rect(self, rel_id: int) -> QRect | None:
-        """The label on the relation's arc (the head side's, for an arc split across lines)."""
-        self.complete_layout()
-        arcs = self._layout.relation_arcs(rel_id)
-        return self._to_view(self._layout.arc_label_rect(*arcs[0])) if arcs else None
-
-    def arc_point(self, rel_id: int) -> QPoint | None:
-        """A point on the arc's line itself, away from its label."""
-        self.complete_layout()
-        arcs = self._layout.relation_arcs(rel_id)
-        if not arcs:
-            return None
-        ln, arc = arcs[0]
-        y = self._layout.arc_y(ln, arc.level)
-        x = arc.xh + (arc.xc - arc.xh) * 0.15 if abs(arc.xc - arc.xh) > 40 else arc.xh
-        if abs(arc.xc - arc.xh) <= 40:
-            y = (y + self._layout.text_top(ln)) / 2
-        return QPoint(round(x), round(y - self.verticalScrollBar().value()))
-
-    def offset_point(self, offset: int) -> QPoint:
-        """The left edge of character `offset`, vertically in the middle of its text row."""
-        self.complete_layout()
-        lay = self._layout
-        ln = lay.lines[lay.line_index(offset)]
-        x = lay.x_at(ln, offset)
-        y = lay.text_top(ln) + lay.m.text_h / 2
-        return QPoint(round(x), round(y - self.verticalScrollBar().value()))
-
-    def _to_view(self, r: QRectF) -> QRect:
-        return r.translated(0, -self.verticalScrollBar().value()).toAlignedRect()
-
-    # -- hit testing -----------------------------------------------------------------------------
-
-    def _doc(self, pos: QPointF) -> QPointF:
-        return QPointF(pos.x(), pos.y() + self.verticalScrollBar().value())
-
-    def span_at(self, pos: QPointF) -> int | None:
-        """The span under a viewport point (the innermost when boxes nest)."""
-        return self._layout.span_at(self._doc(pos))
-
-    def relation_at(self, pos: QPointF) -> int | None:
-        """The relation whose arc or label is under a viewport point."""
-        return self._layout.relation_at(self._doc(pos))
-
-    def far_tag_at(self, pos: QPointF) -> tuple[int, int] | None:
-        """(relation id, far span id) of the off-screen-end tag under a viewport point."""
-        lay, d = self._layout, self._doc(pos)
-        ln = lay.line_at(d)
-        visible = self._visible()
-        for arc in ln.arcs if ln else ():
-            tag = lay.far_tag(ln, arc) if arc.other_line not in visible else None  # type: ignore[arg-type]
-            if tag is not None and tag[0].contains(d):
-                return arc.rel_id, arc.other
-        return None
-
-    def far_tag_rect(self, rel_id: int) -> QRect | None:
-        """The tag naming a relation's far end, when that end is out of view."""
-        self.complete_layout()
-        visible = self._visible()
-        for ln, arc in self._layout.relation_arcs(rel_id):
-            if ln.index in visible and arc.other_line not in visible:
-                tag = self._layout.far_tag(ln, arc)
-                if tag is not None:
-                    return self._to_view(tag[0])
-        return None
-
-    def offset_at(self, pos: QPointF) -> int:
-        """The character boundary nearest to a viewport point."""
-        return self._layout.offset_at(self._doc(pos))
-
-    # -- events ----------------------------------------------------------------------------------
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        p = QPainter(self.viewport())
-        if self._painter.palette is not self.palette():
-            self._painter.set_palette(self.palette())
-        self._state.visible = self._visible()
-        self._painter.paint(p, self.verticalScrollBar().value(), self.viewport().height(), self._state)
-        p.end()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        width = self._content_width()
-        if abs(width - self._layout.width) >= 1:
-            anchor = self._top_anchor()
-            self._layout.width = max(width, 80.0)
-            self._layout.wrap()
-            self._restore_anchor(anchor, sync=True)
-        else:
-            self._sync_scrollbar()
+    def event(self, event: QEvent) -> bool:
+        # Keys the editor handles itself win over window shortcuts bound to the same keys.
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            plain = mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier)
+            if plain and event.key() in OWN_KEYS:
+                event.accept()
+                return True
+        return super().event(event)
 
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002
         return False  # Tab moves the span selection, never the focus
@@ -471,6 +115,8 @@ class EditorView(QAbstractScrollArea):
         self._describe()
         self.text_selected.emit(*new)
         self.viewport().update()
+
+    # -- mouse -------------------------------------------------------------------------------------------
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -579,63 +225,6 @@ class EditorView(QAbstractScrollArea):
             self.text_selected.emit(*sel)
         self.viewport().update()
 
-    def event(self, event: QEvent) -> bool:
-        # Keys the editor handles itself win over window shortcuts bound to the same keys.
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-            plain = mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier)
-            if plain and event.key() in OWN_KEYS:
-                event.accept()
-                return True
-        return super().event(event)
-
-    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.ToolTip:
-            pos = QPointF(event.pos())  # type: ignore[attr-defined]
-            tip = self._tooltip(pos)
-            if tip:
-                QToolTip.showText(event.globalPos(), tip, self.viewport())  # type: ignore[attr-defined]
-            else:
-                QToolTip.hideText()
-            return True
-        return super().viewportEvent(event)
-
-    def _tooltip(self, pos: QPointF) -> str:
-        lay = self._layout
-        sid = self.span_at(pos)
-        if sid is not None:
-            return describe_span(lay.text, lay.spans[sid])
-        rid = self.relation_at(pos)
-        if rid is not None:
-            rel = lay.relations[rid]
-            head, child = lay.spans.get(rel.head), lay.spans.get(rel.child)
-            if head is not None and child is not None:
-                return describe_relation(lay.text, rel, head, child)
-        return ""
-
-    def _set_cursor(self, over_item: bool) -> None:
-        if self._relation_mode:
-            shape = Qt.CursorShape.CrossCursor
-        else:
-            shape = Qt.CursorShape.PointingHandCursor if over_item else Qt.CursorShape.IBeamCursor
-        self.viewport().setCursor(shape)
-
-    def _describe(self) -> None:
-        """Keep the accessible description on what is selected, for screen readers."""
-        st, lay = self._state, self._layout
-        text = ""
-        if st.selected_span in lay.spans:
-            text = describe_span(lay.text, lay.spans[st.selected_span])  # type: ignore[index]
-        elif st.selected_relation in lay.relations:
-            rel = lay.relations[st.selected_relation]  # type: ignore[index]
-            head, child = lay.spans.get(rel.head), lay.spans.get(rel.child)
-            if head is not None and child is not None:
-                text = describe_relation(lay.text, rel, head, child)
-        elif st.text_selection is not None:
-            text = "Selected: « " + " ".join(lay.text[slice(*st.text_selection)].split()) + " »"
-        if text != self.accessibleDescription():
-            self.setAccessibleDescription(text)
-
     def _end_drag(self) -> None:
         self._scroll_timer.stop()
         self._press = None
@@ -687,36 +276,35 @@ class EditorView(QAbstractScrollArea):
         ln, p = pieces[0]
         return QPointF((p.x0 + p.x1) / 2, self._layout.text_top(ln))
 
-    # -- helpers ---------------------------------------------------------------------------------
+    # -- hover -------------------------------------------------------------------------------------------
 
-    def _content_width(self) -> float:
-        return float(max(self.viewport().width(), 80))
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ToolTip:
+            pos = QPointF(event.pos())  # type: ignore[attr-defined]
+            tip = self._tooltip(pos)
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport())  # type: ignore[attr-defined]
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
 
-    def _visible(self) -> range:
-        top = self.verticalScrollBar().value()
-        return self._layout.visible_lines(top, top + self.viewport().height())
-
-    def _sync_scrollbar(self) -> None:
-        bar = self.verticalScrollBar()
-        h = self.viewport().height()
-        bar.setRange(0, max(0, int(self._layout.total_height - h)))
-        bar.setPageStep(h)
-        bar.setSingleStep(int(self._layout.m.text_h * 2))
-
-    def _top_anchor(self) -> tuple[int, float]:
-        """The first visible line's start offset and how far into it the view begins."""
+    def _tooltip(self, pos: QPointF) -> str:
         lay = self._layout
-        if not lay.lines:
-            return (0, 0.0)
-        top = self.verticalScrollBar().value()
-        ln = lay.lines[lay.line_at_y(top)]
-        return (ln.start, top - ln.top)
+        sid = self.span_at(pos)
+        if sid is not None:
+            return describe_span(lay.text, lay.spans[sid])
+        rid = self.relation_at(pos)
+        if rid is not None:
+            rel = lay.relations[rid]
+            head, child = lay.spans.get(rel.head), lay.spans.get(rel.child)
+            if head is not None and child is not None:
+                return describe_relation(lay.text, rel, head, child)
+        return ""
 
-    def _restore_anchor(self, anchor: tuple[int, float], sync: bool = False) -> None:
-        if sync:
-            self._sync_scrollbar()
-        lay = self._layout
-        if not lay.lines:
-            return
-        ln = lay.lines[lay.line_index(anchor[0])]
-        self.verticalScrollBar().setValue(int(ln.top + anchor[1]))
+    def _set_cursor(self, over_item: bool) -> None:
+        if self._relation_mode:
+            shape = Qt.CursorShape.CrossCursor
+        else:
+            shape = Qt.CursorShape.PointingHandCursor if over_item else Qt.CursorShape.IBeamCursor
+        self.viewport().setCursor(shape)
