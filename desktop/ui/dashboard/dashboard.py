@@ -1,7 +1,7 @@
 """The agreement dashboard: every figure of `desktop.agreement.compute_agreement`, computed in a
 worker (on its own connection) and shown as heatmaps, a per-label chart and tables.
 
-A double-click (or Enter) on a document row asks the window to open it in review mode.
+A click (or Enter) on a document row asks the window to open it in review mode.
 """
 
 from __future__ import annotations
@@ -217,7 +217,7 @@ class AgreementDashboard(QDialog):
         self.documents = RowsModel(["#"])
         self.documents_view = _table("agreement_documents")
         self.documents_view.setModel(self.documents)
-        self.documents_view.doubleClicked.connect(self._document_clicked)
+        self.documents_view.clicked.connect(self._document_clicked)
         self.documents_view.activated.connect(self._document_clicked)
         self.confusion = RowsModel(["Label", "Label", "Overlapping spans"])
         self.confusion_view = _table("agreement_confusion")
@@ -226,7 +226,7 @@ class AgreementDashboard(QDialog):
         self.pairs_view = _table("agreement_pairs")
         self.pairs_view.setModel(self.pairs)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.documents_view, "Documents by disagreement (double-click to review)")
+        self.tabs.addTab(self.documents_view, "Documents by disagreement (click one to review it)")
         self.tabs.addTab(self.confusion_view, "Label confusions")
         self.tabs.addTab(self.pairs_view, "Pairs")
 
@@ -339,7 +339,18 @@ class AgreementDashboard(QDialog):
             f1 = [by_label[lab].f1 if lab in by_label else float("nan") for lab in labels]
             series.append((f"F1 {self.match}, {pair.a} / {pair.b}", f1))
         self.bars.set_data(labels, series)
+        self._mark_pair()
         self.bars_title.setText("Per label (click a cell of a matrix to choose the pair)")
+
+    def _mark_pair(self) -> None:
+        """Select the chosen pair's cell in both matrices."""
+        if self.selected_pair is None:
+            return
+        names = self.f1_model.names
+        a, b = self.selected_pair
+        if a in names and b in names:
+            for view, model in ((self.f1_view, self.f1_model), (self.kappa_view, self.kappa_model)):
+                view.setCurrentIndex(model.index(names.index(a), names.index(b)))
 
     def _pair_clicked(self, index: QModelIndex) -> None:
         pair = index.data(PairMatrixModel.PAIR_ROLE)

@@ -248,6 +248,8 @@ class ReviewMode(QObject):
                 return
             ids, counts = result
             self.list.set_order(ids, counts)
+            if self.controller is not None and self.controller.doc_id is not None:
+                self.list.show_document(self.controller.doc_id)
             if open_first and ids and self.controller is not None and self.controller.document is None:
                 w.open_document(ids[0])
             elif not ids and self.controller is not None and self.controller.document is None:

@@ -53,11 +53,12 @@ def test_dashboard_shows_the_library_figures(qtbot, open_window, team_project: P
         dashboard.include_model.setChecked(False)
     assert dashboard.f1_model.names == ["alice", "bob"]
 
-    # A double-click on a document opens it in review mode.
+    # A click on a document opens it in review mode.
     row = dashboard.documents.keys.index(3)
-    index = dashboard.documents.index(row, 0)
+    rect = dashboard.documents_view.visualRect(dashboard.documents.index(row, 0))
     with qtbot.waitSignal(window.review.list_ready, timeout=10000):
-        dashboard.documents_view.doubleClicked.emit(index)
+        qtbot.mouseClick(dashboard.documents_view.viewport(), Qt.MouseButton.LeftButton,
+                         pos=rect.center())
     assert window.review.active
     assert window.controller.doc_id == 3  # type: ignore[union-attr]
     dashboard.close()
