@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         self.review = review.install(self)
         self._restore_state()
         self._update_title()
+        self.header.setText("Open a project (Ctrl+O), or create one (Ctrl+N)")
         self.setAcceptDrops(True)
         if self.overrides.problems:
             QTimer.singleShot(0, lambda: self.say("; ".join(self.overrides.problems)))
@@ -264,6 +265,7 @@ class MainWindow(QMainWindow):
         self.side.set_project(project.scheme, project.guidelines)
         self.doc_list.reset(project, self.annotator)
         self._update_title()
+        self.say("Select text and press a label's key; F1 lists every shortcut")
         first = self._first_document()
         if first is not None:
             self.open_document(first)

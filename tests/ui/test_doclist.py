@@ -81,3 +81,14 @@ def test_the_panel_filters_searches_and_counts(window: MainWindow, qtbot, gestur
     qtbot.mouseClick(panel.view.viewport(), doclist.Qt.MouseButton.LeftButton,
                      pos=panel.view.visualRect(panel.model.index(0, 3)).center())
     assert window.doc_id == 2
+
+
+def test_arrow_keys_in_the_list_open_documents(window: MainWindow, qtbot) -> None:
+    view = window.doc_list.view
+    view.setFocus()
+    qtbot.keyClick(view, doclist.Qt.Key.Key_Down)
+    assert window.doc_id == 2
+    qtbot.keyClick(view, doclist.Qt.Key.Key_Down)
+    assert window.doc_id == 3
+    window.previous_document()
+    assert view.currentIndex().row() == 1

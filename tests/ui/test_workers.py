@@ -95,8 +95,10 @@ def test_a_cancelled_import_adds_nothing(qtbot, ui_project: Path, tmp_path: Path
     source.write_text("Un texte à importer.", encoding="utf-8")
     job = workers.Job(workers.import_work(ui_project, [str(source)], "auto", ImportOptions()))
     job.cancel()
+    pool = QThreadPool()
     with qtbot.waitSignal(job.signals.finished, timeout=30000) as blocker:
-        QThreadPool.globalInstance().start(job)
+        pool.start(job)
+    assert pool.waitForDone(30000)
     assert blocker.args[0].cancelled
     assert "nothing was added" in dialogs.import_summary(blocker.args[0])
     with Project.open(ui_project) as p:
