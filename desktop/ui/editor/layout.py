@@ -466,12 +466,33 @@ class EditorLayout:
         y = tt + m.text_h + m.label_h + (p.row - 1) * m.bar_h + 1
         return QRectF(p.x0 - 2, y, p.x1 - p.x0 + 4, m.bar_h - 2)
 
-    def label_rect(self, ln: Line, p: Piece) -> QRectF:
-        """Where a row-0 piece's label goes: under its box, at least as wide as the label."""
+    def label_slots(self, ln: Line) -> list[tuple[Piece, QRectF, str]]:
+        """Where each row-0 label of a line goes, and its text: centred under its box, but side by
+        side with its neighbours, shortened (to "P…" or "P") when short boxes crowd together."""
         m = self.m
-        box = self.piece_rect(ln, p)
-        w = max(box.width(), self._label_width(p.label, m.lfm) + 6)
-        return QRectF(box.center().x() - w / 2, box.bottom(), w, m.label_h)
+        self.realise(ln)
+        firsts = sorted((p for p in ln.pieces if p.row == 0 and p.first), key=lambda p: p.x0)
+        boxes = [self.piece_rect(ln, p) for p in firsts]
+        widths = [self._label_width(p.label, m.lfm) + 6 for p in firsts]
+        slots = []
+        prev_right = float("-inf")
+        for i, (p, box, w) in enumerate(zip(firsts, boxes, widths, strict=True)):
+            centre = box.center().x()
+            left = max(centre - w / 2, prev_right + 2)
+            right = left + w
+            if i + 1 < len(firsts):
+                nxt = boxes[i + 1].center().x()
+                if right > nxt - widths[i + 1] / 2 - 2:  # would run into the next label
+                    right = min(right, max((centre + nxt) / 2 - 1, box.right()))
+            text = p.label
+            if right - left < w:
+                room = max(right - left - 4, 0.0)
+                text = m.lfm.elidedText(p.label, Qt.TextElideMode.ElideRight, room)
+                if len(text) <= 1:  # not even one letter and the ellipsis: the first letter alone
+                    text = p.label[:1]
+            slots.append((p, QRectF(left, box.bottom(), max(right - left, 4.0), m.label_h), text))
+            prev_right = right
+        return slots
 
     def hit_rect(self, ln: Line, p: Piece) -> QRectF:
         box = self.piece_rect(ln, p)

@@ -124,10 +124,10 @@ class EditorPainter:
         p.setFont(m.font)
         p.setPen(self.palette.color(QPalette.ColorRole.Text))
         p.drawStaticText(QPointF(m.margin, tt + m.box_pad), self._static(ln))
+        for piece, rect, text in lay.label_slots(ln):
+            self._label(p, piece, rect, text, state)
         for piece in ln.pieces:
-            if piece.row == 0:
-                self._label(p, ln, piece, state)
-            else:
+            if piece.row > 0:
                 self._bar(p, ln, piece, state)
         for arc in ln.arcs:
             self._arc(p, ln, arc, state)
@@ -199,16 +199,12 @@ class EditorPainter:
         path = _box_path(rect, 4.0, piece.first, piece.last)
         p.drawPath(path)
 
-    def _label(self, p: QPainter, ln: Line, piece: Piece, state: PaintState) -> None:
-        if not piece.first:
-            return
+    def _label(self, p: QPainter, piece: Piece, rect: QRectF, text: str, state: PaintState) -> None:
         m = self.lay.m
         color = self.color(piece.label)
-        rect = self.lay.label_rect(ln, piece)
         selected = piece.span_id == state.selected_span
-        p.setFont(m.label_font)
         p.setPen(SELECT if selected else self.ink(color, 260 if piece.origin == Origin.PERSON else 200))
-        self._small(p, piece.label, m.label_font, m.lfm, rect, top=True)
+        self._small(p, text, m.label_font, m.lfm, rect, top=True)
 
     def _bar(self, p: QPainter, ln: Line, piece: Piece, state: PaintState) -> None:
         m = self.lay.m

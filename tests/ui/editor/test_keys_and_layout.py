@@ -105,3 +105,20 @@ def test_own_keys_win_over_window_shortcuts(qtbot, editor_scheme) -> None:  # ty
     qtbot.keyClick(handle, Qt.Key.Key_Right)
     assert TEXT[slice(*view.text_selection())] == "près"
     assert fired == []
+
+
+def test_labels_of_crowded_short_spans_do_not_overlap(load: Loader) -> None:
+    text = "Signé par A. B. Cd. et D. E. Fg. hier."
+    spans = [
+        span_of(text, w, lab, i + 1)
+        for i, (w, lab) in enumerate(
+            [("A.", "PER"), ("B.", "PER"), ("Cd", "MISC"), ("D.", "LOC"), ("E.", "ORG"), ("Fg", "MISC")]
+        )
+    ]
+    view = load(text, spans)
+    lay = view.editor_layout()
+    slots = lay.label_slots(lay.lines[0])
+    assert len(slots) == 6
+    for (_, a, _), (_, b, _) in zip(slots, slots[1:], strict=False):
+        assert a.right() <= b.left() + 0.5
+    assert all(text_ for _, _, text_ in slots)  # every label keeps at least its first letter
