@@ -59,6 +59,10 @@ class EditorCore(QAbstractScrollArea):
         self._completion.setSingleShot(True)
         self._completion.setInterval(0)
         self._completion.timeout.connect(self.complete_layout)
+        self._reflow = QTimer(self)
+        self._reflow.setSingleShot(True)
+        self._reflow.setInterval(60)
+        self._reflow.timeout.connect(self._reflow_now)
 
     # -- content ------------------------------------------------------------------------------------
 
@@ -117,6 +121,8 @@ class EditorCore(QAbstractScrollArea):
     def complete_layout(self) -> None:
         """Finish laying out a long document (set_content lays out the first screens only; the rest
         follows as soon as the event loop is free, or at once when something needs it)."""
+        if self._reflow.isActive():
+            self._reflow_now()
         self._completion.stop()
         anchor = self._top_anchor()
         if self._layout.complete():
@@ -388,14 +394,24 @@ class EditorCore(QAbstractScrollArea):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
-        width = self._content_width()
-        if abs(width - self._layout.width) >= 1:
-            anchor = self._top_anchor()
-            self._layout.width = max(width, 80.0)
-            self._layout.wrap()
-            self._restore_anchor(anchor, sync=True)
-        else:
+        if abs(self._content_width() - self._layout.width) < 1:
             self._sync_scrollbar()
+        elif len(self._layout.lines) > 400 and self.isVisible():
+            self._reflow.start()  # a long document reflows once the resizing pauses
+        else:
+            self._reflow_now()
+
+    def _reflow_now(self) -> None:
+        """Re-wrap the text to the current width, keeping the first visible line in view."""
+        self._reflow.stop()
+        width = self._content_width()
+        if abs(width - self._layout.width) < 1:
+            return
+        anchor = self._top_anchor()
+        self._layout.width = max(width, 80.0)
+        self._layout.wrap()
+        self._restore_anchor(anchor, sync=True)
+        self.viewport().update()
 
     # -- helpers ------------------------------------------------------------------------------------
 

@@ -194,3 +194,14 @@ def test_clicking_the_far_end_tag_follows_the_relation(qtbot, load: Loader) -> N
     assert view.selected_relation() == 4
     assert "Paragraphe 190" in view.visible_text()
     assert view.far_tag_rect(4) is not None  # now the head's end is the one out of view
+
+
+def test_resizing_a_long_document_reflows_it_keeping_the_line_in_view(qtbot, load: Loader) -> None:
+    text = "\n".join(f"Ligne {i} : le Kremlin et Moscou parlent avec Washington." for i in range(600))
+    view = load(text)
+    view.scroll_to_offset(text.index("Ligne 420 "))
+    assert "Ligne 420 " in view.visible_text()
+    lines_before = len(view.editor_layout().lines)
+    view.resize(300, 500)  # a long document reflows once resizing pauses
+    qtbot.waitUntil(lambda: len(view._layout.lines) > lines_before, timeout=2000)
+    assert "Ligne 420 " in view.visible_text()
