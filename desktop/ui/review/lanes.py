@@ -210,7 +210,7 @@ class LanesPanel(QWidget):
             "Annotators' versions — faded ✓ agreed by everyone · orange outline: disputed · "
             "✓ in gold.  Click a span (or Tab to it, Enter) to take it into gold; "
             "Alt+N takes lane N's span at the gold selection; D / Shift+D: next / previous "
-            "disagreement.")
+            "disagreement; F6 moves between gold and the lanes.")
         self.legend.setTextFormat(Qt.TextFormat.PlainText)
         self.legend.setWordWrap(True)
         self.legend.setObjectName("lanes_legend")
