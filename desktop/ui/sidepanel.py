@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
+    QUndoView,
     QVBoxLayout,
     QWidget,
 )
@@ -182,6 +183,11 @@ class SidePanel(QTabWidget):
         self.guidelines = QPlainTextEdit(readOnly=True)
         self.guidelines.setObjectName("guidelines")
         self.addTab(self.guidelines, "Guidelines")
+
+        self.history = QUndoView()
+        self.history.setObjectName("history")
+        self.history.setEmptyLabel("Opened")
+        self.addTab(self.history, "History")
 
     def _list(self, model: QAbstractListModel, name: str) -> QListView:
         view = QListView()

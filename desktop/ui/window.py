@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QMetaObject, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QKeyEvent,
     QKeySequence,
+    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -70,7 +71,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self.settings = settings
         self.project: Project | None = None
-        self.controller: AnnotationController | None = None
+        self._controller: AnnotationController | None = None
+        self._undo_links: list[QMetaObject.Connection] = []
         self.annotator = annotator or str(settings.value("annotator", "") or "")
         self.nlp: Any = None
         self.model_job: workers.Job | None = None
@@ -178,6 +180,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
         self.jobs.wait(10000)
+        self._drop_controller()
         if self.project is not None:
             self.project.close()
             self.project = None
@@ -257,6 +260,7 @@ class MainWindow(QMainWindow):
         self.review.leave()
         if self.annotator:
             project.ensure_annotator(self.annotator)
+        self._drop_controller()
         self.controller = AnnotationController(project, self.annotator, self.editor, self)
         self.controller.annotation_changed.connect(self._annotation_changed)
         self.controller.revisited.connect(self.open_document)
@@ -272,6 +276,50 @@ class MainWindow(QMainWindow):
         else:
             self.editor.set_content("", [], [], [], project.scheme)
             self.header.setText("This project has no documents yet: File → Import…")
+
+    @property
+    def controller(self) -> AnnotationController | None:
+        """Who turns keys into edits: the session's, or review mode's while it is on."""
+        return self._controller
+
+    @controller.setter
+    def controller(self, controller: AnnotationController | None) -> None:
+        self._controller = controller
+        self._follow_undo_stack(controller.undo_stack if controller is not None else None)
+
+    def _drop_controller(self) -> None:
+        """Let go of the session's controller; its undo stack must not signal while it dies."""
+        old = self._controller
+        self.controller = None
+        if old is not None:
+            old.undo_stack.blockSignals(True)
+            old.deleteLater()
+
+    def _follow_undo_stack(self, stack: QUndoStack | None) -> None:
+        """Undo/Redo say what they would undo; the History tab lists every edit of the session."""
+        for link in self._undo_links:
+            QObject.disconnect(link)
+        self._undo_links = []
+        undo, redo = self.action_map["undo"], self.action_map["redo"]
+        self.side.history.setStack(stack)  # type: ignore[arg-type]  # None detaches the view
+        if stack is None:
+            return
+        self._undo_links = [
+            stack.undoTextChanged.connect(self._undo_text),
+            stack.redoTextChanged.connect(self._redo_text),
+            stack.canUndoChanged.connect(undo.setEnabled),
+            stack.canRedoChanged.connect(redo.setEnabled),
+        ]
+        self._undo_text(stack.undoText())
+        self._redo_text(stack.redoText())
+        undo.setEnabled(stack.canUndo())
+        redo.setEnabled(stack.canRedo())
+
+    def _undo_text(self, text: str) -> None:
+        self.action_map["undo"].setText(f"&Undo {text}" if text else "&Undo")
+
+    def _redo_text(self, text: str) -> None:
+        self.action_map["redo"].setText(f"&Redo {text}" if text else "&Redo")
 
     def _first_document(self) -> int | None:
         """Where to resume: the first document still to do, else the first of the list."""
