@@ -6,6 +6,7 @@ Everything shown is read from the project file, so the window can be killed at a
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -675,7 +676,10 @@ class MainWindow(QMainWindow):
         """Show what a worker wrote through its own connection."""
         if self.project is None:
             return
-        self.project._scheme = None  # the worker may have added labels to the scheme
+        # The worker may have added labels to the scheme through its own connection.
+        stored = self.project.setting("scheme")
+        if stored:
+            self.project.set_scheme(LabelScheme.from_dict(json.loads(stored)))
         current = self.doc_id
         self._build_label_actions()
         self.doc_list.reset(self.project, self.annotator)

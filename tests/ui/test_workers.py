@@ -21,7 +21,8 @@ def _blank_with_ruler() -> Any:
     nlp = spacy.blank("fr")
     ruler = nlp.add_pipe("entity_ruler")
     ruler.add_patterns([{"label": "LOC", "pattern": "Riyad"},  # type: ignore[attr-defined]
-                        {"label": "LOC", "pattern": "Washington"}])
+                        {"label": "LOC", "pattern": "Washington"},
+                        {"label": "EVENT", "pattern": "rencontre"}])
     return nlp
 
 
@@ -85,7 +86,9 @@ def test_preannotate_waits_for_the_model_then_runs_in_a_worker(
         window.preannotate()  # the model is not loaded yet: it loads, then pre-annotation runs
     assert "ready" in window.model_label.text()
     result = blocker.args[1]
-    assert result.done == 3 and result.spans == 2
+    assert result.done == 3 and result.spans == 3
+    assert "EVENT" in window.project.scheme.entity_names  # a label the worker added
+    assert any(a.text() == "EVENT" for a in window.label_actions)
     with Project.open(ui_project) as p:
         assert len(p.documents_annotated_by("fr_pipeline-0.0.0")) == 3
 
