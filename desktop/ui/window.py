@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         else:
-            self.resizeDocks([self.docs_dock, self.side_dock], [400, 330],
+            self.resizeDocks([self.docs_dock, self.side_dock], [360, 390],
                              Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:
