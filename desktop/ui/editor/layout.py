@@ -18,12 +18,8 @@ get painted or hit-tested (`realise`).
 
 from __future__ import annotations
 
-import functools
-import gc
 from bisect import bisect_right
-from collections.abc import Callable
 from itertools import accumulate
-from typing import ParamSpec, TypeVar
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF
@@ -32,31 +28,6 @@ from desktop.model import LabelScheme, Relation, Span
 from desktop.ui.editor.lines import FULL, IN, OUT, Arc, Line, Metrics, Piece, TextMeasure
 
 __all__ = ["FULL", "IN", "OUT", "Arc", "EditorLayout", "Line", "Metrics", "Piece"]
-
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def gc_paused(fn: Callable[P, R]) -> Callable[P, R]:
-    """Run a layout pass with Python's cyclic garbage collector paused.
-
-    A pass allocates thousands of small objects that hold no cycles; left running, the collector
-    would make a dozen young-generation passes in the middle of it, and now and then a full one over
-    the whole application heap (tens of milliseconds). Paused, it catches up once, afterwards.
-    """
-
-    @functools.wraps(fn)
-    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        if not gc.isenabled():
-            return fn(*args, **kwargs)
-        gc.disable()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            gc.enable()
-
-    return paused
 
 
 class EditorLayout:
@@ -93,7 +64,6 @@ class EditorLayout:
         self.measure = TextMeasure(self.m)
         self._label_widths = {}
 
-    @gc_paused
     def set_text(self, text: str, width: float, first_lines: int | None = None) -> None:
         """Wrap a new text; annotations follow with `set_annotations`.
 
@@ -108,7 +78,6 @@ class EditorLayout:
         self.span_lines.clear()
         self.rel_lines.clear()
 
-    @gc_paused
     def wrap(self) -> None:
         """Re-wrap the whole text to `self.width` (after a resize or zoom) and re-place everything."""
         self._wrap_text(None)
@@ -125,7 +94,6 @@ class EditorLayout:
         self.line_spans = {}
         self.line_rels = {}
 
-    @gc_paused
     def complete(self) -> bool:
         """Wrap and place what `set_text(first_lines=...)` left for later; False if nothing was left.
 
@@ -178,7 +146,6 @@ class EditorLayout:
 
     # -- annotations -----------------------------------------------------------------------------
 
-    @gc_paused
     def set_annotations(self, spans: list[Span], relations: list[Relation], scheme: LabelScheme) -> None:
         self.scheme = scheme
         self.spans = {s.id: s for s in spans if s.id is not None}
@@ -195,7 +162,6 @@ class EditorLayout:
             spans_now = [s for s in spans_now if s.start < self.pending]
         self.place(spans_now, list(self.relations.values()), full=True)
 
-    @gc_paused
     def update_annotations(self, spans: list[Span], relations: list[Relation]) -> set[int]:
         """Apply new spans and relations; re-place only what changed. Returns the dirty lines."""
         self.complete()
