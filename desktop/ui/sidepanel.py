@@ -144,6 +144,8 @@ class SidePanel(QTabWidget):
 
     span_clicked = Signal(int)
     relation_clicked = Signal(int)
+    label_clicked = Signal(str, bool)
+    """(label, is a relation label): a label of the palette clicked, as if its key was pressed."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -155,6 +157,9 @@ class SidePanel(QTabWidget):
         self.palette_view.setIconSize(QSize(SWATCH, SWATCH))
         self.palette_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.palette_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.palette_view.itemClicked.connect(
+            lambda item, _col: self.label_clicked.emit(
+                item.text(0), bool(item.data(0, Qt.ItemDataRole.UserRole))))
         self.span_model = SpanListModel()
         self.span_view = self._list(self.span_model, "span_list")
         self.relation_model = RelationListModel()
@@ -256,6 +261,7 @@ class SidePanel(QTabWidget):
             item = QTreeWidgetItem(self.palette_view, [rel.name, rel.key.upper(),
                                                        str(counts.get(rel.name, 0))])
             item.setIcon(0, swatch(rel.color))
+            item.setData(0, Qt.ItemDataRole.UserRole, True)
             pairs = ", ".join(f"{h}→{c}" for h, c in rel.allowed) or "any spans"
             item.setToolTip(0, f"relation: {pairs}")
         for col in range(3):

@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
         self.doc_list.document_activated.connect(self.open_document)
         self.side.span_clicked.connect(self._jump_to_span)
         self.side.relation_clicked.connect(self._jump_to_relation)
+        self.side.label_clicked.connect(self._label_clicked)
+        self.editor.text_selected.connect(self._text_selected)
         self.editor.span_selected.connect(self.side.select_span)
         self.editor.relation_selected.connect(self.side.select_relation)
         self.editor.relation_drawn.connect(self._relation_drawn)
@@ -525,6 +527,20 @@ class MainWindow(QMainWindow):
         self.editor.scroll_to_span(span_id)
         self.editor.select_span(span_id)
         self.editor.setFocus()
+
+    def _label_clicked(self, label: str, relation: bool) -> None:
+        if self.controller is None:
+            return
+        if relation:
+            self.controller.apply_relation_label(label)
+        else:
+            self.controller.apply_entity_label(label)
+
+    def _text_selected(self, start: int, end: int) -> None:
+        if self.project is None:
+            return
+        keys = ", ".join(f"{e.key} {e.name}" for e in self.project.scheme.entities if e.key)
+        self.say(f"{end - start} characters selected: press a label's key ({keys})")
 
     def _jump_to_relation(self, rel_id: int) -> None:
         self.editor.select_relation(rel_id)

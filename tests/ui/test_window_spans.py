@@ -153,3 +153,16 @@ def test_undo_says_what_it_undoes_and_history_lists_edits(window: MainWindow, ge
     gestures.key(window, K.Key_Z, CTRL)
     assert window.action_map["undo"].text() == "&Undo Relabel as MISC"
     assert window.action_map["redo"].isEnabled()
+
+
+def test_clicking_a_label_in_the_palette_labels_the_selection(window: MainWindow, store, qtbot,
+                                                              gestures) -> None:
+    text = window.editor.text()
+    start = text.index("États-Unis")
+    gestures.select_text(window, start, start + len("États-Unis"))
+    assert "selected: press a label's key" in window.statusBar().currentMessage()
+    palette = window.side.palette_view
+    item = palette.findItems("MISC", Qt.MatchFlag.MatchExactly, 0)[0]
+    qtbot.mouseClick(palette.viewport(), Qt.MouseButton.LeftButton,
+                     pos=palette.visualItemRect(item).center())
+    assert ("États-Unis", "MISC", "person") in store.spans(1)
