@@ -1,0 +1,208 @@
+"""Annotations: reading one annotator's version of a document, and writing whole annotations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from desktop.model import (
+    Annotation,
+    AnnotatorKind,
+    Document,
+    Origin,
+    Relation,
+    Span,
+    Status,
+)
+from desktop.store.base import ProjectError, now
+from desktop.store.documents import DocumentStore
+
+
+class AnnotationStore(DocumentStore):
+
+    def annotation(self, doc_id: int, annotator: str) -> Annotation | None:
+        ann_id = self._annotator_id(annotator)
+        if ann_id is None:
+            return None
+        row = self.db.execute(
+            "SELECT id, status, updated_at, reviewer FROM annotations "
+            "WHERE document_id = ? AND annotator_id = ?",
+            [doc_id, ann_id],
+        ).fetchone()
+        if row is None:
+            return None
+        return self._load_annotation(row[0], doc_id, annotator, row[1], row[2], row[3])
+
+    def _load_annotation(
+        self, aid: int, doc_id: int, annotator: str, status: str, updated: str, reviewer: str | None
+    ) -> Annotation:
+        spans = [
+            Span(r[1], r[2], r[5], r[3], r[4], Origin(r[6]), r[0])
+            for r in self.db.execute(
+                'SELECT id, start, "end", token_start, token_end, label, origin FROM spans '
+                "WHERE annotation_id = ? ORDER BY start, \"end\" DESC, id",
+                [aid],
+            ).fetchall()
+        ]
+        relations = [
+            Relation(r[1], r[2], r[3], Origin(r[4]), r[0])
+            for r in self.db.execute(
+                "SELECT id, head, child, label, origin FROM relations WHERE annotation_id = ? "
+                "ORDER BY id",
+                [aid],
+            ).fetchall()
+        ]
+        return Annotation(doc_id, annotator, Status(status), spans, relations, updated, reviewer, aid)
+
+    def annotations_of(self, doc_id: int) -> list[Annotation]:
+        """Every annotator's version of one document."""
+        rows = self.db.execute(
+            "SELECT a.id, n.name, a.status, a.updated_at, a.reviewer FROM annotations a "
+            "JOIN annotators n ON n.id = a.annotator_id WHERE a.document_id = ? ORDER BY n.id",
+            [doc_id],
+        ).fetchall()
+        return [self._load_annotation(r[0], doc_id, r[1], r[2], r[3], r[4]) for r in rows]
+
+    def iter_annotations(
+        self, annotator: str, statuses: Iterable[Status] | None = None
+    ) -> Iterator[tuple[Document, Annotation]]:
+        """(document, annotation) pairs of one annotator, in document order, streamed."""
+        ann_id = self._annotator_id(annotator)
+        if ann_id is None:
+            return
+        sql = (
+            "SELECT a.id, a.document_id, a.status, a.updated_at, a.reviewer FROM annotations a "
+            "WHERE a.annotator_id = ?"
+        )
+        params: list[Any] = [ann_id]
+        if statuses is not None:
+            wanted = [Status(s).value for s in statuses]
+            sql += f" AND a.status IN ({','.join('?' * len(wanted))})"
+            params += wanted
+        rows = self.db.execute(sql + " ORDER BY a.document_id", params).fetchall()
+        for i in range(0, len(rows), 500):
+            chunk = rows[i : i + 500]
+            docs = {d.id: d for d in self._documents_in([r[1] for r in chunk])}
+            for aid, doc_id, status, updated, reviewer in chunk:
+                ann = self._load_annotation(aid, doc_id, annotator, status, updated, reviewer)
+                yield docs[doc_id], ann
+
+    # --- writing whole annotations (imports, pre-annotation, merges) ------------------------------
+
+    def save_annotation(self, ann: Annotation, kind: AnnotatorKind | None = None) -> Annotation:
+        """Store an annotation whole, replacing what the annotator had on that document.
+
+        Spans may carry ids of their own (any ints unique within the annotation) that the
+        relations refer to; the store gives them new ids and returns the stored annotation.
+        """
+        with self.transaction():
+            stored = self._write_annotation(ann, kind)
+            self._log(ann.annotator, ann.document_id, "save_annotation",
+                      {"spans": len(ann.spans), "relations": len(ann.relations),
+                       "status": str(ann.status)})
+        return stored
+
+    def save_annotations(
+        self, anns: Iterable[Annotation], kind: AnnotatorKind | None = None, log: str = "import"
+    ) -> int:
+        """Store many annotations in one transaction; returns how many were written."""
+        n = 0
+        with self.transaction():
+            for ann in anns:
+                self._write_annotation(ann, kind)
+                n += 1
+            if n:
+                self._log("etiquette", None, log, {"annotations": n})
+        return n
+
+    def _write_annotation(self, ann: Annotation, kind: AnnotatorKind | None) -> Annotation:
+        annotator_id = self.ensure_annotator(ann.annotator, kind)
+        stamp = ann.updated_at or now()
+        row = self.db.execute(
+            "SELECT id FROM annotations WHERE document_id = ? AND annotator_id = ?",
+            [ann.document_id, annotator_id],
+        ).fetchone()
+        if row:
+            aid = row[0]
+            self.db.execute("DELETE FROM spans WHERE annotation_id = ?", [aid])
+            self.db.execute("DELETE FROM relations WHERE annotation_id = ?", [aid])
+            self.db.execute(
+                "UPDATE annotations SET status = ?, updated_at = ?, reviewer = ? WHERE id = ?",
+                [str(ann.status), stamp, ann.reviewer, aid],
+            )
+        else:
+            cur = self.db.execute(
+                "INSERT INTO annotations(document_id, annotator_id, status, reviewer, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [ann.document_id, annotator_id, str(ann.status), ann.reviewer, stamp, stamp],
+            )
+            aid = int(cur.lastrowid or 0)
+        new_ids: dict[int, int] = {}
+        spans = []
+        for i, s in enumerate(ann.spans):
+            cur = self.db.execute(
+                'INSERT INTO spans(annotation_id, start, "end", token_start, token_end, label,'
+                " origin) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [aid, s.start, s.end, s.token_start, s.token_end, s.label, str(s.origin)],
+            )
+            sid = int(cur.lastrowid or 0)
+            new_ids[s.id if s.id is not None else i] = sid
+            spans.append(Span(s.start, s.end, s.label, s.token_start, s.token_end, s.origin, sid))
+        relations = []
+        for r in ann.relations:
+            if r.head not in new_ids or r.child not in new_ids:
+                raise ProjectError(
+                    f"document {ann.document_id}: relation {r.label} refers to a span it does not have"
+                )
+            cur = self.db.execute(
+                "INSERT INTO relations(annotation_id, head, child, label, origin) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [aid, new_ids[r.head], new_ids[r.child], r.label, str(r.origin)],
+            )
+            relations.append(
+                Relation(new_ids[r.head], new_ids[r.child], r.label, r.origin, int(cur.lastrowid or 0))
+            )
+        return Annotation(ann.document_id, ann.annotator, ann.status, spans, relations, stamp,
+                          ann.reviewer, aid)
+
+    def documents_annotated_by(self, annotator: str) -> set[int]:
+        ann_id = self._annotator_id(annotator)
+        if ann_id is None:
+            return set()
+        return {
+            r[0]
+            for r in self.db.execute(
+                "SELECT document_id FROM annotations WHERE annotator_id = ?", [ann_id]
+            ).fetchall()
+        }
+    # --- statistics -------------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"path": str(self.path), "documents": self.document_count(),
+                               "annotators": {}}
+        for info in self.annotators():
+            ann_id = self._annotator_id(info.name)
+            spans = dict(
+                self.db.execute(
+                    "SELECT s.label, count(*) FROM spans s JOIN annotations a ON a.id = s.annotation_id "
+                    "WHERE a.annotator_id = ? GROUP BY s.label ORDER BY s.label",
+                    [ann_id],
+                ).fetchall()
+            )
+            rels = dict(
+                self.db.execute(
+                    "SELECT r.label, count(*) FROM relations r "
+                    "JOIN annotations a ON a.id = r.annotation_id "
+                    "WHERE a.annotator_id = ? GROUP BY r.label ORDER BY r.label",
+                    [ann_id],
+                ).fetchall()
+            )
+            counts = self.status_counts(info.name)
+            out["annotators"][info.name] = {
+                "kind": str(info.kind),
+                "statuses": {str(k): v for k, v in counts.items()},
+                "spans": spans,
+                "relations": rels,
+            }
+        return out
+

@@ -1,0 +1,202 @@
+"""The ground floor of a project: its connection, transactions, settings, annotators and edit log.
+
+The project's other floors build on it: `documents.py`, `annotations.py`, `edits.py`; `project.py`
+opens and creates the file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from desktop.model import (
+    GOLD,
+    AnnotatorKind,
+    Document,
+    LabelScheme,
+    Token,
+)
+
+
+class ProjectError(Exception):
+    """A project file that cannot be used, or an edit that cannot be applied."""
+
+
+class NotAProjectError(ProjectError):
+    pass
+
+
+@dataclass(slots=True)
+class NewDocument:
+    """A document on its way in: text, metadata, and where it came from (for error messages)."""
+
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    source: str = ""
+
+
+@dataclass(slots=True)
+class ImportResult:
+    added: int = 0
+    duplicates: int = 0
+    ids: list[int] = field(default_factory=list)
+    """Ids of every document read, added or already there, in input order."""
+
+
+@dataclass(slots=True)
+class AnnotatorInfo:
+    name: str
+    kind: AnnotatorKind
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def encode_tokens(tokens: Iterable[tuple[int, int]]) -> str:
+    flat: list[int] = []
+    for start, end in tokens:
+        flat += (start, end)
+    return json.dumps(flat, separators=(",", ":"))
+
+
+def decode_tokens(raw: str) -> list[Token]:
+    flat = json.loads(raw)
+    return [Token(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)]
+
+
+class ProjectBase:
+    """An open project file: connection, settings, annotators."""
+
+    def __init__(self, db: Database, path: Path) -> None:
+        self.db = db
+        self.path = path
+        self._annotator_ids: dict[str, int] = {}
+        self._scheme: LabelScheme | None = None
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group several changes into one; nested calls join the outer transaction."""
+        with self.db.atomic():
+            yield
+
+    # --- settings ---------------------------------------------------------------------------------
+
+    def _set(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO settings(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
+    def setting(self, key: str, default: str = "") -> str:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction():
+            self._set(key, value)
+
+    @property
+    def lang(self) -> str:
+        return self.setting("lang", "fr")
+
+    @property
+    def model(self) -> str:
+        return self.setting("model", "fr_core_news_sm")
+
+    @property
+    def guidelines(self) -> str:
+        return self.setting("guidelines")
+
+    @property
+    def scheme(self) -> LabelScheme:
+        if self._scheme is None:
+            raw = self.setting("scheme")
+            self._scheme = LabelScheme.from_dict(json.loads(raw)) if raw else LabelScheme()
+        return self._scheme
+
+    def set_scheme(self, scheme: LabelScheme) -> None:
+        with self.transaction():
+            self._set("scheme", json.dumps(scheme.to_dict()))
+        self._scheme = scheme
+    # --- annotators -------------------------------------------------------------------------------
+
+    def annotators(self, kind: AnnotatorKind | None = None) -> list[AnnotatorInfo]:
+        sql = "SELECT name, kind FROM annotators"
+        params: list[Any] = []
+        if kind is not None:
+            sql += " WHERE kind = ?"
+            params.append(kind.value)
+        rows = self.db.execute(sql + " ORDER BY id", params).fetchall()
+        return [AnnotatorInfo(n, AnnotatorKind(k)) for n, k in rows]
+
+    def annotator_kind(self, name: str) -> AnnotatorKind | None:
+        row = self.db.execute("SELECT kind FROM annotators WHERE name = ?", [name]).fetchone()
+        return AnnotatorKind(row[0]) if row else None
+
+    def ensure_annotator(self, name: str, kind: AnnotatorKind | None = None) -> int:
+        if not name.strip():
+            raise ProjectError("an annotator needs a name")
+        found = self._annotator_id(name)
+        if found is not None:
+            return found
+        kind = kind or (AnnotatorKind.GOLD if name == GOLD else AnnotatorKind.PERSON)
+        with self.transaction():
+            cur = self.db.execute(
+                "INSERT INTO annotators(name, kind, created_at) VALUES (?, ?, ?)",
+                [name, kind.value, now()],
+            )
+        self._annotator_ids[name] = int(cur.lastrowid or 0)
+        return self._annotator_ids[name]
+
+    def _annotator_id(self, name: str | None) -> int | None:
+        if name is None:
+            return None
+        if name not in self._annotator_ids:
+            row = self.db.execute("SELECT id FROM annotators WHERE name = ?", [name]).fetchone()
+            if row is None:
+                return None
+            self._annotator_ids[name] = row[0]
+        return self._annotator_ids[name]
+
+    def model_annotators(self) -> list[str]:
+        return [a.name for a in self.annotators(AnnotatorKind.MODEL)]
+    def latest_model(self) -> str | None:
+        models = self.model_annotators()
+        return models[-1] if models else None
+
+    # --- the edit log -----------------------------------------------------------------------------
+
+    def _log(self, annotator: str, doc_id: int | None, action: str, detail: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT INTO edit_log(at, annotator, document_id, action, detail) VALUES (?, ?, ?, ?, ?)",
+            [now(), annotator, doc_id, action, json.dumps(detail, ensure_ascii=False)],
+        )
+
+    def edit_log(self, doc_id: int | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT id, at, annotator, document_id, action, detail FROM edit_log"
+        params: list[Any] = []
+        if doc_id is not None:
+            sql += " WHERE document_id = ?"
+            params.append(doc_id)
+        return [
+            {"id": r[0], "at": r[1], "annotator": r[2], "document_id": r[3], "action": r[4],
+             "detail": json.loads(r[5])}
+            for r in self.db.execute(sql + " ORDER BY id", params).fetchall()
+        ]
+
+def fts_query(text: str) -> str:
+    """A user's search words as an FTS5 query: every word must appear, quotes escaped."""
+    words = [w.replace('"', '""') for w in text.split()]
+    return " ".join(f'"{w}"' for w in words) or '""'
+
+def document_from_row(row: tuple[Any, ...]) -> Document:
+    return Document(row[0], row[1], decode_tokens(row[2]), json.loads(row[3]), row[4])
+

@@ -1,0 +1,245 @@
+"""Single edits from the window: each commits at once, is logged, and returns what undo needs."""
+
+from __future__ import annotations
+
+from desktop.model import (
+    GOLD,
+    Annotation,
+    AnnotatorKind,
+    Origin,
+    Relation,
+    Span,
+    Status,
+)
+from desktop.model.tokens import token_range
+from desktop.store.annotations import AnnotationStore
+from desktop.store.base import ProjectError, decode_tokens, now
+
+
+class EditStore(AnnotationStore):
+
+    def start_annotation(
+        self, doc_id: int, annotator: str, suggestions_from: str | None = None
+    ) -> Annotation:
+        """The annotator's version of a document, created from a model's suggestions on first open.
+
+        Only the model's suggestions are copied, never another person's work.
+        """
+        found = self.annotation(doc_id, annotator)
+        if found is not None:
+            return found
+        source = suggestions_from or self.latest_model()
+        seed = self.annotation(doc_id, source) if source else None
+        ann = Annotation(doc_id, annotator, Status.TODO)
+        if seed is not None:
+            ann.spans = [
+                Span(s.start, s.end, s.label, s.token_start, s.token_end, Origin.MODEL, s.id)
+                for s in seed.spans
+            ]
+            ann.relations = [Relation(r.head, r.child, r.label, Origin.MODEL) for r in seed.relations]
+        with self.transaction():
+            stored = self._write_annotation(ann, AnnotatorKind.GOLD if annotator == GOLD else None)
+            self._log(annotator, doc_id, "open", {"suggestions": len(ann.spans), "from": source})
+        return stored
+    def _annotation_id(self, doc_id: int, annotator: str) -> int:
+        ann_id = self._annotator_id(annotator)
+        row = (
+            self.db.execute(
+                "SELECT id FROM annotations WHERE document_id = ? AND annotator_id = ?",
+                [doc_id, ann_id],
+            ).fetchone()
+            if ann_id is not None
+            else None
+        )
+        if row is None:
+            raise ProjectError(f"{annotator} has not opened document {doc_id}")
+        return int(row[0])
+
+    def _touch(self, aid: int) -> None:
+        self.db.execute(
+            "UPDATE annotations SET updated_at = ?, "
+            "status = CASE status WHEN 'todo' THEN 'in_progress' ELSE status END WHERE id = ?",
+            [now(), aid],
+        )
+
+    def add_span(self, doc_id: int, annotator: str, span: Span) -> Span:
+        """Add one span; with `span.id` set (an undo), the span comes back under its old id."""
+        row = self.db.execute(
+            "SELECT length(text), tokens FROM documents WHERE id = ?", [doc_id]
+        ).fetchone()
+        if row is None or not (0 <= span.start < span.end <= row[0]):
+            raise ProjectError(f"span {span.start}-{span.end} is outside document {doc_id}")
+        if span.token_start < 0:
+            span = Span(span.start, span.end, span.label,
+                        *token_range(decode_tokens(row[1]), span.start, span.end),
+                        origin=span.origin, id=span.id)
+        with self.transaction():
+            aid = self._annotation_id(doc_id, annotator)
+            cur = self.db.execute(
+                'INSERT INTO spans(id, annotation_id, start, "end", token_start, token_end, label,'
+                " origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [span.id, aid, span.start, span.end, span.token_start, span.token_end, span.label,
+                 str(span.origin)],
+            )
+            sid = int(cur.lastrowid or 0)
+            self._touch(aid)
+            self._log(annotator, doc_id, "add_span",
+                      {"id": sid, "start": span.start, "end": span.end, "label": span.label})
+        return Span(span.start, span.end, span.label, span.token_start, span.token_end,
+                    span.origin, sid)
+
+    def remove_span(self, doc_id: int, annotator: str, span_id: int) -> tuple[Span, list[Relation]]:
+        """Remove a span and the relations that use it; returns both, so an undo can restore them."""
+        with self.transaction():
+            aid = self._annotation_id(doc_id, annotator)
+            row = self.db.execute(
+                'SELECT id, start, "end", token_start, token_end, label, origin FROM spans '
+                "WHERE id = ? AND annotation_id = ?",
+                [span_id, aid],
+            ).fetchone()
+            if row is None:
+                raise ProjectError(f"no span {span_id} in {annotator}'s document {doc_id}")
+            span = Span(row[1], row[2], row[5], row[3], row[4], Origin(row[6]), row[0])
+            rels = [
+                Relation(r[1], r[2], r[3], Origin(r[4]), r[0])
+                for r in self.db.execute(
+                    "SELECT id, head, child, label, origin FROM relations "
+                    "WHERE head = ? OR child = ? ORDER BY id",
+                    [span_id, span_id],
+                ).fetchall()
+            ]
+            self.db.execute("DELETE FROM spans WHERE id = ?", [span_id])
+            self._touch(aid)
+            self._log(annotator, doc_id, "remove_span",
+                      {"id": span_id, "label": span.label, "relations": len(rels)})
+        return span, rels
+
+    def restore_span(self, doc_id: int, annotator: str, span: Span, relations: list[Relation]) -> None:
+        """Undo a removal: the span and its relations come back under their old ids."""
+        with self.transaction():
+            self.add_span(doc_id, annotator, span)
+            for rel in relations:
+                self.add_relation(doc_id, annotator, rel, check=False)
+
+    def update_span(
+        self,
+        doc_id: int,
+        annotator: str,
+        span_id: int,
+        label: str | None = None,
+        origin: Origin | None = None,
+        bounds: tuple[int, int, int, int] | None = None,
+    ) -> Span:
+        """Relabel, confirm (origin), or move (start, end, token_start, token_end) a span.
+
+        Returns the span as it was, for undo.
+        """
+        with self.transaction():
+            aid = self._annotation_id(doc_id, annotator)
+            row = self.db.execute(
+                'SELECT id, start, "end", token_start, token_end, label, origin FROM spans '
+                "WHERE id = ? AND annotation_id = ?",
+                [span_id, aid],
+            ).fetchone()
+            if row is None:
+                raise ProjectError(f"no span {span_id} in {annotator}'s document {doc_id}")
+            old = Span(row[1], row[2], row[5], row[3], row[4], Origin(row[6]), row[0])
+            start, end, tstart, tend = bounds or (old.start, old.end, old.token_start, old.token_end)
+            self.db.execute(
+                'UPDATE spans SET label = ?, origin = ?, start = ?, "end" = ?, token_start = ?, '
+                "token_end = ? WHERE id = ?",
+                [label or old.label, str(origin or old.origin), start, end, tstart, tend, span_id],
+            )
+            self._touch(aid)
+            self._log(annotator, doc_id, "update_span",
+                      {"id": span_id, "label": label, "origin": origin and str(origin),
+                       "bounds": bounds})
+        return old
+
+    def add_relation(
+        self, doc_id: int, annotator: str, rel: Relation, check: bool = True
+    ) -> Relation:
+        """Add a relation between two spans of the same annotation.
+
+        With `check`, a pair that the label scheme forbids raises SchemeError and nothing is stored.
+        """
+        with self.transaction():
+            aid = self._annotation_id(doc_id, annotator)
+            labels = dict(
+                self.db.execute(
+                    "SELECT id, label FROM spans WHERE annotation_id = ? AND id IN (?, ?)",
+                    [aid, rel.head, rel.child],
+                ).fetchall()
+            )
+            if rel.head not in labels or rel.child not in labels:
+                raise ProjectError("a relation joins two spans of the same document")
+            if rel.head == rel.child:
+                raise ProjectError("a relation joins two different spans")
+            if check:
+                self.scheme.check_relation(rel.label, labels[rel.head], labels[rel.child])
+            cur = self.db.execute(
+                "INSERT INTO relations(id, annotation_id, head, child, label, origin) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [rel.id, aid, rel.head, rel.child, rel.label, str(rel.origin)],
+            )
+            rid = int(cur.lastrowid or 0)
+            self._touch(aid)
+            self._log(annotator, doc_id, "add_relation",
+                      {"id": rid, "head": rel.head, "child": rel.child, "label": rel.label})
+        return Relation(rel.head, rel.child, rel.label, rel.origin, rid)
+
+    def remove_relation(self, doc_id: int, annotator: str, rel_id: int) -> Relation:
+        with self.transaction():
+            aid = self._annotation_id(doc_id, annotator)
+            row = self.db.execute(
+                "SELECT id, head, child, label, origin FROM relations WHERE id = ? AND annotation_id = ?",
+                [rel_id, aid],
+            ).fetchone()
+            if row is None:
+                raise ProjectError(f"no relation {rel_id} in {annotator}'s document {doc_id}")
+            self.db.execute("DELETE FROM relations WHERE id = ?", [rel_id])
+            self._touch(aid)
+            self._log(annotator, doc_id, "remove_relation", {"id": rel_id, "label": row[3]})
+        return Relation(row[1], row[2], row[3], Origin(row[4]), row[0])
+
+    def update_relation(
+        self, doc_id: int, annotator: str, rel_id: int, label: str, check: bool = True
+    ) -> Relation:
+        """Relabel a relation; returns it as it was."""
+        with self.transaction():
+            aid = self._annotation_id(doc_id, annotator)
+            row = self.db.execute(
+                "SELECT r.id, r.head, r.child, r.label, r.origin, h.label, c.label FROM relations r "
+                "JOIN spans h ON h.id = r.head JOIN spans c ON c.id = r.child "
+                "WHERE r.id = ? AND r.annotation_id = ?",
+                [rel_id, aid],
+            ).fetchone()
+            if row is None:
+                raise ProjectError(f"no relation {rel_id} in {annotator}'s document {doc_id}")
+            if check:
+                self.scheme.check_relation(label, row[5], row[6])
+            self.db.execute(
+                "UPDATE relations SET label = ?, origin = 'person' WHERE id = ?", [label, rel_id]
+            )
+            self._touch(aid)
+            self._log(annotator, doc_id, "update_relation", {"id": rel_id, "label": label})
+        return Relation(row[1], row[2], row[3], Origin(row[4]), row[0])
+
+    def set_status(
+        self, doc_id: int, annotator: str, status: Status, reviewer: str | None = None
+    ) -> Status:
+        """Set the annotator's status for a document; returns the previous one, for undo.
+
+        Accepting a document accepts every span in it, suggestions included; a span's origin keeps
+        saying who put it there.
+        """
+        with self.transaction():
+            aid = self._annotation_id(doc_id, annotator)
+            old = self.db.execute("SELECT status FROM annotations WHERE id = ?", [aid]).fetchone()[0]
+            self.db.execute(
+                "UPDATE annotations SET status = ?, updated_at = ?, reviewer = coalesce(?, reviewer) "
+                "WHERE id = ?",
+                [str(status), now(), reviewer, aid],
+            )
+            self._log(annotator, doc_id, "set_status", {"from": old, "to": str(status)})
+        return Status(old)
