@@ -18,6 +18,8 @@ from desktop.ui.editor.painter import EditorPainter, PaintState
 from desktop.ui.editor.pyside_fix import keep_singletons_alive
 
 ZOOM_MIN, ZOOM_MAX = 0.5, 3.0
+COMPLETION_STEP = 150
+"""Lines laid out per event-loop turn while a long document finishes its layout (about 10 ms)."""
 
 
 class EditorCore(QAbstractScrollArea):
@@ -58,7 +60,7 @@ class EditorCore(QAbstractScrollArea):
         self._completion = QTimer(self)
         self._completion.setSingleShot(True)
         self._completion.setInterval(0)
-        self._completion.timeout.connect(self.complete_layout)
+        self._completion.timeout.connect(self._complete_some)
         self._reflow = QTimer(self)
         self._reflow.setSingleShot(True)
         self._reflow.setInterval(60)
@@ -119,8 +121,8 @@ class EditorCore(QAbstractScrollArea):
         return self._layout.text
 
     def complete_layout(self) -> None:
-        """Finish laying out a long document (set_content lays out the first screens only; the rest
-        follows as soon as the event loop is free, or at once when something needs it)."""
+        """Finish laying out a long document at once (set_content lays out the first screens; the
+        rest follows a part per event-loop turn, or all at once when something needs it)."""
         if self._reflow.isActive():
             self._reflow_now()
         self._completion.stop()
@@ -129,6 +131,14 @@ class EditorCore(QAbstractScrollArea):
             self._sync_scrollbar()
             self._restore_anchor(anchor)
             self.viewport().update()
+
+    def _complete_some(self) -> None:
+        """Lay out the next part of a long document, then let the event loop breathe."""
+        if self._layout.complete(max_lines=COMPLETION_STEP):
+            self._sync_scrollbar()
+            self.viewport().update()
+        if self._layout.pending is not None:
+            self._completion.start()
 
     def editor_layout(self) -> EditorLayout:
         """The layout engine (read-only use: geometry queries in tests and tools)."""

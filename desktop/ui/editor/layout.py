@@ -18,7 +18,7 @@ get painted or hit-tested (`realise`).
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -54,6 +54,9 @@ class EditorLayout:
         self.pending: int | None = None
         """Where the text not wrapped yet starts (None: all of it is wrapped)."""
         self._provisional: set[int] = set()
+        self._unplaced: list[Span] = []  # spans waiting for `complete`, by start
+        self._unplaced_starts: list[int] = []
+        self._span_rels: dict[int, list[int]] = {}  # relations by span, while some spans wait
         """Relations placed while one of their spans lies in the part not wrapped yet."""
         self._rel_sigs: dict[int, tuple[object, ...]] = {}
 
@@ -94,8 +97,9 @@ class EditorLayout:
         self.line_spans = {}
         self.line_rels = {}
 
-    def complete(self) -> bool:
-        """Wrap and place what `set_text(first_lines=...)` left for later; False if nothing was left.
+    def complete(self, max_lines: int | None = None) -> bool:
+        """Wrap and place what `set_text(first_lines=...)` left for later (about `max_lines` more
+        lines of it, or all); False if nothing was left.
 
         Lines already made keep their place: new lines are appended, and only lines holding a span
         that runs on into the new part (or an arc to such a span) are rebuilt.
@@ -103,22 +107,25 @@ class EditorLayout:
         if self.pending is None:
             return False
         boundary, first_new = self.pending, len(self.lines)
-        new, self.pending = self.measure.wrap(self.text, self.width, boundary)
+        new, self.pending = self.measure.wrap(self.text, self.width, boundary, max_lines)
+        limit = len(self.text) + 1 if self.pending is None else self.pending
         for i, ln in enumerate(new, first_new):
             ln.index = i
         self.lines.extend(new)
         self.starts.extend(ln.start for ln in new)
         dirty = set(range(first_new, len(self.lines)))
-        redo = {sid for sid, s in self.spans.items() if sid not in self.span_lines or s.end > boundary}
+        k = bisect_left(self._unplaced_starts, limit)
+        redo: set[int] = {s.id for s in self._unplaced[:k] if s.id is not None}  # starting in the new part
+        del self._unplaced[:k], self._unplaced_starts[:k]
+        if first_new:  # and running on into it from the last line made before
+            redo.update(
+                sid for sid in self.line_spans.get(first_new - 1, ()) if self.spans[sid].end > boundary
+            )
         for sid in redo:
             for li in self.span_lines.pop(sid, ()):
                 self.line_spans[li].discard(sid)
                 dirty.add(li)
-        redo_rels = {
-            rid
-            for rid, r in self.relations.items()
-            if rid not in self.rel_lines or rid in self._provisional or r.head in redo or r.child in redo
-        }
+        redo_rels = self._provisional | {rid for sid in redo for rid in self._span_rels.get(sid, ())}
         for rid in redo_rels:
             for li in self.rel_lines.pop(rid, ()):
                 self.line_rels[li].discard(rid)
@@ -158,8 +165,14 @@ class EditorLayout:
         self.rel_lines.clear()
         self._provisional.clear()
         spans_now = list(self.spans.values())
-        if self.pending is not None:
+        self._unplaced, self._unplaced_starts, self._span_rels = [], [], {}
+        if self.pending is not None:  # spans in the part not wrapped yet wait for `complete`
+            later = sorted((s for s in spans_now if s.start >= self.pending), key=lambda s: s.start)
             spans_now = [s for s in spans_now if s.start < self.pending]
+            self._unplaced, self._unplaced_starts = later, [s.start for s in later]
+            for rid, r in self.relations.items():
+                self._span_rels.setdefault(r.head, []).append(rid)
+                self._span_rels.setdefault(r.child, []).append(rid)
         self.place(spans_now, list(self.relations.values()), full=True)
 
     def update_annotations(self, spans: list[Span], relations: list[Relation]) -> set[int]:

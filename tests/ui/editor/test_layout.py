@@ -103,6 +103,15 @@ def test_first_screen_then_the_rest_matches_a_full_layout(qtbot, editor_scheme: 
     assert picture(lay) == picture(full)
     assert [(ln.top, ln.height) for ln in lay.lines[:4]] == shown  # the first screen did not move
 
+    stepped = EditorLayout(QFont(), 1.0)  # the same, a few lines per step
+    stepped.set_text(TEXT, 500, first_lines=6)
+    stepped.set_annotations(spans, rels, editor_scheme)
+    steps = 0
+    while stepped.complete(max_lines=5):
+        steps += 1
+    assert steps > 3
+    assert picture(stepped) == picture(full)
+
 
 def test_editor_finishes_layout_after_the_first_paint(qtbot, load: Loader) -> None:
     text = "\n".join(f"Ligne {i} : le Kremlin." for i in range(2000))
@@ -123,6 +132,7 @@ def test_one_huge_paragraph_is_laid_out_in_two_steps_like_a_full_layout(qtbot) -
     lay.set_text(text, 600, first_lines=10)
     lay.set_annotations(spans, [], LabelScheme.from_names(["LOC"]))
     assert lay.pending is not None and len(lay.lines) < 60
-    lay.complete()
+    while lay.complete(max_lines=25):  # in steps, each resuming in the middle of the paragraph
+        pass
     assert [ln.text for ln in lay.lines] == [ln.text for ln in full.lines]
     assert picture(lay) == picture(full)
