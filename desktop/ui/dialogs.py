@@ -94,6 +94,10 @@ class ImportDialog(QDialog):
                 ImportOptions(annotator=self.annotator.text().strip() or None))
 
 
+SUFFIXES = {"spacy": ".spacy", "brat": "", "conll": ".conll"}
+"""What an export's file name ends with, by format (JSONL otherwise; brat writes a folder)."""
+
+
 class ExportDialog(QDialog):
     """Format, source annotator, output path, dev split and seed, strictness."""
 
@@ -109,7 +113,10 @@ class ExportDialog(QDialog):
             self.source.addItem(name, name)
         if current in annotators:
             self.source.setCurrentIndex(annotators.index(current))
-        self.out = QLineEdit(str(project_path.with_suffix(".jsonl")))
+        self.project_path = project_path
+        self.out = QLineEdit()
+        self.format.currentIndexChanged.connect(self._suggest_out)
+        self._suggest_out()
         choose = QPushButton("Choose…")
         choose.clicked.connect(self._choose_out)
         self.dev_split = QDoubleSpinBox(minimum=0.0, maximum=0.9, singleStep=0.05, decimals=2)
@@ -129,6 +136,13 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+
+    def _suggest_out(self) -> None:
+        """Next to the project, named after it, with the format's suffix."""
+        fmt = self.format.currentData() or "jsonl"
+        stem = self.project_path.with_suffix("")
+        suffix = SUFFIXES.get(fmt, ".jsonl")
+        self.out.setText(f"{stem}-{fmt}{suffix}" if suffix else f"{stem}-{fmt}")
 
     def _choose_out(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export to", self.out.text())

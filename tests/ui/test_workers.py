@@ -132,3 +132,18 @@ def test_files_dropped_on_the_window_are_imported(window: MainWindow, qtbot, tmp
     with qtbot.waitSignal(window.job_finished, timeout=60000):
         window.dropEvent(event)
     assert "1 document added" in window.last_message
+
+
+def test_the_export_dialog_offers_every_format_and_names_the_file(qtbot, tmp_path: Path) -> None:
+    dialog = dialogs.ExportDialog(["alice", "fr_core_news_sm-3.8.0"], "alice",
+                                  tmp_path / "news.db")
+    qtbot.addWidget(dialog)
+    formats = [dialog.format.itemData(i) for i in range(dialog.format.count())]
+    assert formats == registry.exportable()
+    dialog.format.setCurrentIndex(formats.index("spacy"))
+    dialog.dev_split.setValue(0.2)
+    dialog.seed.setValue(7)
+    out, fmt, options = dialog.choice()
+    assert (out, fmt) == (str(tmp_path / "news-spacy.spacy"), "spacy")
+    assert (options.source, options.dev_split, options.seed, options.strict) == \
+        ("alice", 0.2, 7, False)
