@@ -486,8 +486,9 @@ class EditorLayout:
         m = self.m
         w = self._label_width(arc.label, m.rfm) + 8
         y = self.arc_y(ln, arc.level)
-        cx = (arc.xh + arc.xc) / 2
-        return QRectF(cx - w / 2, y - m.rfm.height() / 2, w, m.rfm.height())
+        left = (arc.xh + arc.xc) / 2 - w / 2
+        left = max(2.0, min(left, self.width - w - 2))  # a short arc at the edge keeps its label in view
+        return QRectF(left, y - m.rfm.height() / 2, w, m.rfm.height())
 
     def far_tag(self, ln: Line, arc: Arc) -> tuple[QRectF, str] | None:
         """For a half arc: a tag at its edge end naming the span at the far end (shown when that
