@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QMetaObject, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from desktop.model import LabelScheme, Status
 from desktop.store import Project, ProjectError
 from desktop.ui import actions as registry
-from desktop.ui import resources, review, workers
+from desktop.ui import resources, workers
 from desktop.ui.controller import AnnotationController
 from desktop.ui.dialogs import (
     ExportDialog,
@@ -48,6 +48,9 @@ from desktop.ui.doclist import STATUS_TEXT, DocumentList
 from desktop.ui.editor import EditorView
 from desktop.ui.findbar import FindBar
 from desktop.ui.sidepanel import SidePanel
+
+if TYPE_CHECKING:
+    from desktop.ui.review import ReviewMode
 
 APP_TITLE = "Etiquette"
 MAX_RECENT = 8
@@ -113,7 +116,7 @@ class MainWindow(QMainWindow):
         self.label_actions: list[QAction] = []
         self._build_menus()
         self._connect()
-        self.review = review.install(self)
+        self._review: ReviewMode | None = None
         self._restore_state()
         self._update_title()
         self.header.setText("Open a project (Ctrl+O), or create one (Ctrl+N)")
@@ -260,7 +263,8 @@ class MainWindow(QMainWindow):
         project = self.project
         if project is None:
             return
-        self.review.leave()
+        if self._review is not None:
+            self._review.leave()
         if self.annotator:
             project.ensure_annotator(self.annotator)
         self._drop_controller()
@@ -547,6 +551,15 @@ class MainWindow(QMainWindow):
         self.editor.setFocus()
 
     # --- review mode (desktop/ui/review) ---------------------------------------------------------
+
+    @property
+    def review(self) -> ReviewMode:
+        """Review mode, built the first time it is wanted: the window starts without paying for it."""
+        if self._review is None:
+            from desktop.ui import review
+
+            self._review = review.install(self)
+        return self._review
 
     def toggle_review_mode(self) -> None:
         self.review.toggle()
