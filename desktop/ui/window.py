@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from desktop.ui.review import ReviewMode
 
 APP_TITLE = "Etiquette"
+FINISHED = (Status.ACCEPTED, Status.REJECTED, Status.SKIPPED)
 MAX_RECENT = 8
 ZOOM_STEP = 1.15
 
@@ -327,8 +328,13 @@ class MainWindow(BackgroundWork, QMainWindow):
     def _first_document(self) -> int | None:
         """Where to resume: the first document still to do, else the first of the list."""
         assert self.project is not None
-        todo = self.project.document_ids(self.annotator, (Status.TODO, Status.IN_PROGRESS))
-        return todo[0] if todo else self.doc_list.model.next_id(None, 1)
+        # Ask for the finished ones: early in a big project they are few, the rest are many.
+        done = set(self.project.document_ids(self.annotator, FINISHED))
+        model = self.doc_list.model
+        for row in range(model.rowCount()):
+            if model.doc_id(row) not in done:
+                return model.doc_id(row)
+        return model.next_id(None, 1)
 
     def new_project(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "New project", "", "Etiquette projects (*.db)")
