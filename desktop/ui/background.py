@@ -96,6 +96,9 @@ class BackgroundWork(_Base):
     def preannotate(self) -> None:
         if self.project is None:
             return
+        if any(job.name == "preannotate" for job in self.jobs.running):
+            self.say("Pre-annotation is already running")
+            return
         if self.nlp is None:
             self._preannotate_when_loaded = True
             self.start_model_loading()
