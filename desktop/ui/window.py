@@ -6,7 +6,6 @@ Everything shown is read from the project file, so the window can be killed at a
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,13 +35,10 @@ from desktop.model import LabelScheme, Status
 from desktop.store import Project, ProjectError
 from desktop.ui import actions as registry
 from desktop.ui import resources, workers
+from desktop.ui.background import BackgroundWork
 from desktop.ui.controller import AnnotationController
 from desktop.ui.dialogs import (
-    ExportDialog,
-    ImportDialog,
     ShortcutSheet,
-    export_summary,
-    import_summary,
 )
 from desktop.ui.doclist import STATUS_TEXT, DocumentList
 from desktop.ui.editor import EditorView
@@ -53,6 +49,7 @@ if TYPE_CHECKING:
     from desktop.ui.review import ReviewMode
 
 APP_TITLE = "Etiquette"
+FINISHED = (Status.ACCEPTED, Status.REJECTED, Status.SKIPPED)
 MAX_RECENT = 8
 ZOOM_STEP = 1.15
 
@@ -64,7 +61,7 @@ def recent_projects(settings: QSettings) -> list[str]:
     return [str(p) for p in items if p]
 
 
-class MainWindow(QMainWindow):
+class MainWindow(BackgroundWork, QMainWindow):
     document_opened = Signal(int)
     job_finished = Signal(str, object)
     """(job name, result) once a background job's result has been shown."""
@@ -331,8 +328,13 @@ class MainWindow(QMainWindow):
     def _first_document(self) -> int | None:
         """Where to resume: the first document still to do, else the first of the list."""
         assert self.project is not None
-        todo = self.project.document_ids(self.annotator, (Status.TODO, Status.IN_PROGRESS))
-        return todo[0] if todo else self.doc_list.model.next_id(None, 1)
+        # Ask for the finished ones: early in a big project they are few, the rest are many.
+        done = set(self.project.document_ids(self.annotator, FINISHED))
+        model = self.doc_list.model
+        for row in range(model.rowCount()):
+            if model.doc_id(row) not in done:
+                return model.doc_id(row)
+        return model.next_id(None, 1)
 
     def new_project(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "New project", "", "Etiquette projects (*.db)")
@@ -606,115 +608,3 @@ class MainWindow(QMainWindow):
         sheet = ShortcutSheet(registry.effective_shortcuts(self.overrides), scheme, self)
         sheet.setObjectName("shortcut_sheet")
         sheet.open()
-
-    # --- background work --------------------------------------------------------------------------
-
-    def start_model_loading(self) -> None:
-        """Load the project's spaCy pipeline in a worker; the window works without it."""
-        if self.project is None or self.model_job is not None or self.nlp is not None:
-            return
-        name = self.project.model
-        self.model_label.setText(f"spaCy: loading {name}…")
-        job = workers.Job(workers.load_model_work(name), "load_model")
-        job.signals.finished.connect(self._model_loaded)
-        job.signals.failed.connect(self._model_failed)
-        self.model_job = self.jobs.start(job)
-
-    def _model_loaded(self, nlp: Any) -> None:
-        self.nlp = nlp
-        self.model_job = None
-        self.model_label.setText(f"spaCy: {nlp.meta.get('lang')}_{nlp.meta.get('name')} ready")
-        self.job_finished.emit("load_model", nlp)
-        if self._preannotate_when_loaded:
-            self._preannotate_when_loaded = False
-            self.preannotate()
-
-    def _model_failed(self, message: str) -> None:
-        self.model_job = None
-        self.model_label.setText("spaCy: not available")
-        self.say(f"The spaCy pipeline could not be loaded: {message.splitlines()[0]}")
-
-    def _run(self, name: str, work: workers.Work, title: str, label: str,
-             done: Any) -> workers.Job:
-        job = workers.Job(work, name)
-        workers.with_progress_dialog(job, self, title, label)
-
-        def finished(result: Any) -> None:
-            done(result)
-            self.job_finished.emit(name, result)
-
-        def failed(message: str) -> None:
-            self.tell(title, message, warning=True)
-            self.job_finished.emit(name, None)
-
-        job.signals.finished.connect(finished)
-        job.signals.failed.connect(failed)
-        self.jobs.start(job)
-        return job
-
-    def preannotate(self) -> None:
-        if self.project is None:
-            return
-        if self.nlp is None:
-            self._preannotate_when_loaded = True
-            self.start_model_loading()
-            self.say("Pre-annotation starts as soon as the spaCy pipeline has loaded")
-            return
-        self._run("preannotate", workers.preannotate_work(self.project.path, self.nlp),
-                  "Pre-annotate", "Documents annotated:", self._preannotated)
-
-    def _preannotated(self, result: Any) -> None:
-        state = "cancelled after" if result.cancelled else "done:"
-        self.say(f"Pre-annotation {state} {result.done:,} documents, {result.spans:,} spans "
-                 f"({result.skipped:,} already done)")
-        self._reload_after_job()
-
-    def import_files(self, paths: list[str] | None = None) -> None:
-        if self.project is None:
-            self.say("Open or create a project first")
-            return
-        dialog = ImportDialog(self)
-        if paths:
-            dialog.set_paths(paths)
-        if not dialog.exec():
-            return
-        inputs, fmt, options = dialog.choice()
-        self._run("import", workers.import_work(self.project.path, inputs, fmt, options),
-                  "Import", "Documents read:", self._imported)
-
-    def _imported(self, report: Any) -> None:
-        self._reload_after_job()
-        self.tell("Import", import_summary(report))
-
-    def export_files(self) -> None:
-        if self.project is None:
-            self.say("Open or create a project first")
-            return
-        names = [a.name for a in self.project.annotators()]
-        dialog = ExportDialog(names, self.annotator, self.project.path, self)
-        if not dialog.exec():
-            return
-        out, fmt, options = dialog.choice()
-        self._run("export", workers.export_work(self.project.path, out, fmt, options),
-                  "Export", "Documents written:", self._exported)
-
-    def _exported(self, report: Any) -> None:
-        self.tell("Export", export_summary(report))
-
-    def _reload_after_job(self) -> None:
-        """Show what a worker wrote through its own connection."""
-        if self.project is None:
-            return
-        # The worker may have added labels to the scheme through its own connection.
-        stored = self.project.setting("scheme")
-        if stored:
-            self.project.set_scheme(LabelScheme.from_dict(json.loads(stored)))
-        current = self.doc_id
-        self._build_label_actions()
-        self.doc_list.reset(self.project, self.annotator)
-        if current is not None:
-            self.open_document(current)
-        else:
-            first = self._first_document()
-            if first is not None:
-                self.open_document(first)

@@ -136,9 +136,6 @@ class EditorLayout:
         )
         return True
 
-    def _width(self, s: str) -> float:
-        return self.measure.width(s)
-
     def line_index(self, offset: int) -> int:
         """Index of the line holding `offset` (the previous line when it falls on a line break)."""
         return max(bisect_right(self.starts, offset) - 1, 0)
