@@ -178,6 +178,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
             print(f"  new annotators: {', '.join(f.annotators_added)}")
         if f.labels_added:
             print(f"  new labels: {', '.join(f.labels_added)}")
+        for what, n in f.not_imported.items():
+            print(f"  not merged: {n} {what}")
         if f.conflicts:
             print(f"  conflicts (same annotator and document, different content), resolved by the "
                   f"newest update: {f.replaced} taken from {Path(f.path).name}, {f.kept} kept")
@@ -196,6 +198,10 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     from desktop.model import Status
     from desktop.store import Project
 
+    valid = [str(s) for s in Status]
+    unknown = [s for s in _labels(args.statuses) if s not in valid]
+    if unknown:
+        raise CliError(f"--statuses: unknown {', '.join(unknown)} (choose from {', '.join(valid)})")
     statuses = [Status(s) for s in _labels(args.statuses)]
     with Project.open(args.project) as p:
         report = compute_agreement(p, _labels(args.annotators) or None,
@@ -305,7 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("agreement", cmd_agreement, "inter-annotator agreement: F1, kappa, alpha")
     p.add_argument("project", metavar="PROJECT.db")
-    p.add_argument("--annotators", help="names to compare, comma-separated (default: every person)")
+    p.add_argument("--annotators", help="names to compare, comma-separated (default: every "
+                   "person; the latest model is added unless --no-model)")
     p.add_argument("--labels", help="labels to compare, comma-separated (default: all)")
     p.add_argument("--statuses", default="accepted",
                    help="statuses that count as finished, comma-separated (default accepted)")

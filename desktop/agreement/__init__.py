@@ -8,16 +8,21 @@ from desktop.agreement.coefficients import (
     scott_pi,
 )
 from desktop.agreement.report import AgreementReport, compute_agreement, format_text
+from desktop.agreement.review import Consensus, consensus, disagreements, seed_gold
 from desktop.agreement.unitizing import UnitizingResult, unitizing_alpha
 
 __all__ = [
     "AgreementReport",
+    "Consensus",
     "UnitizingResult",
     "cohen_kappa",
     "compute_agreement",
+    "consensus",
+    "disagreements",
     "fleiss_kappa",
     "format_text",
     "krippendorff_alpha_nominal",
     "scott_pi",
+    "seed_gold",
     "unitizing_alpha",
 ]

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 IntArray = NDArray[np.int64]
+Table = Sequence[Sequence[float]] | NDArray[Any]
 
 MISSING = -1
 """Code of a missing value in label arrays."""
@@ -33,13 +35,13 @@ def chance_corrected(observed: float, expected: float) -> float:
 # --- two coders -----------------------------------------------------------------------------------
 
 
-def observed_agreement(table: Sequence[Sequence[float]] | NDArray[np.float64]) -> float:
+def observed_agreement(table: Table) -> float:
     t = np.asarray(table, dtype=float)
     total = t.sum()
     return float(np.trace(t) / total) if total else float("nan")
 
 
-def cohen_kappa(table: Sequence[Sequence[float]] | NDArray[np.float64]) -> float:
+def cohen_kappa(table: Table) -> float:
     """Cohen's (1960) κ from a square contingency table (rows: coder A, columns: coder B).
 
     Expected agreement uses each coder's own category distribution.
@@ -52,7 +54,7 @@ def cohen_kappa(table: Sequence[Sequence[float]] | NDArray[np.float64]) -> float
     return chance_corrected(observed_agreement(t), expected)
 
 
-def scott_pi(table: Sequence[Sequence[float]] | NDArray[np.float64]) -> float:
+def scott_pi(table: Table) -> float:
     """Scott's (1955) π: like κ, but with one category distribution pooled over both coders."""
     t = np.asarray(table, dtype=float)
     total = t.sum()
@@ -74,7 +76,7 @@ def confusion(a: IntArray, b: IntArray, n_categories: int) -> NDArray[np.int64]:
 # --- many coders, complete data -------------------------------------------------------------------
 
 
-def fleiss_kappa(counts: Sequence[Sequence[int]] | NDArray[np.int64]) -> float:
+def fleiss_kappa(counts: Table) -> float:
     """Fleiss' (1971) κ from a subjects × categories table of how many raters chose each category.
 
     Every subject must have the same number of raters.

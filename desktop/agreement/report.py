@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -152,15 +153,33 @@ def analyse(corpus: Corpus, name: str = "", statuses: list[str] | None = None) -
     """Every figure of the report from a loaded corpus."""
     m = len(corpus.annotators)
     finished = corpus.finished
-    complete = finished.all(axis=0) if m else np.zeros(len(corpus.doc_ids), dtype=bool)
-    pairable = finished.sum(axis=0) >= 2
+    complete = np.asarray(finished.all(axis=0) if m else np.zeros(len(corpus.doc_ids)), bool)
+    pairable = np.asarray(finished.sum(axis=0) >= 2, dtype=bool)
     report = AgreementReport(name, corpus.annotators, corpus.model, corpus.labels,
                              statuses or ["accepted"], int(pairable.sum()), int(complete.sum()))
-    tokens = tk.token_labels(corpus)
-    per_doc_f1 = np.zeros(len(corpus.doc_ids))
-    per_doc_pairs = np.zeros(len(corpus.doc_ids), dtype=np.int64)
-    per_doc_unmatched = np.zeros(len(corpus.doc_ids), dtype=np.int64)
-    for a, b in combinations(range(m), 2):
+    # α_U needs nothing from the pairs: NumPy leaves the GIL, so it runs on the other core.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        unitizing = pool.submit(_unitizing, corpus, complete)
+        tokens = tk.token_labels(corpus)
+        per_document = _pairs(corpus, report, tokens)
+        if m >= 2:
+            report.fleiss_kappa = tk.fleiss_kappa(tokens, complete)
+            report.krippendorff_alpha = tk.krippendorff_alpha(tokens, pairable)
+            report.unitizing_by_label = unitizing.result()
+            report.unitizing_alpha = joint(list(report.unitizing_by_label.values()))
+    report.document_rows = _document_rows(corpus, *per_document)
+    return report
+
+
+def _pairs(
+    corpus: Corpus, report: AgreementReport, tokens: tk.TokenLabels
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Compare every pair; returns per document: summed F1, pairs, unmatched spans."""
+    finished = corpus.finished
+    f1 = np.zeros(len(corpus.doc_ids))
+    pairs = np.zeros(len(corpus.doc_ids), dtype=np.int64)
+    unmatched = np.zeros(len(corpus.doc_ids), dtype=np.int64)
+    for a, b in combinations(range(len(corpus.annotators)), 2):
         docs = finished[a] & finished[b]
         spans = compare_spans(corpus, a, b, docs)
         kappa = tk.cohen_kappa(tokens, a, b, docs)
@@ -175,17 +194,10 @@ def analyse(corpus: Corpus, name: str = "", statuses: list[str] | None = None) -
         assert spans.per_document is not None
         na, nb, matched = spans.per_document
         both = na + nb
-        per_doc_f1 += np.where(docs, np.where(both > 0, 2 * matched / np.maximum(both, 1), 1.0), 0)
-        per_doc_pairs += docs
-        per_doc_unmatched += np.where(docs, both - 2 * matched, 0)
-
-    if m >= 2:
-        report.fleiss_kappa = tk.fleiss_kappa(tokens, complete)
-        report.krippendorff_alpha = tk.krippendorff_alpha(tokens, pairable)
-        report.unitizing_by_label = _unitizing(corpus, complete)
-        report.unitizing_alpha = joint(list(report.unitizing_by_label.values()))
-    report.document_rows = _document_rows(corpus, per_doc_f1, per_doc_pairs, per_doc_unmatched)
-    return report
+        f1 += np.where(docs, np.where(both > 0, 2 * matched / np.maximum(both, 1), 1.0), 0)
+        pairs += docs
+        unmatched += np.where(docs, both - 2 * matched, 0)
+    return f1, pairs, unmatched
 
 
 def _relations(corpus: Corpus, a: int, b: int, docs: np.ndarray) -> Counts:

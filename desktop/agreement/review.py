@@ -152,7 +152,7 @@ def seed_gold(
 def _create_gold(project: Project, doc_id: int, agreed: Consensus, reviewer: str) -> Seeded:
     spans = [Span(s.start, s.end, s.label, s.token_start, s.token_end, Origin.PERSON, i)
              for i, s in enumerate(agreed.spans)]
-    index = {s.key: s.id for s in spans}
+    index = {s.key: i for i, s in enumerate(spans)}
     relations = [Relation(index[h], index[c], label, Origin.PERSON)
                  for h, c, label in agreed.relations if h in index and c in index]
     stored = project.save_annotation(

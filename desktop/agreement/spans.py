@@ -54,7 +54,8 @@ class Counts:
 
     def to_dict(self) -> dict[str, float | int]:
         return {"precision": self.precision, "recall": self.recall, "f1": self.f1,
-                "spans_a": self.a, "spans_b": self.b, "matched": self.matched_b}
+                "spans_a": self.a, "spans_b": self.b, "matched_a": self.matched_a,
+                "matched_b": self.matched_b}
 
 
 @dataclass(slots=True)

@@ -1,9 +1,9 @@
 """Krippendorff's unitizing alpha α_U over a character continuum.
 
 This is the coefficient of Krippendorff (2004), "Measuring the reliability of qualitative text
-analysis data", Quality & Quantity 38:787–800 (the same α_U as Krippendorff 1995), computed for each
-category separately and jointly over categories. It is *not* the later cuα / |cuα / |uα family of
-Krippendorff, Mathet, Bouvry & Widlöcher (2016).
+analysis data", Quality & Quantity 38:787–800, computed for each category separately and jointly
+over categories (as DKPro Statistics' unitizing module does). It is *not* the later cuα / |cuα /
+|uα family of Krippendorff, Mathet, Bouvry & Widlöcher (2016).
 
 For one category c, each of m observers cuts the continuum of length L into units of c and gaps (all
 that is not c, other categories included). With l the length of a section and b its beginning:

@@ -45,8 +45,7 @@ class Project(EditStore):
         path = Path(path)
         if path.exists() and path.stat().st_size > 0:
             raise ProjectError(f"{path}: already exists; open it instead, or choose a new name")
-        db = _connect(path)
-        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db = _connect(path, new=True)
         MIGRATIONS.apply(db)
         project = cls(db, path)
         scheme = scheme or LabelScheme.from_names(["PER", "LOC", "ORG", "MISC"])
@@ -69,9 +68,7 @@ class Project(EditStore):
             raise NotAProjectError(f"{path}: cannot be read ({e.strerror})") from e
         if not header.startswith(b"SQLite format 3\x00"):
             raise NotAProjectError(f"{path}: not an Etiquette project (not an SQLite file)")
-        if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
-            raise NotAProjectError(f"{path}: an SQLite file, but not an Etiquette project")
-        db = _connect(path)
+        db = _connect(path, check_id=True)
         pending = MIGRATIONS.pending(db)
         if pending:
             MIGRATIONS.apply(db)
@@ -85,10 +82,19 @@ class Project(EditStore):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-def _connect(path: Path) -> Database:
+def _connect(path: Path, check_id: bool = False, new: bool = False) -> Database:
+    """Open the file with Etiquette's settings (WAL, foreign keys), after checking it is a project.
+
+    The check reads the application id through SQLite, which sees a header still in the WAL; a file
+    that fails it is closed untouched (its journal mode is left as it was).
+    """
     conn = sqlite3.connect(str(path), check_same_thread=False)
-    db = Database(conn)
     try:
+        if new:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        if check_id and conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            raise NotAProjectError(f"{path}: an SQLite file, but not an Etiquette project")
+        db = Database(conn)
         with db.ensure_autocommit_on():
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
@@ -97,4 +103,7 @@ def _connect(path: Path) -> Database:
     except sqlite3.DatabaseError as e:
         conn.close()
         raise NotAProjectError(f"{path}: not an Etiquette project ({e})") from e
+    except NotAProjectError:
+        conn.close()
+        raise
     return db

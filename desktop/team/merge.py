@@ -19,15 +19,24 @@ The other file's edit log stays in that file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop.formats.base import FormatError
-from desktop.model import Annotation, Relation, Span, content_hash
+from desktop.formats.base import FileReport, FormatError
+from desktop.model import Annotation, AnnotatorKind, Relation, Span, content_hash
 from desktop.model.tokens import token_range
 from desktop.store import NewDocument, NotAProjectError, Project
+from desktop.store.base import decode_tokens
+from desktop.team.bulk import (
+    StoredAnnotation,
+    StoredDocument,
+    decode_pairs,
+    read_annotations,
+    read_documents,
+    signature,
+)
 from desktop.team.tasks import IncomingDocument, read_tasks
 
 
@@ -55,6 +64,7 @@ class MergeFileReport:
     conflicts: list[Conflict] = field(default_factory=list)
     annotators_added: list[str] = field(default_factory=list)
     labels_added: list[str] = field(default_factory=list)
+    not_imported: dict[str, int] = field(default_factory=dict)
 
     @property
     def kept(self) -> int:
@@ -79,6 +89,8 @@ class Source:
     documents: list[IncomingDocument]
     entity_labels: list[str] = field(default_factory=list)
     relation_labels: list[str] = field(default_factory=list)
+    not_imported: dict[str, int] = field(default_factory=dict)
+    """What the file had that Etiquette does not take in, e.g. relations to unknown spans."""
 
 
 def read_source(path: Path, annotator: str | None = None) -> Source:
@@ -90,7 +102,9 @@ def read_source(path: Path, annotator: str | None = None) -> Source:
     if is_sqlite or path.suffix.lower() in {".db", ".etiquette", ".sqlite"}:
         return read_project(path)
     if path.suffix.lower() in {".jsonl", ".ndjson", ".json"}:
-        return Source(path, read_tasks(path, annotator))
+        report = FileReport(str(path), "prodigy")
+        docs = read_tasks(path, annotator, report)
+        return Source(path, docs, not_imported=report.not_imported)
     raise FormatError(path, "neither a project file (.db) nor annotated JSONL (.jsonl)")
 
 
@@ -101,23 +115,16 @@ def read_project(path: Path) -> Source:
         raise FormatError(path, str(e).removeprefix(f"{path}: ")) from e
     with other:
         kinds = {a.name: a.kind for a in other.annotators()}
-        docs = []
-        for doc in other.iter_documents():
-            anns = other.annotations_of(doc.id)
-            docs.append(IncomingDocument(
-                doc.text, [(t.start, t.end) for t in doc.tokens], doc.meta, anns,
-                {a.annotator: kinds[a.annotator] for a in anns}, str(path),
-            ))
+        by_doc: dict[int, list[StoredAnnotation]] = {}
+        for (doc_id, _), ann in read_annotations(other.db).items():
+            by_doc.setdefault(doc_id, []).append(ann)
+        docs: list[IncomingDocument] = []
+        for d in read_documents(other.db):
+            anns = sorted(by_doc.get(d.id, []), key=lambda a: a.annotator)
+            docs.append(IncomingDocument(d.text, d.tokens, d.meta, list(anns),
+                                         {a.annotator: kinds[a.annotator] for a in anns},
+                                         str(path)))
         return Source(path, docs, other.scheme.entity_names, other.scheme.relation_names)
-
-
-def content(ann: Annotation) -> tuple[Any, ...]:
-    """What makes two versions of an annotation the same, independent of ids and timestamps."""
-    by_id = {s.id: (s.start, s.end, s.label) for s in ann.spans}
-    spans = sorted((s.start, s.end, s.label, str(s.origin)) for s in ann.spans)
-    relations = sorted((by_id.get(r.head), by_id.get(r.child), r.label, str(r.origin))
-                       for r in ann.relations)
-    return (str(ann.status), ann.reviewer, tuple(spans), repr(relations))
 
 
 def merge_paths(
@@ -150,31 +157,39 @@ def _forget_cached(project: Project) -> None:
 
 def _merge_one(project: Project, source: Source) -> MergeFileReport:
     path, docs = source.path, source.documents
-    report = MergeFileReport(str(path), documents=len(docs))
+    report = MergeFileReport(str(path), documents=len(docs), not_imported=source.not_imported)
     _merge_scheme(project, source, report)
-    for doc in docs:
-        for name, kind in doc.kinds.items():
-            known = project.annotator_kind(name)
-            if known is None:
-                project.ensure_annotator(name, kind)
-                report.annotators_added.append(name)
-            elif known != kind:
-                raise FormatError(path, f"annotator {name!r} is a {kind} there but a {known} in "
-                                  f"{project.path}")
-    ids = _merge_documents(project, docs, report)
+    _merge_annotators(project, source, report)
+    stored = _merge_documents(project, docs, report)
+    existing = read_annotations(project.db)
     pending: list[Annotation] = []
-    for doc, doc_id in zip(docs, ids, strict=True):
-        tokens = project.document(doc_id).tokens if doc.annotations else []
-        same_tokens = doc.tokens is not None and [(t.start, t.end) for t in tokens] == doc.tokens
+    for doc in docs:
+        target = stored[content_hash(doc.text)]
+        same_tokens = doc.tokens is not None and doc.tokens == target.tokens
+        tokens = [] if same_tokens or not doc.annotations else decode_tokens(target.tokens)
         for incoming in doc.annotations:
             report.annotations += 1
-            ann = _retarget(incoming, doc_id, tokens, same_tokens)
-            decision = _decide(project.annotation(doc_id, ann.annotator), ann, report)
-            if decision:
-                pending.append(ann)
+            if _decide(existing.get((target.id, incoming.annotator)), incoming, target.id, report):
+                ann = (incoming.to_annotation() if isinstance(incoming, StoredAnnotation)
+                       else incoming)
+                pending.append(_retarget(ann, target.id, tokens, same_tokens))
     if pending:
         project.save_annotations(pending, log=f"merge {path.name}")
     return report
+
+
+def _merge_annotators(project: Project, source: Source, report: MergeFileReport) -> None:
+    kinds: dict[str, AnnotatorKind] = {}
+    for doc in source.documents:
+        kinds.update(doc.kinds)
+    for name, kind in kinds.items():
+        known = project.annotator_kind(name)
+        if known is None:
+            project.ensure_annotator(name, kind)
+            report.annotators_added.append(name)
+        elif known != kind:
+            raise FormatError(source.path, f"annotator {name!r} is a {kind} there but a {known} "
+                              f"in {project.path}")
 
 
 def _merge_scheme(project: Project, source: Source, report: MergeFileReport) -> None:
@@ -182,8 +197,12 @@ def _merge_scheme(project: Project, source: Source, report: MergeFileReport) -> 
     relations = list(source.relation_labels)
     for doc in source.documents:
         for ann in doc.annotations:
-            entities += [s.label for s in ann.spans]
-            relations += [r.label for r in ann.relations]
+            if isinstance(ann, StoredAnnotation):
+                entities += [s[5] for s in ann.spans]
+                relations += [r[2] for r in ann.relations]
+            else:
+                entities += [s.label for s in ann.spans]
+                relations += [r.label for r in ann.relations]
     scheme = project.scheme
     new_entities = [x for x in dict.fromkeys(entities) if scheme.entity(x) is None]
     new_relations = [x for x in dict.fromkeys(relations) if scheme.relation(x) is None]
@@ -198,17 +217,19 @@ def _merge_scheme(project: Project, source: Source, report: MergeFileReport) -> 
 
 def _merge_documents(
     project: Project, docs: list[IncomingDocument], report: MergeFileReport
-) -> list[int]:
-    tokens_by_text = {d.text: d.tokens for d in docs}
-    missing = [d for d in docs if project.document_id_by_hash(content_hash(d.text)) is None]
+) -> dict[str, StoredDocument]:
+    """Add the documents the project lacks; returns every document of the project by hash."""
+    known = {d.hash for d in read_documents(project.db, with_text=False)}
+    missing = [d for d in docs if content_hash(d.text) not in known]
+    tokens_by_text = {d.text: d.tokens for d in missing}
     own = None
 
-    def tokenize(texts: Iterable[str]) -> Iterable[list[tuple[int, int]]]:
+    def tokenize(texts: Iterable[str]) -> Iterator[list[tuple[int, int]]]:
         nonlocal own
         for text in texts:
             given = tokens_by_text.get(text)
             if given is not None:
-                yield given
+                yield decode_pairs(given)
                 continue
             if own is None:
                 from desktop.nlp.pipeline import tokenize_texts
@@ -216,11 +237,12 @@ def _merge_documents(
                 own = tokenize_texts(project.lang)
             yield next(iter(own([text])))
 
-    result = project.add_documents(
-        (NewDocument(d.text, d.meta, d.where) for d in missing), tokenize
-    )
-    report.documents_added = result.added
-    return [int(project.document_id_by_hash(content_hash(d.text)) or 0) for d in docs]
+    if missing:
+        result = project.add_documents(
+            (NewDocument(d.text, d.meta, d.where) for d in missing), tokenize
+        )
+        report.documents_added = result.added
+    return {d.hash: d for d in read_documents(project.db, with_text=False)}
 
 
 def _retarget(ann: Annotation, doc_id: int, tokens: list[Any], same_tokens: bool) -> Annotation:
@@ -235,18 +257,25 @@ def _retarget(ann: Annotation, doc_id: int, tokens: list[Any], same_tokens: bool
                       ann.reviewer)
 
 
-def _decide(existing: Annotation | None, incoming: Annotation, report: MergeFileReport) -> bool:
+def _decide(
+    existing: StoredAnnotation | None,
+    incoming: Annotation | StoredAnnotation,
+    doc_id: int,
+    report: MergeFileReport,
+) -> bool:
     """Whether to write the incoming version; counts what happened."""
     if existing is None:
         report.added += 1
         return True
-    if content(existing) == content(incoming):
+    theirs = (incoming.signature() if isinstance(incoming, StoredAnnotation)
+              else signature(incoming))
+    if existing.signature() == theirs:
         report.unchanged += 1
         return False
-    ours, theirs = existing.updated_at or "", incoming.updated_at or ""
-    newer = theirs > ours
-    report.conflicts.append(Conflict(incoming.document_id, incoming.annotator,
-                                     "incoming" if newer else "project", ours, theirs))
+    ours, stamp = existing.updated_at or "", incoming.updated_at or ""
+    newer = stamp > ours
+    report.conflicts.append(Conflict(doc_id, incoming.annotator,
+                                     "incoming" if newer else "project", ours, stamp))
     if newer:
         report.replaced += 1
     return newer

@@ -66,7 +66,7 @@ ACTIONS: list[ActionSpec] = [
        "Draw relations between spans instead of selecting text", checkable=True),
     _a("link", "&Link Spans", "link_selected", ("Space",), "Edit",
        "In relation mode: mark the selected span as head, then as child of a new relation"),
-    _a("find", "&Find in Document…", "find", ("Ctrl+F",), "Edit", "Find text in the document"),
+    _a("find", "&Find in Document…", "find_in_document", ("Ctrl+F",), "Edit", "Find text in the document"),
     _a("find_next", "Find &Next", "find_next", ("F3",), "Edit", "Find the next match"),
     _a("search", "Search &Documents", "focus_search", ("Ctrl+Shift+F",), "Edit",
        "Search all documents of the project"),
@@ -82,6 +82,14 @@ ACTIONS: list[ActionSpec] = [
        "Document", "Open the previous document of the list"),
     _a("preannotate", "Pre-&annotate with spaCy", "preannotate", ("Ctrl+Shift+P",), "Document",
        "Suggest entities for every document the model has not seen yet"),
+    _a("review_mode", "&Review Mode", "toggle_review_mode", ("Ctrl+R",), "Review",
+       "Adjudicate the annotators' versions into gold, document by document", checkable=True),
+    _a("next_dispute", "Next &Disagreement", "next_dispute", ("D",), "Review",
+       "In review mode: select the next span the annotators disagree on"),
+    _a("previous_dispute", "&Previous Disagreement", "previous_dispute", ("Shift+D",), "Review",
+       "In review mode: select the previous span the annotators disagree on"),
+    _a("agreement", "&Agreement Dashboard…", "show_agreement", ("Ctrl+Shift+D",), "Review",
+       "Inter-annotator agreement: F1, kappa, alpha, per label and per document"),
     _a("zoom_in", "Zoom &In", "zoom_in", ("Ctrl+=", "Ctrl++"), "View", "Larger text"),
     _a("zoom_out", "Zoom &Out", "zoom_out", ("Ctrl+-",), "View", "Smaller text"),
     _a("zoom_reset", "&Actual Size", "zoom_reset", ("Ctrl+0",), "View", "Text at its usual size"),
@@ -89,7 +97,7 @@ ACTIONS: list[ActionSpec] = [
        "List every shortcut"),
 ]
 
-MENUS = ["File", "Edit", "Document", "View", "Help"]
+MENUS = ["File", "Edit", "Document", "Review", "View", "Help"]
 
 
 def spec(action_id: str) -> ActionSpec:

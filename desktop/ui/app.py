@@ -20,9 +20,9 @@ from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from desktop.ui.window import MainWindow
+from desktop.ui import resources
+from desktop.ui.window import MainWindow, recent_projects
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 REPORT_ENV = "ETIQUETTE_REPORT_STARTUP"
 
 
@@ -38,12 +38,9 @@ def make_app(argv: Sequence[str] = ()) -> QApplication:
     app.setApplicationName("Etiquette")
     app.setOrganizationName("etiquette")
     app.setApplicationDisplayName("Etiquette")
-    style = RESOURCES / "styles" / "etiquette.qss"
-    if style.is_file():
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
-    icon = RESOURCES / "icons" / "etiquette.svg"
-    if icon.is_file():
-        app.setWindowIcon(QIcon(str(icon)))
+    app.setStyleSheet(resources.style_sheet())
+    if resources.icon_path().is_file():
+        app.setWindowIcon(QIcon(str(resources.icon_path())))
     return app
 
 
@@ -59,9 +56,7 @@ def build_window(project_path: str | Path | None, settings: QSettings,
 
 
 def _last_project(settings: QSettings) -> Path | None:
-    value = settings.value("recent_projects", [])
-    items = [value] if isinstance(value, str) else list(value or [])
-    return next((Path(p) for p in items if p and Path(p).is_file()), None)
+    return next((Path(p) for p in recent_projects(settings) if Path(p).is_file()), None)
 
 
 class _ExposeWatch(QObject):
@@ -107,9 +102,10 @@ def main(argv: Sequence[str] = ()) -> int:
         if path is not None:
             window.open_project_path(path)
         if report:
+            ready, rss = time.time(), rss_mb()  # before spaCy starts loading in its thread
             window.start_model_loading()
-            print(f"etiquette-startup shown={marks['shown']:.4f} ready={time.time():.4f} "
-                  f"rss_mb={rss_mb():.1f} model_loading={int(window.model_job is not None)}",
+            print(f"etiquette-startup shown={marks['shown']:.4f} ready={ready:.4f} "
+                  f"rss_mb={rss:.1f} model_loading={int(window.model_job is not None)}",
                   flush=True)
             # A pipeline still loading in its thread would hold the exit back: leave at once.
             os._exit(0)

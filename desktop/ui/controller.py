@@ -224,6 +224,7 @@ class AnnotationController(QObject):
             finally:
                 self.set_pending(None)
             self.undo_stack.push(commands.AddRelation(self, doc_id, rel))
+            self.message.emit(f"Relation {label} added")
             if rel.id is not None:
                 self.editor.select_relation(rel.id)
             return

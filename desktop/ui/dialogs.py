@@ -29,12 +29,13 @@ from desktop.model import LabelScheme
 from desktop.ui.actions import ACTIONS
 
 
-def _path_row(edit: QLineEdit, choose: QPushButton) -> QWidget:
+def _path_row(edit: QLineEdit, *buttons: QPushButton) -> QWidget:
     row = QWidget()
     layout = QHBoxLayout(row)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(edit, 1)
-    layout.addWidget(choose)
+    for button in buttons:
+        layout.addWidget(button)
     return row
 
 
@@ -51,8 +52,7 @@ class ImportDialog(QDialog):
         files.clicked.connect(self._choose_files)
         folder = QPushButton("Folder…")
         folder.clicked.connect(self._choose_folder)
-        row = _path_row(self.path_edit, files)
-        row.layout().addWidget(folder)
+        row = _path_row(self.path_edit, files, folder)
         self.format = QComboBox()
         self.format.addItem("Guess from each file", "auto")
         for name in registry.importable():
@@ -94,6 +94,10 @@ class ImportDialog(QDialog):
                 ImportOptions(annotator=self.annotator.text().strip() or None))
 
 
+SUFFIXES = {"spacy": ".spacy", "brat": "", "conll": ".conll"}
+"""What an export's file name ends with, by format (JSONL otherwise; brat writes a folder)."""
+
+
 class ExportDialog(QDialog):
     """Format, source annotator, output path, dev split and seed, strictness."""
 
@@ -109,7 +113,10 @@ class ExportDialog(QDialog):
             self.source.addItem(name, name)
         if current in annotators:
             self.source.setCurrentIndex(annotators.index(current))
-        self.out = QLineEdit(str(project_path.with_suffix(".jsonl")))
+        self.project_path = project_path
+        self.out = QLineEdit()
+        self.format.currentIndexChanged.connect(self._suggest_out)
+        self._suggest_out()
         choose = QPushButton("Choose…")
         choose.clicked.connect(self._choose_out)
         self.dev_split = QDoubleSpinBox(minimum=0.0, maximum=0.9, singleStep=0.05, decimals=2)
@@ -130,6 +137,13 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
 
+    def _suggest_out(self) -> None:
+        """Next to the project, named after it, with the format's suffix."""
+        fmt = self.format.currentData() or "jsonl"
+        stem = self.project_path.with_suffix("")
+        suffix = SUFFIXES.get(fmt, ".jsonl")
+        self.out.setText(f"{stem}-{fmt}{suffix}" if suffix else f"{stem}-{fmt}")
+
     def _choose_out(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export to", self.out.text())
         if path:
@@ -142,10 +156,16 @@ class ExportDialog(QDialog):
         return self.out.text().strip(), self.format.currentData(), options
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
 def import_summary(report: ImportReport) -> str:
     if report.cancelled:
         return "Import cancelled: nothing was added."
-    lines = [f"{report.added:,} documents added, {report.duplicates:,} already in the project."]
+    lines = [f"{_n(report.added, 'document')} added, "
+             f"{report.duplicates:,} already in the project." if report.duplicates else
+             f"{_n(report.added, 'document')} added, none already in the project."]
     if report.spans or report.relations:
         lines.append(f"{report.spans:,} spans and {report.relations:,} relations imported.")
     for f in report.files:
@@ -157,8 +177,8 @@ def import_summary(report: ImportReport) -> str:
 def export_summary(report: ExportReport) -> str:
     if report.cancelled:
         return "Export cancelled."
-    lines = [f"{report.documents:,} documents, {report.spans:,} spans and "
-             f"{report.relations:,} relations written to:", *report.paths]
+    lines = [f"{_n(report.documents, 'document')}, {_n(report.spans, 'span')} and "
+             f"{_n(report.relations, 'relation')} written to:", *report.paths]
     lost = report.lost
     if lost:
         lines.append("")

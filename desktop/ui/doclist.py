@@ -277,6 +277,8 @@ class DocumentList(QWidget):
         self.filter.currentIndexChanged.connect(self.apply_filter)
         self.view.clicked.connect(self._activated)
         self.view.activated.connect(self._activated)
+        self.view.selectionModel().currentRowChanged.connect(self._activated)
+        self._shown: int | None = None
 
     def reset(self, project: Project | None, annotator: str) -> None:
         self.model.reset(project, annotator)
@@ -295,8 +297,9 @@ class DocumentList(QWidget):
         n = self.model.rowCount()
         total = self.model.project.document_count() if self.model.project else 0
         filtered = self.model.statuses is not None or self.model.search
-        self.count_label.setText(f"{n:,} of {total:,} documents" if filtered
-                                 else f"{total:,} documents")
+        noun = "document" if total == 1 else "documents"
+        self.count_label.setText(f"{n:,} of {total:,} {noun}" if filtered
+                                 else f"{total:,} {noun}")
 
     def update_progress(self) -> None:
         project = self.model.project
@@ -314,7 +317,8 @@ class DocumentList(QWidget):
         self.progress.setToolTip(", ".join(f"{STATUS_TEXT[s]} {counts[s]:,}" for s in Status))
 
     def _activated(self, index: QModelIndex) -> None:
-        if index.isValid():
+        """A row clicked, or reached with the arrow keys: open it unless it is open already."""
+        if index.isValid() and self.model.doc_id(index.row()) != self._shown:
             self.document_activated.emit(self.model.doc_id(index.row()))
 
     def current_id(self) -> int | None:
@@ -323,6 +327,7 @@ class DocumentList(QWidget):
 
     def show_document(self, doc_id: int) -> None:
         """Select the document's row (without opening it again) and scroll to it."""
+        self._shown = doc_id
         row = self.model.row_of(doc_id)
         selection = self.view.selectionModel()
         if row is None:

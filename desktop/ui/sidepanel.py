@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
+    QUndoView,
     QVBoxLayout,
     QWidget,
 )
@@ -75,13 +76,19 @@ class SpanListModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self.spans):
             return None
         span = self.spans[index.row()]
+        suggestion = span.origin == Origin.MODEL
         if role == Qt.ItemDataRole.DisplayRole:
-            mark = "  (suggestion)" if span.origin == Origin.MODEL else ""
-            return f"{span.label}  {excerpt(self.text, span.start, span.end)}{mark}"
+            return f"{span.label}  {excerpt(self.text, span.start, span.end)}"
         if role == Qt.ItemDataRole.DecorationRole:
             return swatch(self.scheme.color(span.label))
-        if role == Qt.ItemDataRole.ForegroundRole and span.origin == Origin.MODEL:
-            return QColor("#666666")
+        if role == Qt.ItemDataRole.ForegroundRole and suggestion:
+            return QColor("#6b6b6b")
+        if role == Qt.ItemDataRole.FontRole and suggestion:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "a suggestion of the model, not checked yet" if suggestion else "yours"
         if role == self.ID_ROLE:
             return span.id
         return None
@@ -137,17 +144,22 @@ class SidePanel(QTabWidget):
 
     span_clicked = Signal(int)
     relation_clicked = Signal(int)
+    label_clicked = Signal(str, bool)
+    """(label, is a relation label): a label of the palette clicked, as if its key was pressed."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("side_panel")
         self.palette_view = QTreeWidget()
         self.palette_view.setObjectName("label_palette")
-        self.palette_view.setHeaderLabels(["Label", "Key", "Here"])
+        self.palette_view.setHeaderLabels(["Label", "Key", "In this document"])
         self.palette_view.setRootIsDecorated(False)
         self.palette_view.setIconSize(QSize(SWATCH, SWATCH))
         self.palette_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.palette_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.palette_view.itemClicked.connect(
+            lambda item, _col: self.label_clicked.emit(
+                item.text(0), bool(item.data(0, Qt.ItemDataRole.UserRole))))
         self.span_model = SpanListModel()
         self.span_view = self._list(self.span_model, "span_list")
         self.relation_model = RelationListModel()
@@ -176,6 +188,11 @@ class SidePanel(QTabWidget):
         self.guidelines = QPlainTextEdit(readOnly=True)
         self.guidelines.setObjectName("guidelines")
         self.addTab(self.guidelines, "Guidelines")
+
+        self.history = QUndoView()
+        self.history.setObjectName("history")
+        self.history.setEmptyLabel("Opened")
+        self.addTab(self.history, "History")
 
     def _list(self, model: QAbstractListModel, name: str) -> QListView:
         view = QListView()
@@ -213,8 +230,8 @@ class SidePanel(QTabWidget):
         self.span_model.set_spans(text, spans, scheme)
         self.relation_model.set_relations(text, spans, relations, scheme)
         suggestions = sum(1 for s in spans if s.origin == Origin.MODEL)
-        self.spans_title.setText(f"Spans ({len(spans)}, {suggestions} suggestions to check)"
-                                 if suggestions else f"Spans ({len(spans)})")
+        self.spans_title.setText(f"Spans ({len(spans)}; {suggestions} suggestions to check, "
+                                 "in grey)" if suggestions else f"Spans ({len(spans)})")
         self.relations_title.setText(f"Relations ({len(relations)})")
 
     def show_document_meta(self, doc: Document | None) -> None:
@@ -233,8 +250,8 @@ class SidePanel(QTabWidget):
     def _fill_palette(self, scheme: LabelScheme, spans: list[Span],
                       relations: list[Relation]) -> None:
         counts: dict[str, int] = {}
-        for item in [*spans, *relations]:
-            counts[item.label] = counts.get(item.label, 0) + 1
+        for label in [s.label for s in spans] + [r.label for r in relations]:
+            counts[label] = counts.get(label, 0) + 1
         self.palette_view.clear()
         for ent in scheme.entities:
             QTreeWidgetItem(self.palette_view, [ent.name, ent.key.upper(),
@@ -244,6 +261,7 @@ class SidePanel(QTabWidget):
             item = QTreeWidgetItem(self.palette_view, [rel.name, rel.key.upper(),
                                                        str(counts.get(rel.name, 0))])
             item.setIcon(0, swatch(rel.color))
+            item.setData(0, Qt.ItemDataRole.UserRole, True)
             pairs = ", ".join(f"{h}→{c}" for h, c in rel.allowed) or "any spans"
             item.setToolTip(0, f"relation: {pairs}")
         for col in range(3):

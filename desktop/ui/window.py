@@ -7,10 +7,18 @@ Everything shown is read from the project file, so the window can be killed at a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, QMetaObject, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeyEvent,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -23,29 +31,37 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.model import Status
+from desktop.model import LabelScheme, Status
 from desktop.store import Project, ProjectError
 from desktop.ui import actions as registry
-from desktop.ui import workers
+from desktop.ui import resources, workers
+from desktop.ui.background import BackgroundWork
 from desktop.ui.controller import AnnotationController
 from desktop.ui.dialogs import (
-    ExportDialog,
-    ImportDialog,
     ShortcutSheet,
-    export_summary,
-    import_summary,
 )
 from desktop.ui.doclist import STATUS_TEXT, DocumentList
 from desktop.ui.editor import EditorView
 from desktop.ui.findbar import FindBar
 from desktop.ui.sidepanel import SidePanel
 
+if TYPE_CHECKING:
+    from desktop.ui.review import ReviewMode
+
 APP_TITLE = "Etiquette"
+FINISHED = (Status.ACCEPTED, Status.REJECTED, Status.SKIPPED)
 MAX_RECENT = 8
 ZOOM_STEP = 1.15
 
 
-class MainWindow(QMainWindow):
+def recent_projects(settings: QSettings) -> list[str]:
+    """Recent project paths, newest first (an INI file gives a lone string for a one-item list)."""
+    value = settings.value("recent_projects", [])
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [str(p) for p in items if p]
+
+
+class MainWindow(BackgroundWork, QMainWindow):
     document_opened = Signal(int)
     job_finished = Signal(str, object)
     """(job name, result) once a background job's result has been shown."""
@@ -56,7 +72,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self.settings = settings
         self.project: Project | None = None
-        self.controller: AnnotationController | None = None
+        self._controller: AnnotationController | None = None
+        self._undo_links: list[QMetaObject.Connection] = []
         self.annotator = annotator or str(settings.value("annotator", "") or "")
         self.nlp: Any = None
         self.model_job: workers.Job | None = None
@@ -83,20 +100,24 @@ class MainWindow(QMainWindow):
 
         self.doc_list = DocumentList()
         self.side = SidePanel()
-        self._dock("Documents", self.doc_list, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._dock("Annotations", self.side, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.docs_dock = self._dock("Documents", self.doc_list,
+                                    Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.side_dock = self._dock("Annotations", self.side,
+                                    Qt.DockWidgetArea.RightDockWidgetArea)
 
         self.model_label = QLabel("spaCy: not loaded")
         self.model_label.setObjectName("model_status")
         self.statusBar().addPermanentWidget(self.model_label)
 
-        self.actions = registry.build_actions(self, self._handler, self.overrides)
+        self.action_map = registry.build_actions(self, self._handler, self.overrides)
         self.label_actions: list[QAction] = []
         self._build_menus()
         self._connect()
+        self._review: ReviewMode | None = None
         self._restore_state()
         self._update_title()
-        self.setAcceptDrops(False)
+        self.header.setText("Open a project (Ctrl+O), or create one (Ctrl+N)")
+        self.setAcceptDrops(True)
         if self.overrides.problems:
             QTimer.singleShot(0, lambda: self.say("; ".join(self.overrides.problems)))
 
@@ -124,8 +145,8 @@ class MainWindow(QMainWindow):
             if spec.id in ("import", "switch_annotator", "quit", "undo", "find", "accept",
                            "preannotate", "zoom_in"):
                 menu.addSeparator()
-            menu.addAction(self.actions[spec.id])
-        self.addActions(list(self.actions.values()))
+            menu.addAction(self.action_map[spec.id])
+        self.addActions(list(self.action_map.values()))
         self.labels_menu = bar.addMenu("&Labels")
         bar.insertMenu(menus["Help"].menuAction(), self.labels_menu)
 
@@ -133,10 +154,12 @@ class MainWindow(QMainWindow):
         self.doc_list.document_activated.connect(self.open_document)
         self.side.span_clicked.connect(self._jump_to_span)
         self.side.relation_clicked.connect(self._jump_to_relation)
+        self.side.label_clicked.connect(self._label_clicked)
+        self.editor.text_selected.connect(self._text_selected)
         self.editor.span_selected.connect(self.side.select_span)
         self.editor.relation_selected.connect(self.side.select_relation)
         self.editor.relation_drawn.connect(self._relation_drawn)
-        self.editor.relation_mode_changed.connect(self.actions["relation_mode"].setChecked)
+        self.editor.relation_mode_changed.connect(self.action_map["relation_mode"].setChecked)
         self.find_bar.find_requested.connect(self._find)
         self.find_bar.closed.connect(self.editor.setFocus)
 
@@ -151,16 +174,31 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)
+        else:
+            self.resizeDocks([self.docs_dock, self.side_dock], [360, 390],
+                             Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
         self.jobs.wait(10000)
+        self._drop_controller()
         if self.project is not None:
             self.project.close()
             self.project = None
         super().closeEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.project is not None and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Files dropped on the window are imported (the import dialog opens with them)."""
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.import_files(paths))
 
     def _update_title(self) -> None:
         parts = [APP_TITLE]
@@ -186,9 +224,7 @@ class MainWindow(QMainWindow):
     # --- projects ---------------------------------------------------------------------------------
 
     def recent_projects(self) -> list[str]:
-        value = self.settings.value("recent_projects", [])
-        items = [value] if isinstance(value, str) else list(value or [])
-        return [str(p) for p in items if p]
+        return recent_projects(self.settings)
 
     def _remember(self, path: Path) -> None:
         recent = [str(path.resolve())] + [p for p in self.recent_projects()
@@ -203,9 +239,10 @@ class MainWindow(QMainWindow):
         if not self.recent_projects():
             self.recent_menu.addAction("No recent projects").setEnabled(False)
 
-    def open_project_path(self, path: Path, create: bool = False) -> bool:
+    def open_project_path(self, path: Path, scheme: LabelScheme | None = None) -> bool:
+        """Open a project file, or create it with `scheme`."""
         try:
-            project = Project.create(path) if create else Project.open(path)
+            project = Project.create(path, scheme=scheme) if scheme else Project.open(path)
         except ProjectError as e:
             self.tell(APP_TITLE, str(e), warning=True)
             return False
@@ -223,8 +260,11 @@ class MainWindow(QMainWindow):
         project = self.project
         if project is None:
             return
+        if self._review is not None:
+            self._review.leave()
         if self.annotator:
             project.ensure_annotator(self.annotator)
+        self._drop_controller()
         self.controller = AnnotationController(project, self.annotator, self.editor, self)
         self.controller.annotation_changed.connect(self._annotation_changed)
         self.controller.revisited.connect(self.open_document)
@@ -233,6 +273,7 @@ class MainWindow(QMainWindow):
         self.side.set_project(project.scheme, project.guidelines)
         self.doc_list.reset(project, self.annotator)
         self._update_title()
+        self.say("Select text and press a label's key; F1 lists every shortcut")
         first = self._first_document()
         if first is not None:
             self.open_document(first)
@@ -240,16 +281,70 @@ class MainWindow(QMainWindow):
             self.editor.set_content("", [], [], [], project.scheme)
             self.header.setText("This project has no documents yet: File → Import…")
 
+    @property
+    def controller(self) -> AnnotationController | None:
+        """Who turns keys into edits: the session's, or review mode's while it is on."""
+        return self._controller
+
+    @controller.setter
+    def controller(self, controller: AnnotationController | None) -> None:
+        self._controller = controller
+        self._follow_undo_stack(controller.undo_stack if controller is not None else None)
+
+    def _drop_controller(self) -> None:
+        """Let go of the session's controller; its undo stack must not signal while it dies."""
+        old = self._controller
+        self.controller = None
+        if old is not None:
+            old.undo_stack.blockSignals(True)
+            old.deleteLater()
+
+    def _follow_undo_stack(self, stack: QUndoStack | None) -> None:
+        """Undo/Redo say what they would undo; the History tab lists every edit of the session."""
+        for link in self._undo_links:
+            QObject.disconnect(link)
+        self._undo_links = []
+        undo, redo = self.action_map["undo"], self.action_map["redo"]
+        self.side.history.setStack(stack)  # type: ignore[arg-type]  # None detaches the view
+        if stack is None:
+            return
+        self._undo_links = [
+            stack.undoTextChanged.connect(self._undo_text),
+            stack.redoTextChanged.connect(self._redo_text),
+            stack.canUndoChanged.connect(undo.setEnabled),
+            stack.canRedoChanged.connect(redo.setEnabled),
+        ]
+        self._undo_text(stack.undoText())
+        self._redo_text(stack.redoText())
+        undo.setEnabled(stack.canUndo())
+        redo.setEnabled(stack.canRedo())
+
+    def _undo_text(self, text: str) -> None:
+        self.action_map["undo"].setText(f"&Undo {text}" if text else "&Undo")
+
+    def _redo_text(self, text: str) -> None:
+        self.action_map["redo"].setText(f"&Redo {text}" if text else "&Redo")
+
     def _first_document(self) -> int | None:
         """Where to resume: the first document still to do, else the first of the list."""
         assert self.project is not None
-        todo = self.project.document_ids(self.annotator, (Status.TODO, Status.IN_PROGRESS))
-        return todo[0] if todo else self.doc_list.model.next_id(None, 1)
+        # Ask for the finished ones: early in a big project they are few, the rest are many.
+        done = set(self.project.document_ids(self.annotator, FINISHED))
+        model = self.doc_list.model
+        for row in range(model.rowCount()):
+            if model.doc_id(row) not in done:
+                return model.doc_id(row)
+        return model.next_id(None, 1)
 
     def new_project(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "New project", "", "Etiquette projects (*.db)")
-        if path:
-            self.open_project_path(Path(path).with_suffix(".db"), create=True)
+        if not path:
+            return
+        schemes = resources.label_schemes()
+        name, ok = QInputDialog.getItem(self, "New project", "Labels of the project:",
+                                        [n for n, _ in schemes], 0, False)
+        if ok:
+            self.open_project_path(Path(path).with_suffix(".db"), dict(schemes)[name])
 
     def open_project(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open project", "",
@@ -424,7 +519,7 @@ class MainWindow(QMainWindow):
 
     def toggle_relation_mode(self) -> None:
         self.editor.set_relation_mode(not self.editor.relation_mode())
-        self.actions["relation_mode"].setChecked(self.editor.relation_mode())
+        self.action_map["relation_mode"].setChecked(self.editor.relation_mode())
         self.say("Relation mode: drag from one span to another, then press the relation's key"
                  if self.editor.relation_mode() else "Span mode")
 
@@ -439,20 +534,57 @@ class MainWindow(QMainWindow):
         self.editor.select_span(span_id)
         self.editor.setFocus()
 
+    def _label_clicked(self, label: str, relation: bool) -> None:
+        if self.controller is None:
+            return
+        if relation:
+            self.controller.apply_relation_label(label)
+        else:
+            self.controller.apply_entity_label(label)
+
+    def _text_selected(self, start: int, end: int) -> None:
+        if self.project is None:
+            return
+        keys = ", ".join(f"{e.key} {e.name}" for e in self.project.scheme.entities if e.key)
+        self.say(f"{end - start} characters selected: press a label's key ({keys})")
+
     def _jump_to_relation(self, rel_id: int) -> None:
         self.editor.select_relation(rel_id)
         self.editor.setFocus()
 
+    # --- review mode (desktop/ui/review) ---------------------------------------------------------
+
+    @property
+    def review(self) -> ReviewMode:
+        """Review mode, built the first time it is wanted: the window starts without paying for it."""
+        if self._review is None:
+            from desktop.ui import review
+
+            self._review = review.install(self)
+        return self._review
+
+    def toggle_review_mode(self) -> None:
+        self.review.toggle()
+
+    def show_agreement(self) -> None:
+        self.review.show_dashboard()
+
+    def next_dispute(self) -> None:
+        self.review.step_dispute(1)
+
+    def previous_dispute(self) -> None:
+        self.review.step_dispute(-1)
+
     # --- find and zoom ----------------------------------------------------------------------------
 
-    def find(self) -> None:
+    def find_in_document(self) -> None:
         self.find_bar.open_bar()
 
     def find_next(self) -> None:
         if self.find_bar.edit.text():
             self._find(self.find_bar.edit.text(), True)
         else:
-            self.find()
+            self.find_in_document()
 
     def _find(self, query: str, forward: bool) -> None:
         if query:
@@ -472,118 +604,7 @@ class MainWindow(QMainWindow):
         self.editor.set_zoom(1.0)
 
     def show_shortcuts(self) -> None:
-        from desktop.model import LabelScheme
-
         scheme = self.project.scheme if self.project else LabelScheme()
         sheet = ShortcutSheet(registry.effective_shortcuts(self.overrides), scheme, self)
         sheet.setObjectName("shortcut_sheet")
         sheet.open()
-
-    # --- background work --------------------------------------------------------------------------
-
-    def start_model_loading(self) -> None:
-        """Load the project's spaCy pipeline in a worker; the window works without it."""
-        if self.project is None or self.model_job is not None or self.nlp is not None:
-            return
-        name = self.project.model
-        self.model_label.setText(f"spaCy: loading {name}…")
-        job = workers.Job(workers.load_model_work(name), "load_model")
-        job.signals.finished.connect(self._model_loaded)
-        job.signals.failed.connect(self._model_failed)
-        self.model_job = self.jobs.start(job)
-
-    def _model_loaded(self, nlp: Any) -> None:
-        self.nlp = nlp
-        self.model_job = None
-        self.model_label.setText(f"spaCy: {nlp.meta.get('lang')}_{nlp.meta.get('name')} ready")
-        self.job_finished.emit("load_model", nlp)
-        if self._preannotate_when_loaded:
-            self._preannotate_when_loaded = False
-            self.preannotate()
-
-    def _model_failed(self, message: str) -> None:
-        self.model_job = None
-        self.model_label.setText("spaCy: not available")
-        self.say(f"The spaCy pipeline could not be loaded: {message.splitlines()[0]}")
-
-    def _run(self, name: str, work: workers.Work, title: str, label: str,
-             done: Any) -> workers.Job:
-        job = workers.Job(work, name)
-        dialog = workers.with_progress_dialog(job, self, title, label)
-
-        def finished(result: Any) -> None:
-            done(result)
-            self.job_finished.emit(name, result)
-
-        def failed(message: str) -> None:
-            self.tell(title, message, warning=True)
-            self.job_finished.emit(name, None)
-
-        job.signals.finished.connect(finished)
-        job.signals.failed.connect(failed)
-        self.jobs.start(job)
-        return job
-
-    def preannotate(self) -> None:
-        if self.project is None:
-            return
-        if self.nlp is None:
-            self._preannotate_when_loaded = True
-            self.start_model_loading()
-            self.say("Pre-annotation starts as soon as the spaCy pipeline has loaded")
-            return
-        self._run("preannotate", workers.preannotate_work(self.project.path, self.nlp),
-                  "Pre-annotate", "Documents annotated:", self._preannotated)
-
-    def _preannotated(self, result: Any) -> None:
-        state = "cancelled after" if result.cancelled else "done:"
-        self.say(f"Pre-annotation {state} {result.done:,} documents, {result.spans:,} spans "
-                 f"({result.skipped:,} already done)")
-        self._reload_after_job()
-
-    def import_files(self, paths: list[str] | None = None) -> None:
-        if self.project is None:
-            self.say("Open or create a project first")
-            return
-        dialog = ImportDialog(self)
-        if paths:
-            dialog.set_paths(paths)
-        if not dialog.exec():
-            return
-        inputs, fmt, options = dialog.choice()
-        self._run("import", workers.import_work(self.project.path, inputs, fmt, options),
-                  "Import", "Documents read:", self._imported)
-
-    def _imported(self, report: Any) -> None:
-        self._reload_after_job()
-        self.tell("Import", import_summary(report))
-
-    def export_files(self) -> None:
-        if self.project is None:
-            self.say("Open or create a project first")
-            return
-        names = [a.name for a in self.project.annotators()]
-        dialog = ExportDialog(names, self.annotator, self.project.path, self)
-        if not dialog.exec():
-            return
-        out, fmt, options = dialog.choice()
-        self._run("export", workers.export_work(self.project.path, out, fmt, options),
-                  "Export", "Documents written:", self._exported)
-
-    def _exported(self, report: Any) -> None:
-        self.tell("Export", export_summary(report))
-
-    def _reload_after_job(self) -> None:
-        """Show what a worker wrote through its own connection."""
-        if self.project is None:
-            return
-        self.project._scheme = None  # the worker may have added labels to the scheme
-        current = self.doc_id
-        self._build_label_actions()
-        self.doc_list.reset(self.project, self.annotator)
-        if current is not None:
-            self.open_document(current)
-        else:
-            first = self._first_document()
-            if first is not None:
-                self.open_document(first)

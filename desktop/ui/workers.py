@@ -68,25 +68,37 @@ class Job(QRunnable):
 
 
 class Jobs(QObject):
-    """Starts jobs and keeps them alive until they end."""
+    """Starts jobs and keeps them alive until their thread is done with them.
+
+    A job's signal arrives while its pool thread is still returning from `run()`; freeing the
+    runnable then would pull it from under that thread. So ended jobs are only let go once the
+    pool is idle.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
-        self.running: set[Job] = set()
+        self.jobs: list[Job] = []
+
+    @property
+    def running(self) -> list[Job]:
+        return [j for j in self.jobs if not j.done.is_set()]
 
     def start(self, job: Job) -> Job:
-        self.running.add(job)
-        job.signals.finished.connect(lambda _r, j=job: self.running.discard(j))
-        job.signals.failed.connect(lambda _m, j=job: self.running.discard(j))
+        if self.pool.activeThreadCount() == 0:
+            self.jobs = [j for j in self.jobs if not j.done.is_set()]
+        self.jobs.append(job)
         self.pool.start(job)
         return job
 
     def wait(self, msecs: int = 30000) -> bool:
-        for job in self.running:
+        for job in self.jobs:
             job.cancel()
-        return self.pool.waitForDone(msecs)
+        done = self.pool.waitForDone(msecs)
+        if done:
+            self.jobs.clear()
+        return done
 
 
 def with_progress_dialog(job: Job, parent: QWidget, title: str, label: str) -> QProgressDialog:

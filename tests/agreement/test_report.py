@@ -203,3 +203,31 @@ def test_cli_agreement_json_html_and_bad_input(two: Project, tmp_path: Path, cap
     assert "nobody" in capsys.readouterr().err
     assert main(["agreement", path, "--statuses", "finished"]) == 1
     assert main(["agreement", str(tmp_path / "missing.db")]) == 1
+
+
+def test_reading_in_two_halves_gives_the_same_corpus(two: Project, doc: Doc, ann,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop.agreement import data
+
+    for text in ("Vladimir Poutine est à Moscou .", "Le Kremlin a répondu à Riyad ."):
+        d = doc(two, text)
+        ann(two, d, "alice", [(0, 16, "PER")] if text[0] == "V" else [(3, 10, "ORG")])
+        ann(two, d, "bruno", [(24, 30, "LOC")] if text[0] == "V" else [(23, 28, "LOC")])
+    names, model = choose_annotators(two)
+    whole = load_corpus(two, names, model)
+    monkeypatch.setattr(data, "SPLIT_AT", 1)
+    halves = load_corpus(two, names, model)
+    for a, b in zip(whole.spans, halves.spans, strict=True):
+        for field in ("doc", "start", "end", "token_start", "token_end", "label"):
+            assert getattr(a, field).tolist() == getattr(b, field).tolist()
+    assert sum(len(s) for s in halves.spans) == 10
+
+
+def test_labels_missing_from_the_scheme_are_compared_too(project: Project, doc: Doc,
+                                                         ann) -> None:
+    d = doc(project, TEXT)
+    ann(project, d, "alice", [(0, 15, "PER"), (44, 50, "VILLE")])
+    ann(project, d, "bruno", [(0, 15, "PER"), (44, 50, "VILLE")])
+    report = compute_agreement(project)
+    assert report.labels == ["PER", "LOC", "ORG", "MISC", "VILLE"]
+    assert report.pair("alice", "bruno").spans.exact_by_label["VILLE"].f1 == 1.0

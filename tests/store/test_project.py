@@ -178,3 +178,9 @@ def test_creating_over_an_existing_file_is_refused(project: Project) -> None:
 
 def test_tokens_are_stored_compactly() -> None:
     assert encode_tokens([(0, 3), (4, 9)]) == "[0,3,4,9]"
+
+
+def test_a_new_project_opens_from_another_connection_while_still_open(project: Project) -> None:
+    # The header of a new file may still sit in the write-ahead log; opening must not mind.
+    with Project.open(project.path) as again:
+        assert again.document_count() == 0

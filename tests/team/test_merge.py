@@ -174,25 +174,27 @@ def test_annotated_jsonl_with_annotator_ids_merges_the_same_way(base: Path,
         {"text": TEXT, "_annotator_id": "ner-bruno", "answer": "reject", "spans": []},
         {"text": OTHER, "_annotator_id": "ner-alice", "meta": {"id": 7},
          "spans": [{"start": 0, "end": 16, "label": "PER", "token_start": 0, "token_end": 1}],
-         "relations": [{"head": 0, "child": 0, "label": "partenaire"}]},
+         "relations": [{"head": 5, "child": 1, "label": "partenaire"}]},
     ]
     path = write_jsonl(tmp_path / "annotations.jsonl", records)
     with Project.open(base) as p:
         report = merge_paths(p, [path])
         assert p.document_count() == 2
         d1 = p.document_ids()[0]
-        alice = p.annotation(d1, "ner-alice")
+        alice = p.annotation(d1, "alice")  # Prodigy's `dataset-name` session: the name
         assert len(alice.spans) == 3 and alice.status == Status.ACCEPTED
         assert alice.updated_at.startswith("2026-01-01T10:00:00")
         (rel,) = alice.relations
         assert (alice.span_by_id(rel.head).key, alice.span_by_id(rel.child).key) == \
             ((28, 41, "PER"), (44, 50, "LOC"))
-        assert p.annotation(d1, "ner-bruno").status == Status.REJECTED
+        assert p.annotation(d1, "bruno").status == Status.REJECTED
         d2 = [i for i in p.document_ids() if i != d1][0]
         assert p.document(d2).meta == {"id": 7}
-        span = p.annotation(d2, "ner-alice").spans[0]
+        span = p.annotation(d2, "alice").spans[0]
         assert (span.token_start, span.token_end) == (0, 2)  # Etiquette's own tokens
     assert report.files[0].added == 3 and report.files[0].documents_added == 1
+    # A relation whose end is no span of the record is counted, as `etiquette import` does.
+    assert sum(report.files[0].not_imported.values()) == 1
     before = state(base)
     with Project.open(base) as p:
         assert not merge_paths(p, [path]).changed
@@ -200,7 +202,7 @@ def test_annotated_jsonl_with_annotator_ids_merges_the_same_way(base: Path,
 
 
 def test_jsonl_without_annotator_needs_one_named(base: Path, tmp_path: Path) -> None:
-    path = write_jsonl(tmp_path / "a.jsonl", [{"text": TEXT, "spans": []}])
+    path = write_jsonl(tmp_path / "a.jsonl", [{"text": TEXT, "spans": [], "answer": "accept"}])
     with Project.open(base) as p:
         with pytest.raises(FormatError, match=r"a\.jsonl:1: .*--annotator"):
             merge_paths(p, [path])
@@ -214,8 +216,8 @@ def test_jsonl_without_annotator_needs_one_named(base: Path, tmp_path: Path) -> 
      "out of range"),
     ({"text": TEXT, "_annotator_id": "x", "spans": [{"start": 0, "end": 4}]}, "no label"),
     ({"text": TEXT, "_annotator_id": "x", "answer": "maybe"}, "answer"),
-    ({"text": TEXT, "_annotator_id": "x", "relations": [{"head": 3, "child": 5, "label": "r"}]},
-     "not a span"),
+    ({"text": TEXT, "_annotator_id": "x", "_timestamp": "yesterday", "answer": "accept"},
+     "_timestamp"),
 ])
 def test_bad_jsonl_names_file_and_line_and_changes_nothing(base: Path, tmp_path: Path,
                                                            line: object, message: str) -> None:
@@ -245,3 +247,23 @@ def test_cli_merge_and_its_exit_codes(base: Path, copies, tmp_path: Path, capsys
         assert main(["merge", str(base), *args]) == 1
         assert message in capsys.readouterr().err
     assert state(base) == before
+
+
+def test_a_failed_merge_leaves_project_and_open_handle_as_they_were(base: Path,
+                                                                     tmp_path: Path) -> None:
+    good = write_jsonl(tmp_path / "good.jsonl", [
+        {"text": OTHER, "_annotator_id": "chloé", "answer": "accept",
+         "spans": [{"start": 0, "end": 16, "label": "EVENT"}]}])
+    clash = copy(base, "clash")
+    with Project.open(clash) as p:
+        annotate(p, p.document_ids()[0], "chloé", [(0, 15, "PER")], kind=AnnotatorKind.MODEL)
+    before = state(base)
+    with Project.open(base) as p:
+        with pytest.raises(FormatError, match="chloé"):
+            merge_paths(p, [good, clash])
+        # The same open project goes on working: no cached annotator or label from the rollback.
+        assert p.annotator_kind("chloé") is None and "EVENT" not in p.scheme.entity_names
+        merge_paths(p, [good])
+        assert p.annotation(p.document_ids()[-1], "chloé") is not None
+        assert "EVENT" in p.scheme.entity_names
+    assert state(base) != before

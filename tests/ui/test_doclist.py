@@ -67,7 +67,8 @@ def test_filter_by_status_and_full_text_search(big: Project) -> None:
     assert model.rowCount() == 0
 
 
-def test_the_panel_filters_searches_and_counts(window: MainWindow, qtbot, gestures) -> None:
+def test_the_panel_filters_searches_and_counts(window: MainWindow, qtbot, gestures,
+                                               store) -> None:
     panel = window.doc_list
     assert panel.progress_label.text() == "0 / 3 done"
     gestures.key(window, doclist.Qt.Key.Key_A)
@@ -78,6 +79,18 @@ def test_the_panel_filters_searches_and_counts(window: MainWindow, qtbot, gestur
     qtbot.keyClicks(panel.search, "Washington")
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
     assert panel.model.doc_id(0) == 2
+    assert store.status(2) == "todo"  # the A and S typed in the search box were text, not keys
     qtbot.mouseClick(panel.view.viewport(), doclist.Qt.MouseButton.LeftButton,
                      pos=panel.view.visualRect(panel.model.index(0, 3)).center())
     assert window.doc_id == 2
+
+
+def test_arrow_keys_in_the_list_open_documents(window: MainWindow, qtbot) -> None:
+    view = window.doc_list.view
+    view.setFocus()
+    qtbot.keyClick(view, doclist.Qt.Key.Key_Down)
+    assert window.doc_id == 2
+    qtbot.keyClick(view, doclist.Qt.Key.Key_Down)
+    assert window.doc_id == 3
+    window.previous_document()
+    assert view.currentIndex().row() == 1

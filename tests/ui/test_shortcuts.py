@@ -37,8 +37,8 @@ def test_shortcuts_file_overrides_the_defaults(home: Path, open_window, ui_proje
     path = _write(home, '[shortcuts]\naccept = "Ctrl+K"\nreject = ""\nskip = ["S", "F8"]\n')
     assert actions.shortcuts_file() == path
     window: MainWindow = open_window(ui_project)
-    assert [k.toString() for k in window.actions["accept"].shortcuts()] == ["Ctrl+K"]
-    assert window.actions["reject"].shortcuts() == []
+    assert [k.toString() for k in window.action_map["accept"].shortcuts()] == ["Ctrl+K"]
+    assert window.action_map["reject"].shortcuts() == []
     gestures.key(window, K.Key_A)
     gestures.key(window, K.Key_X)
     assert store.status(1) == "todo"

@@ -22,7 +22,7 @@ def _tab_to(window: MainWindow, gestures, text: str) -> None:
 def test_relation_by_keyboard_in_relation_mode(window: MainWindow, store, gestures) -> None:
     gestures.key(window, K.Key_R, SHIFT)
     assert window.editor.relation_mode()
-    assert window.actions["relation_mode"].isChecked()
+    assert window.action_map["relation_mode"].isChecked()
     _tab_to(window, gestures, "Dmitry Peskov")
     gestures.key(window, K.Key_Space)
     _tab_to(window, gestures, "Kremlin")

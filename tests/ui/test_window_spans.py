@@ -141,3 +141,28 @@ def test_window_reloads_everything_from_the_file(open_window, ui_project, store,
     assert store.status(1) == "accepted"
     second.open_document(1)
     assert [s.label for s in second.controller.annotation.spans] == ["PER", "PER", "ORG"]
+
+
+def test_undo_says_what_it_undoes_and_history_lists_edits(window: MainWindow, gestures) -> None:
+    assert not window.action_map["undo"].isEnabled()
+    gestures.click_span(window, gestures.span_id(window, "Kremlin"))
+    gestures.key(window, K.Key_4)
+    gestures.key(window, K.Key_A)
+    assert window.action_map["undo"].text() == "&Undo Mark accepted"
+    assert window.side.history.model().rowCount() == 3  # the start, the relabel, the status
+    gestures.key(window, K.Key_Z, CTRL)
+    assert window.action_map["undo"].text() == "&Undo Relabel as MISC"
+    assert window.action_map["redo"].isEnabled()
+
+
+def test_clicking_a_label_in_the_palette_labels_the_selection(window: MainWindow, store, qtbot,
+                                                              gestures) -> None:
+    text = window.editor.text()
+    start = text.index("États-Unis")
+    gestures.select_text(window, start, start + len("États-Unis"))
+    assert "selected: press a label's key" in window.statusBar().currentMessage()
+    palette = window.side.palette_view
+    item = palette.findItems("MISC", Qt.MatchFlag.MatchExactly, 0)[0]
+    qtbot.mouseClick(palette.viewport(), Qt.MouseButton.LeftButton,
+                     pos=palette.visualItemRect(item).center())
+    assert ("États-Unis", "MISC", "person") in store.spans(1)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-
 from conftest import Store
+from PySide6.QtCore import Qt
 
 from desktop.ui.window import MainWindow
 

@@ -21,7 +21,8 @@ def _blank_with_ruler() -> Any:
     nlp = spacy.blank("fr")
     ruler = nlp.add_pipe("entity_ruler")
     ruler.add_patterns([{"label": "LOC", "pattern": "Riyad"},  # type: ignore[attr-defined]
-                        {"label": "LOC", "pattern": "Washington"}])
+                        {"label": "LOC", "pattern": "Washington"},
+                        {"label": "EVENT", "pattern": "rencontre"}])
     return nlp
 
 
@@ -40,7 +41,7 @@ def test_import_from_the_window_runs_in_a_worker(window: MainWindow, qtbot, tmp_
     with qtbot.waitSignal(window.job_finished, timeout=60000) as blocker:
         window.import_files([str(folder)])
     assert blocker.args[0] == "import"
-    assert "2 documents added, 0 already in the project." in window.last_message
+    assert "2 documents added, none already in the project." in window.last_message
     assert window.doc_list.model.rowCount() == 5
     assert window.doc_list.progress_label.text() == "0 / 5 done"
     with Project.open(ui_project) as p:
@@ -57,7 +58,7 @@ def test_export_from_the_window_says_what_was_lost(window: MainWindow, qtbot, tm
 
     registry.register(registry.Format("lossy", "test format", writer=writer))
     try:
-        window.actions["accept"].trigger()
+        window.action_map["accept"].trigger()
         out = tmp_path / "out.txt"
         original = dialogs.ExportDialog.choice
 
@@ -72,7 +73,7 @@ def test_export_from_the_window_says_what_was_lost(window: MainWindow, qtbot, tm
         dialogs.ExportDialog.choice = original  # type: ignore[method-assign]
         registry.FORMATS.pop("lossy", None)
     assert out.read_text(encoding="utf-8") == "exported\n"
-    assert "1 documents, 3 spans" in window.last_message
+    assert "1 document, 3 spans and 0 relations" in window.last_message
     assert "2 relations (the format has none)" in window.last_message
 
 
@@ -85,7 +86,9 @@ def test_preannotate_waits_for_the_model_then_runs_in_a_worker(
         window.preannotate()  # the model is not loaded yet: it loads, then pre-annotation runs
     assert "ready" in window.model_label.text()
     result = blocker.args[1]
-    assert result.done == 3 and result.spans == 2
+    assert result.done == 3 and result.spans == 3
+    assert "EVENT" in window.project.scheme.entity_names  # a label the worker added
+    assert any(a.text() == "EVENT" for a in window.label_actions)
     with Project.open(ui_project) as p:
         assert len(p.documents_annotated_by("fr_pipeline-0.0.0")) == 3
 
@@ -95,8 +98,10 @@ def test_a_cancelled_import_adds_nothing(qtbot, ui_project: Path, tmp_path: Path
     source.write_text("Un texte à importer.", encoding="utf-8")
     job = workers.Job(workers.import_work(ui_project, [str(source)], "auto", ImportOptions()))
     job.cancel()
+    pool = QThreadPool()
     with qtbot.waitSignal(job.signals.finished, timeout=30000) as blocker:
-        QThreadPool.globalInstance().start(job)
+        pool.start(job)
+    assert pool.waitForDone(30000)
     assert blocker.args[0].cancelled
     assert "nothing was added" in dialogs.import_summary(blocker.args[0])
     with Project.open(ui_project) as p:
@@ -111,3 +116,34 @@ def test_a_failing_job_is_reported(window: MainWindow, qtbot, accept_dialogs,
         window.import_files([str(bad)])
     assert "bad.jsonl:2" in window.last_message
     assert window.doc_list.model.rowCount() == 3
+
+
+def test_files_dropped_on_the_window_are_imported(window: MainWindow, qtbot, tmp_path: Path,
+                                                  accept_dialogs) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    dropped = tmp_path / "dropped.txt"
+    dropped.write_text("Angela Merkel visite Hambourg.", encoding="utf-8")
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(dropped))])
+    event = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, data,
+                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.job_finished, timeout=60000):
+        window.dropEvent(event)
+    assert "1 document added" in window.last_message
+
+
+def test_the_export_dialog_offers_every_format_and_names_the_file(qtbot, tmp_path: Path) -> None:
+    dialog = dialogs.ExportDialog(["alice", "fr_core_news_sm-3.8.0"], "alice",
+                                  tmp_path / "news.db")
+    qtbot.addWidget(dialog)
+    formats = [dialog.format.itemData(i) for i in range(dialog.format.count())]
+    assert formats == registry.exportable()
+    dialog.format.setCurrentIndex(formats.index("spacy"))
+    dialog.dev_split.setValue(0.2)
+    dialog.seed.setValue(7)
+    out, fmt, options = dialog.choice()
+    assert (out, fmt) == (str(tmp_path / "news-spacy.spacy"), "spacy")
+    assert (options.source, options.dev_split, options.seed, options.strict) == \
+        ("alice", 0.2, 7, False)

@@ -1,8 +1,14 @@
 """The annotation editor: a custom-painted text view of spans (boxes) and relations (arcs).
 
-`layout` computes geometry, `painter` draws it, `view.EditorView` is the widget with its events.
+`lines` wraps the text, `layout` places span boxes and relation arcs, `painter` draws them,
+`core.EditorCore` holds content and selection, `view.EditorView` adds the mouse and keyboard;
+`navigation` (span order, find, token steps) and `utf16` (offset conversion) are Qt-free helpers.
 """
 
+from desktop.ui.editor.pyside_fix import keep_singletons_alive
 from desktop.ui.editor.view import EditorView
+
+keep_singletons_alive()  # importing the editor protects the whole application; see pyside_fix
+
 
 __all__ = ["EditorView"]

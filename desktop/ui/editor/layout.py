@@ -18,10 +18,10 @@ get painted or hit-tested (`realise`).
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF
 
 from desktop.model import LabelScheme, Relation, Span
@@ -46,10 +46,19 @@ class EditorLayout:
         self.relations: dict[int, Relation] = {}
         self.scheme = LabelScheme()
         self.span_lines: dict[int, list[int]] = {}
-        self.line_spans: list[set[int]] = []
-        self.line_rels: list[set[int]] = []
+        self.line_spans: dict[int, set[int]] = {}  # only lines that have some
+        self.line_rels: dict[int, set[int]] = {}
         self.rel_lines: dict[int, tuple[int, ...]] = {}
         self._label_widths: dict[tuple[str, int], float] = {}
+        self._span_sigs: dict[int, tuple[object, ...]] = {}
+        self.pending: int | None = None
+        """Where the text not wrapped yet starts (None: all of it is wrapped)."""
+        self._provisional: set[int] = set()
+        self._unplaced: list[Span] = []  # spans waiting for `complete`, by start
+        self._unplaced_starts: list[int] = []
+        self._span_rels: dict[int, list[int]] = {}  # relations by span, while some spans wait
+        """Relations placed while one of their spans lies in the part not wrapped yet."""
+        self._rel_sigs: dict[int, tuple[object, ...]] = {}
 
     # -- text ----------------------------------------------------------------------------------
 
@@ -58,30 +67,74 @@ class EditorLayout:
         self.measure = TextMeasure(self.m)
         self._label_widths = {}
 
-    def set_text(self, text: str, width: float) -> None:
-        """Wrap a new text; annotations follow with `set_annotations`."""
+    def set_text(self, text: str, width: float, first_lines: int | None = None) -> None:
+        """Wrap a new text; annotations follow with `set_annotations`.
+
+        With `first_lines`, only the paragraphs that make that many lines are wrapped: enough to
+        paint the first screen at once; `complete` does the rest.
+        """
         self.text = text
         self.width = max(width, 80.0)
-        self._wrap_text()
+        self._wrap_text(first_lines)
         self.spans, self.relations = {}, {}
+        self._span_sigs, self._rel_sigs = {}, {}
         self.span_lines.clear()
         self.rel_lines.clear()
 
     def wrap(self) -> None:
-        """Re-wrap the text to `self.width` (after a resize or zoom) and re-place everything."""
-        self._wrap_text()
+        """Re-wrap the whole text to `self.width` (after a resize or zoom) and re-place everything."""
+        self._wrap_text(None)
         self.span_lines.clear()
         self.rel_lines.clear()
+        self._provisional.clear()
         self.place(list(self.spans.values()), list(self.relations.values()), full=True)
 
-    def _wrap_text(self) -> None:
-        self.lines = self.measure.wrap(self.text, self.width)
+    def _wrap_text(self, max_lines: int | None) -> None:
+        self.lines, self.pending = self.measure.wrap(self.text, self.width, 0, max_lines)
+        for i, ln in enumerate(self.lines):
+            ln.index = i
         self.starts = [ln.start for ln in self.lines]
-        self.line_spans = [set() for _ in self.lines]
-        self.line_rels = [set() for _ in self.lines]
+        self.line_spans = {}
+        self.line_rels = {}
 
-    def _width(self, s: str) -> float:
-        return self.measure.width(s)
+    def complete(self, max_lines: int | None = None) -> bool:
+        """Wrap and place what `set_text(first_lines=...)` left for later (about `max_lines` more
+        lines of it, or all); False if nothing was left.
+
+        Lines already made keep their place: new lines are appended, and only lines holding a span
+        that runs on into the new part (or an arc to such a span) are rebuilt.
+        """
+        if self.pending is None:
+            return False
+        boundary, first_new = self.pending, len(self.lines)
+        new, self.pending = self.measure.wrap(self.text, self.width, boundary, max_lines)
+        limit = len(self.text) + 1 if self.pending is None else self.pending
+        for i, ln in enumerate(new, first_new):
+            ln.index = i
+        self.lines.extend(new)
+        self.starts.extend(ln.start for ln in new)
+        dirty = set(range(first_new, len(self.lines)))
+        k = bisect_left(self._unplaced_starts, limit)
+        redo: set[int] = {s.id for s in self._unplaced[:k] if s.id is not None}  # starting in the new part
+        del self._unplaced[:k], self._unplaced_starts[:k]
+        if first_new:  # and running on into it from the last line made before
+            redo.update(
+                sid for sid in self.line_spans.get(first_new - 1, ()) if self.spans[sid].end > boundary
+            )
+        for sid in redo:
+            for li in self.span_lines.pop(sid, ()):
+                self.line_spans[li].discard(sid)
+                dirty.add(li)
+        redo_rels = self._provisional | {rid for sid in redo for rid in self._span_rels.get(sid, ())}
+        for rid in redo_rels:
+            for li in self.rel_lines.pop(rid, ()):
+                self.line_rels[li].discard(rid)
+                dirty.add(li)
+        self._provisional.clear()
+        self.place(
+            [self.spans[s] for s in redo], [self.relations[r] for r in redo_rels], full=False, dirty=dirty
+        )
+        return True
 
     def line_index(self, offset: int) -> int:
         """Index of the line holding `offset` (the previous line when it falls on a line break)."""
@@ -101,30 +154,47 @@ class EditorLayout:
         self.scheme = scheme
         self.spans = {s.id: s for s in spans if s.id is not None}
         self.relations = {r.id: r for r in relations if r.id is not None}
-        self.line_spans = [set() for _ in self.lines]
-        self.line_rels = [set() for _ in self.lines]
+        self._span_sigs = {sid: (s.start, s.end, s.label, s.origin) for sid, s in self.spans.items()}
+        self._rel_sigs = {rid: (r.head, r.child, r.label, r.origin) for rid, r in self.relations.items()}
+        self.line_spans = {}
+        self.line_rels = {}
         self.span_lines.clear()
         self.rel_lines.clear()
-        self.place(list(self.spans.values()), list(self.relations.values()), full=True)
+        self._provisional.clear()
+        spans_now = list(self.spans.values())
+        self._unplaced, self._unplaced_starts, self._span_rels = [], [], {}
+        if self.pending is not None:  # spans in the part not wrapped yet wait for `complete`
+            later = sorted((s for s in spans_now if s.start >= self.pending), key=lambda s: s.start)
+            spans_now = [s for s in spans_now if s.start < self.pending]
+            self._unplaced, self._unplaced_starts = later, [s.start for s in later]
+            for rid, r in self.relations.items():
+                self._span_rels.setdefault(r.head, []).append(rid)
+                self._span_rels.setdefault(r.child, []).append(rid)
+        self.place(spans_now, list(self.relations.values()), full=True)
 
     def update_annotations(self, spans: list[Span], relations: list[Relation]) -> set[int]:
         """Apply new spans and relations; re-place only what changed. Returns the dirty lines."""
+        self.complete()
         new_spans = {s.id: s for s in spans if s.id is not None}
         new_rels = {r.id: r for r in relations if r.id is not None}
-        old_spans, old_rels = self.spans, self.relations
+        old_rels = self.relations
+        # Compare with what was laid out (saved signatures), so spans edited in place are seen too.
+        span_sigs: dict[int, tuple[object, ...]] = {
+            sid: (s.start, s.end, s.label, s.origin) for sid, s in new_spans.items()
+        }
+        rel_sigs: dict[int, tuple[object, ...]] = {
+            rid: (r.head, r.child, r.label, r.origin) for rid, r in new_rels.items()
+        }
+        old_sigs = self._span_sigs
         changed_spans = {
-            sid
-            for sid in old_spans.keys() | new_spans.keys()
-            if _span_sig(old_spans.get(sid)) != _span_sig(new_spans.get(sid))
+            sid for sid in old_sigs.keys() | span_sigs.keys() if old_sigs.get(sid) != span_sigs.get(sid)
         }
-        moved = {
-            sid for sid in changed_spans if _span_pos(old_spans.get(sid)) != _span_pos(new_spans.get(sid))
-        }
+        moved = {sid for sid in changed_spans if _pos(old_sigs.get(sid)) != _pos(span_sigs.get(sid))}
+        old_rsigs = self._rel_sigs
         changed_rels = {
-            rid
-            for rid in old_rels.keys() | new_rels.keys()
-            if _rel_sig(old_rels.get(rid)) != _rel_sig(new_rels.get(rid))
+            rid for rid in old_rsigs.keys() | rel_sigs.keys() if old_rsigs.get(rid) != rel_sigs.get(rid)
         }
+        self._span_sigs, self._rel_sigs = span_sigs, rel_sigs
         for rid, rel in new_rels.items():
             if rel.head in moved or rel.child in moved:
                 changed_rels.add(rid)
@@ -159,7 +229,7 @@ class EditorLayout:
             lines = self._lines_of(span.start, span.end)
             self.span_lines[span.id] = lines  # type: ignore[index]
             for li in lines:
-                self.line_spans[li].add(span.id)  # type: ignore[arg-type]
+                self.line_spans.setdefault(li, set()).add(span.id)  # type: ignore[arg-type]
             dirty.update(lines)
         for rel in relations:
             ends = self._rel_lines(rel)
@@ -167,12 +237,21 @@ class EditorLayout:
                 continue
             self.rel_lines[rel.id] = ends  # type: ignore[index]
             for li in ends:
-                self.line_rels[li].add(rel.id)  # type: ignore[arg-type]
+                self.line_rels.setdefault(li, set()).add(rel.id)  # type: ignore[arg-type]
             dirty.update(ends)
-        todo = range(len(self.lines)) if full else sorted(dirty)
-        for li in todo:
+        if full:
+            for li in range(len(self.lines)):
+                self._build_line(li)
+            self._stack(0)
+            return dirty
+        first_moved = None  # lines below a line whose height changed move down or up
+        for li in sorted(dirty):
+            before = self.lines[li].height
             self._build_line(li)
-        self._stack()
+            if first_moved is None and self.lines[li].height != before:
+                first_moved = li
+        if first_moved is not None:
+            self._stack(first_moved)
         return dirty
 
     def _lines_of(self, start: int, end: int) -> list[int]:
@@ -188,21 +267,33 @@ class EditorLayout:
 
     def _rel_lines(self, rel: Relation) -> tuple[int, ...] | None:
         head, child = self.span_lines.get(rel.head), self.span_lines.get(rel.child)
-        if not head or not child:
-            return None
-        return (head[0],) if head[0] == child[0] else (head[0], child[0])
+        if head and child:
+            return (head[0],) if head[0] == child[0] else (head[0], child[0])
+        if (
+            self.pending is not None
+            and (head or child)
+            and (rel.head in self.spans and rel.child in self.spans)
+        ):
+            self._provisional.add(rel.id)  # type: ignore[arg-type]
+            return ((head or child)[0],)  # type: ignore[index]
+        return None
+
+    def _first_line(self, sid: int) -> int:
+        """The line a span starts on; past the last line while it lies in the part not wrapped yet."""
+        lines = self.span_lines.get(sid)
+        return lines[0] if lines else len(self.lines)
 
     def _build_line(self, li: int) -> None:
         ln = self.lines[li]
         m = self.m
-        if not self.line_spans[li] and not self.line_rels[li]:
-            ln.pieces, ln.arcs, ln.rows, ln.levels, ln.real = [], [], 1, 0, True
+        if not self.line_spans.get(li) and not self.line_rels.get(li):
+            ln.pieces, ln.arcs, ln.rows, ln.levels, ln.real = (), (), 1, 0, True
             plain = m.pad_top + m.text_h + m.label_h + m.pad_bottom
             ln.height = (plain if ln.text.strip() else m.text_h * 0.6) + (m.para_gap if ln.last else 0)
             return
         pieces = []
         content_end = ln.content_end
-        for sid in self.line_spans[li]:
+        for sid in self.line_spans.get(li, ()):
             span = self.spans[sid]
             s, e = max(span.start, ln.start), min(span.end, content_end)
             if e <= s:
@@ -232,8 +323,8 @@ class EditorLayout:
 
     def _build_arcs(self, li: int, ln: Line) -> None:
         """Make the line's arcs and give them levels, in estimated x (exact x comes with realise)."""
-        if not self.line_rels[li]:
-            ln.arcs, ln.levels = [], 0
+        if not self.line_rels.get(li):
+            ln.arcs, ln.levels = (), 0
             return
         m = self.m
         per_char = self.measure.line_width(ln) / len(ln.text) if ln.text else 1.0
@@ -248,7 +339,7 @@ class EditorLayout:
         right, left = self.width - m.margin / 2, m.margin / 2
         for rid in self.line_rels[li]:
             rel = self.relations[rid]
-            hl, cl = self.span_lines[rel.head][0], self.span_lines[rel.child][0]
+            hl, cl = self._first_line(rel.head), self._first_line(rel.child)
             if hl == cl:
                 arc = Arc(rel, FULL, li, rel.child)
                 arc.xh, arc.xc = est(rel.head), est(rel.child)
@@ -322,13 +413,18 @@ class EditorLayout:
         ln.real = True
         return ln
 
-    def _stack(self) -> None:
-        heights = [ln.height for ln in self.lines]
-        tops = [float(self.m.margin / 2), *accumulate(heights, initial=self.m.margin / 2)][1:]
-        for ln, top in zip(self.lines, tops, strict=False):
+    def _stack(self, first: int) -> None:
+        """Recompute the tops of lines `first` onward from their heights."""
+        lines = self.lines
+        if not lines:
+            self.tops, self.total_height = [], self.m.margin
+            return
+        start = lines[first - 1].top + lines[first - 1].height if first else self.m.margin / 2
+        tops = list(accumulate((ln.height for ln in lines[first:]), initial=start))
+        for ln, top in zip(lines[first:], tops, strict=False):
             ln.top = top
-        self.tops = tops[: len(self.lines)]
-        self.total_height = (tops[-1] if tops else 0.0) + self.m.margin
+        self.tops[first:] = tops[:-1]
+        self.total_height = tops[-1] + self.m.margin
 
     # -- rectangles (document coordinates) ------------------------------------------------------
 
@@ -346,12 +442,33 @@ class EditorLayout:
         y = tt + m.text_h + m.label_h + (p.row - 1) * m.bar_h + 1
         return QRectF(p.x0 - 2, y, p.x1 - p.x0 + 4, m.bar_h - 2)
 
-    def label_rect(self, ln: Line, p: Piece) -> QRectF:
-        """Where a row-0 piece's label goes: under its box, at least as wide as the label."""
+    def label_slots(self, ln: Line) -> list[tuple[Piece, QRectF, str]]:
+        """Where each row-0 label of a line goes, and its text: centred under its box, but side by
+        side with its neighbours, shortened (to "P…" or "P") when short boxes crowd together."""
         m = self.m
-        box = self.piece_rect(ln, p)
-        w = max(box.width(), self._label_width(p.label, m.lfm) + 6)
-        return QRectF(box.center().x() - w / 2, box.bottom(), w, m.label_h)
+        self.realise(ln)
+        firsts = sorted((p for p in ln.pieces if p.row == 0 and p.first), key=lambda p: p.x0)
+        boxes = [self.piece_rect(ln, p) for p in firsts]
+        widths = [self._label_width(p.label, m.lfm) + 6 for p in firsts]
+        slots = []
+        prev_right = float("-inf")
+        for i, (p, box, w) in enumerate(zip(firsts, boxes, widths, strict=True)):
+            centre = box.center().x()
+            left = max(centre - w / 2, prev_right + 2)
+            right = left + w
+            if i + 1 < len(firsts):
+                nxt = boxes[i + 1].center().x()
+                if right > nxt - widths[i + 1] / 2 - 2:  # would run into the next label
+                    right = min(right, max((centre + nxt) / 2 - 1, box.right()))
+            text = p.label
+            if right - left < w:
+                room = max(right - left - 4, 0.0)
+                text = m.lfm.elidedText(p.label, Qt.TextElideMode.ElideRight, room)
+                if len(text) <= 1:  # not even one letter and the ellipsis: the first letter alone
+                    text = p.label[:1]
+            slots.append((p, QRectF(left, box.bottom(), max(right - left, 4.0), m.label_h), text))
+            prev_right = right
+        return slots
 
     def hit_rect(self, ln: Line, p: Piece) -> QRectF:
         box = self.piece_rect(ln, p)
@@ -366,8 +483,29 @@ class EditorLayout:
         m = self.m
         w = self._label_width(arc.label, m.rfm) + 8
         y = self.arc_y(ln, arc.level)
-        cx = (arc.xh + arc.xc) / 2
-        return QRectF(cx - w / 2, y - m.rfm.height() / 2, w, m.rfm.height())
+        left = (arc.xh + arc.xc) / 2 - w / 2
+        left = max(2.0, min(left, self.width - w - 2))  # a short arc at the edge keeps its label in view
+        return QRectF(left, y - m.rfm.height() / 2, w, m.rfm.height())
+
+    def far_tag(self, ln: Line, arc: Arc) -> tuple[QRectF, str] | None:
+        """For a half arc: a tag at its edge end naming the span at the far end (shown when that
+        end is out of view), or None when it would cover the arc's own label."""
+        if arc.kind == FULL:
+            return None
+        span = self.spans.get(arc.other)
+        if span is None:
+            return None
+        m = self.m
+        arrow = "↓" if arc.other_line > ln.index else "↑"
+        name = " ".join(self.text[span.start : span.end].split())
+        text = m.lfm.elidedText(f"{arrow} {span.label} {name}", Qt.TextElideMode.ElideRight, 12 * m.label_h)
+        w = self._label_width(text, m.lfm) + 10
+        edge = arc.xc if arc.kind == OUT else arc.xh
+        x = edge - w if edge > self.width / 2 else edge
+        rect = QRectF(x, self.arc_y(ln, arc.level) - m.label_h / 2, w, m.label_h)
+        if rect.intersects(self.arc_label_rect(ln, arc).adjusted(-4, 0, 4, 0)):
+            return None
+        return rect, text
 
     def line_at_y(self, y: float) -> int:
         return max(bisect_right(self.tops, y) - 1, 0)
@@ -433,13 +571,5 @@ class EditorLayout:
         return out
 
 
-def _span_sig(s: Span | None) -> tuple[object, ...] | None:
-    return None if s is None else (s.start, s.end, s.label, s.origin)
-
-
-def _span_pos(s: Span | None) -> tuple[int, int] | None:
-    return None if s is None else (s.start, s.end)
-
-
-def _rel_sig(r: Relation | None) -> tuple[object, ...] | None:
-    return None if r is None else (r.head, r.child, r.label, r.origin)
+def _pos(sig: tuple[object, ...] | None) -> tuple[object, ...] | None:
+    return None if sig is None else sig[:2]

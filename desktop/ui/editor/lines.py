@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from itertools import accumulate
 from operator import add
 
@@ -136,8 +137,10 @@ class Line:
         "start",
         "end",
         "text",
-        "chunk_starts",
-        "chunk_x",
+        "starts",
+        "xs",
+        "lo",
+        "hi",
         "last",
         "top",
         "height",
@@ -149,20 +152,23 @@ class Line:
         "real",
     )
 
-    def __init__(self, start: int, text: str, chunk_starts: list[int], chunk_x: list[float]) -> None:
+    def __init__(
+        self, start: int, text: str, starts: Sequence[int], xs: Sequence[float], lo: int = 0, hi: int = 1
+    ) -> None:
         self.index = 0
         self.start = start
         self.end = start + len(text)
         self.text = text
-        self.chunk_starts = chunk_starts
-        self.chunk_x = chunk_x
+        # Words of the line: starts[lo:hi] (offsets) and xs[lo:hi] (x from the paragraph's start),
+        # slices of arrays shared by all lines of a paragraph, so a line costs no lists of its own.
+        self.starts, self.xs, self.lo, self.hi = starts, xs, lo, hi
         self.last = False
         self.top = 0.0
         self.height = 0.0
         self.levels = 0
         self.rows = 1
-        self.pieces: list[Piece] = []
-        self.arcs: list[Arc] = []
+        self.pieces: Sequence[Piece] = ()
+        self.arcs: Sequence[Arc] = ()
         self.painted: object = None  # the painter's cached rendering of the text
         self.real = False  # whether pieces and arcs have their x positions yet
 
@@ -183,31 +189,63 @@ class TextMeasure:
         return self._widths[s]
 
     def line_width(self, ln: Line) -> float:
-        """Width of the line's text, from the widths its wrapping already measured."""
-        last = ln.text[ln.chunk_starts[-1] - ln.start :]
-        return ln.chunk_x[-1] + self._widths[last] if ln.text else 0.0
+        """Width of the line's text (to the end of its last word), from the widths already measured."""
+        return self.x_at(ln, ln.content_end) - self.m.margin
 
-    def wrap(self, text: str, width: float) -> list[Line]:
-        """All lines of `text` wrapped to `width` pixels (margins included)."""
+    def wrap(
+        self, text: str, width: float, start: int = 0, max_lines: int | None = None
+    ) -> tuple[list[Line], int | None]:
+        """Lines of `text` from offset `start` (a line's start) wrapped to `width` pixels.
+
+        With `max_lines`, stops once about that many lines are made and also returns where the
+        next line starts; otherwise wraps to the end and returns None there.
+        """
         avail = width - 2 * self.m.margin
-        clean = CONTROL.search(text) is None
+        clean = CONTROL.search(text, start) is None
+        budget = None if max_lines is None else max_lines * 200  # characters, plenty for that many lines
         lines: list[Line] = []
-        pos = 0
-        for brk in LINE_BREAK.finditer(text):
-            para = text[pos : brk.start()]
+        pos = start
+        ends = [(brk.start(), brk.end()) for brk in LINE_BREAK.finditer(text, start)]
+        ends.append((len(text), -1))
+        for end, after in ends:
+            if budget is not None and end - pos > budget:  # a long paragraph: its beginning only
+                resume = self._wrap_beginning(text, pos, end, budget, avail, clean, lines)
+                if resume is not None:
+                    return lines, resume
+            para = text[pos:end]
             self._wrap_paragraph(pos, para if clean else CONTROL.sub(" ", para), avail, lines)
-            pos = brk.end()
-        para = text[pos:]
-        self._wrap_paragraph(pos, para if clean else CONTROL.sub(" ", para), avail, lines)
-        for i, ln in enumerate(lines):
-            ln.index = i
-        return lines
+            pos = after
+            if max_lines is not None and len(lines) >= max_lines and after >= 0:
+                return lines, pos
+        return lines, None
+
+    def _wrap_beginning(
+        self, text: str, pos: int, end: int, budget: int, avail: float, clean: bool, out: list[Line]
+    ) -> int | None:
+        """Wrap about `budget` characters from the start of the paragraph [pos, end) and return the
+        start of the line to go on from, or None (nothing added) when the paragraph is not long.
+
+        The last line made from the cut is dropped, since only the cut may have ended it there:
+        greedy wrapping then goes on from its start exactly as if nothing had been cut.
+        """
+        cut = text.find(" ", pos + budget, end)
+        if cut < 0:
+            return None
+        para = text[pos:cut]
+        part: list[Line] = []
+        self._wrap_paragraph(pos, para if clean else CONTROL.sub(" ", para), avail, part)
+        if len(part) < 2:
+            return None
+        resume = part.pop().start
+        part[-1].last = False
+        out.extend(part)
+        return resume
 
     def _wrap_paragraph(self, start: int, shown: str, avail: float, out: list[Line]) -> None:
         """Greedy word wrap of one paragraph, a bisection per line rather than a step per word."""
         pairs = CHUNK.findall(shown)  # (word with any leading space, the spaces after it)
         if not pairs:
-            out.append(Line(start, shown, [start], [0.0]))
+            out.append(Line(start, shown, (start,), (0.0,)))
             out[-1].last = True
             return
         words, gaps = zip(*pairs, strict=True)
@@ -225,8 +263,7 @@ class TextMeasure:
                 continue
             x0 = cum[a]
             b = bisect_right(ends, x0 + avail, a + 1, n)
-            text = shown[pos[a] - start : pos[b] - start]
-            out.append(Line(pos[a], text, pos[a:b], [c - x0 for c in cum[a:b]]))
+            out.append(Line(pos[a], shown[pos[a] - start : pos[b] - start], pos, cum, a, b))
             a = b
         out[-1].last = True
 
@@ -242,34 +279,32 @@ class TextMeasure:
                     lo = mid
                 else:
                     hi = mid - 1
-            out.append(Line(at + i, chunk[i:lo], [at + i], [0.0]))
+            out.append(Line(at + i, chunk[i:lo], (at + i,), (0.0,)))
             i = lo
 
     def x_at(self, ln: Line, offset: int) -> float:
         """Content x of the left edge of character `offset` on line `ln`."""
         offset = min(max(offset, ln.start), ln.end)
-        k = max(bisect_right(ln.chunk_starts, offset) - 1, 0)
-        base = ln.chunk_x[k] if ln.chunk_x else 0.0
-        cs = ln.chunk_starts[k]
-        rel = offset - cs
-        if rel <= 0:
-            return self.m.margin + base
-        nxt = ln.chunk_starts[k + 1] if k + 1 < len(ln.chunk_starts) else ln.end
-        chunk = ln.text[cs - ln.start : nxt - ln.start]
-        return self.m.margin + base + self.width(chunk[:rel])
+        k = max(bisect_right(ln.starts, offset, ln.lo, ln.hi) - 1, ln.lo)
+        x = self.m.margin + ln.xs[k] - ln.xs[ln.lo]
+        word = ln.starts[k]
+        if offset <= word:
+            return x
+        nxt = ln.starts[k + 1] if k + 1 < ln.hi else ln.end
+        return x + self.width(ln.text[word - ln.start : min(offset, nxt) - ln.start])
 
     def offset_at_x(self, ln: Line, x: float) -> int:
         """Offset of the character boundary nearest to content x on line `ln`."""
-        x -= self.m.margin
-        k = max(bisect_right(ln.chunk_x, x) - 1, 0)
-        cs = ln.chunk_starts[k]
-        nxt = ln.chunk_starts[k + 1] if k + 1 < len(ln.chunk_starts) else ln.end
-        chunk = ln.text[cs - ln.start : nxt - ln.start]
-        rel_x = x - ln.chunk_x[k]
+        rel_x = x - self.m.margin + ln.xs[ln.lo]
+        k = max(bisect_right(ln.xs, rel_x, ln.lo, ln.hi) - 1, ln.lo)
+        word = ln.starts[k]
+        nxt = ln.starts[k + 1] if k + 1 < ln.hi else ln.end
+        chunk = ln.text[word - ln.start : nxt - ln.start]
+        rel_x -= ln.xs[k]
         best, best_d = 0, abs(rel_x)
         for i in range(1, len(chunk) + 1):
             d = abs(self.width(chunk[:i]) - rel_x)
             if d > best_d:
                 break
             best, best_d = i, d
-        return cs + best
+        return word + best

@@ -56,6 +56,7 @@ class EditorPainter:
         self.palette = palette
         self.dark = False
         self._ends: set[int] = set()
+        self._pens: dict[tuple[int, float, bool], QPen] = {}
         self.set_palette(palette)
         self._colors: dict[str, QColor] = {}
         self._labels: dict[tuple[str, int], tuple[QStaticText, float]] = {}
@@ -74,6 +75,18 @@ class EditorPainter:
     def ink(self, color: QColor, factor: int) -> QColor:
         """A label colour dark enough to read on white (or light enough on a dark base)."""
         return color.lighter(115) if self.dark else color.darker(factor)
+
+    def pen(self, color: QColor, width: float, dashed: bool = False) -> QPen:
+        """A cosmetic pen (width in device pixels): two to three times faster to stroke, and
+        outlines stay hairline-thin at any zoom."""
+        key = (color.rgba(), width, dashed)
+        pen = self._pens.get(key)
+        if pen is None:
+            pen = self._pens[key] = QPen(color, width)
+            pen.setCosmetic(True)
+            if dashed:
+                pen.setDashPattern([3.0, 2.0])
+        return pen
 
     def reset_colors(self) -> None:
         self._colors.clear()
@@ -111,10 +124,10 @@ class EditorPainter:
         p.setFont(m.font)
         p.setPen(self.palette.color(QPalette.ColorRole.Text))
         p.drawStaticText(QPointF(m.margin, tt + m.box_pad), self._static(ln))
+        for piece, rect, text in lay.label_slots(ln):
+            self._label(p, piece, rect, text, state)
         for piece in ln.pieces:
-            if piece.row == 0:
-                self._label(p, ln, piece, state)
-            else:
+            if piece.row > 0:
                 self._bar(p, ln, piece, state)
         for arc in ln.arcs:
             self._arc(p, ln, arc, state)
@@ -161,19 +174,14 @@ class EditorPainter:
 
     def _outline(self, piece: Piece, color: QColor, state: PaintState) -> QPen:
         if piece.span_id == state.selected_span or piece.span_id == state.pending_head:
-            pen = QPen(SELECT, 2.2)
-            if piece.span_id == state.pending_head:
-                pen.setStyle(Qt.PenStyle.DashLine)
-            return pen
+            return self.pen(SELECT, 2.2, dashed=piece.span_id == state.pending_head)
         if piece.span_id in self._ends:  # an end of the selected relation
-            return QPen(SELECT, 1.6)
+            return self.pen(SELECT, 1.6)
         if piece.span_id == state.hover_span:
-            return QPen(self.ink(color, 190), 1.6)
+            return self.pen(self.ink(color, 190), 1.6)
         if piece.origin == Origin.MODEL:
-            pen = QPen(self.ink(color, 170), 1.2)
-            pen.setStyle(Qt.PenStyle.DashLine)
-            return pen
-        return QPen(self.ink(color, 125), 1.0)
+            return self.pen(self.ink(color, 170), 1.0, dashed=True)
+        return self.pen(self.ink(color, 125), 1.0)
 
     def _fill(self, piece: Piece, color: QColor) -> QColor:
         fill = QColor(color)
@@ -191,16 +199,12 @@ class EditorPainter:
         path = _box_path(rect, 4.0, piece.first, piece.last)
         p.drawPath(path)
 
-    def _label(self, p: QPainter, ln: Line, piece: Piece, state: PaintState) -> None:
-        if not piece.first:
-            return
+    def _label(self, p: QPainter, piece: Piece, rect: QRectF, text: str, state: PaintState) -> None:
         m = self.lay.m
         color = self.color(piece.label)
-        rect = self.lay.label_rect(ln, piece)
         selected = piece.span_id == state.selected_span
-        p.setFont(m.label_font)
         p.setPen(SELECT if selected else self.ink(color, 260 if piece.origin == Origin.PERSON else 200))
-        self._small(p, piece.label, m.label_font, m.lfm, rect, top=True)
+        self._small(p, text, m.label_font, m.lfm, rect, top=True)
 
     def _bar(self, p: QPainter, ln: Line, piece: Piece, state: PaintState) -> None:
         m = self.lay.m
@@ -220,9 +224,8 @@ class EditorPainter:
         color = self.ink(self.color(arc.label), 175)
         selected = arc.rel_id == state.selected_relation
         touched = arc.rel_id == state.hover_relation or state.selected_span in (arc.head, arc.child)
-        pen = QPen(SELECT if selected else color, 2.2 if selected else 2.0 if touched else 1.3)
-        if arc.origin == Origin.MODEL and not selected:
-            pen.setStyle(Qt.PenStyle.DashLine)
+        dashed = arc.origin == Origin.MODEL and not selected
+        pen = self.pen(SELECT if selected else color, 2.2 if selected else 2.0 if touched else 1.3, dashed)
         y = lay.arc_y(ln, arc.level)
         foot = lay.text_top(ln) - 1
         r = min(6.0, abs(arc.xc - arc.xh) / 2)
@@ -257,7 +260,7 @@ class EditorPainter:
     def _arc_label(self, p: QPainter, ln: Line, arc: Arc, color: QColor, selected: bool) -> None:
         m = self.lay.m
         rect = self.lay.arc_label_rect(ln, arc)
-        p.setPen(QPen(color, 1.0))
+        p.setPen(self.pen(color, 1.0))
         base = self.palette.color(QPalette.ColorRole.Base)
         p.setBrush(SELECT.lighter(185) if selected else base)
         p.drawRoundedRect(rect, 3, 3)
@@ -267,26 +270,19 @@ class EditorPainter:
 
     def _far_end(self, p: QPainter, ln: Line, arc: Arc, color: QColor) -> None:
         """Name the span at the far end of a half arc whose other line is out of view."""
-        m = self.lay.m
-        span = self.lay.spans.get(arc.other)
-        if span is None:
+        tag = self.lay.far_tag(ln, arc)
+        if tag is None:
             return
-        arrow = "↓" if arc.other_line > ln.index else "↑"
-        name = self.lay.text[span.start : span.end].replace("\n", " ")
-        text = m.lfm.elidedText(f"{arrow} {span.label} {name}", Qt.TextElideMode.ElideRight, 160)
-        w = m.lfm.horizontalAdvance(text) + 8
-        edge = arc.xc if arc.kind == OUT else arc.xh
-        x = edge - w if edge > self.lay.width / 2 else edge
-        y = self.lay.arc_y(ln, arc.level) - m.lfm.height() - 2
-        rect = QRectF(x, y, w, m.lfm.height())
-        p.setFont(m.label_font)
+        rect, text = tag
+        m = self.lay.m
+        p.setPen(self.pen(color, 1.0))
+        p.setBrush(self.palette.color(QPalette.ColorRole.Base))
+        p.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
         p.setPen(color)
-        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        self._small(p, text, m.label_font, m.lfm, rect)
 
     def _rubber_band(self, p: QPainter, a: QPointF, b: QPointF) -> None:
-        pen = QPen(SELECT, 1.6)
-        pen.setStyle(Qt.PenStyle.DashLine)
-        p.setPen(pen)
+        p.setPen(self.pen(SELECT, 1.6, dashed=True))
         p.drawLine(a, b)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(SELECT)

@@ -4,357 +4,70 @@ The widget only shows and selects; it never writes to a project. What the user m
 as signals (`text_selected`, `relation_drawn`, ...) for a controller to turn into edits, which come
 back through `update_annotations`.
 
-Geometry helpers (`span_rect`, `arc_label_rect`, `arc_point`, `offset_point`) return viewport
-coordinates, ready for `QTest`/`qtbot` clicks on `view.viewport()`.
+Mouse: drag over text selects it, widened to whole tokens (hold Alt for exact characters, Shift to
+start a selection on top of a span); double-click selects one token; click a span or an arc (or
+its label) to select it; drag from one span to another to draw a relation (head to child), or in
+relation mode click the head, then the child. An arc whose other end is out of view ends in a tag
+naming that span; clicking the tag scrolls there. Keys: Tab / Shift+Tab step through spans in text
+order; Left / Right select the previous / next token (from the selection or the selected span),
+Shift+Left / Shift+Right shrink or grow the selection by a token; Escape drops a pending head,
+then leaves relation mode, then clears the selection; Ctrl+wheel zooms. Label keys, Delete and
+undo belong to the window's actions.
+
+Geometry for tests and tools, all in viewport coordinates, ready for `qtbot` clicks on
+`view.viewport()`: `span_rect(id)` / `span_rects(id)` (a span's box on each line it covers),
+`arc_label_rect(id)` (a relation's label), `arc_point(id)` (a point on the arc's line itself),
+`far_tag_rect(id)` (the tag of an arc whose other end is out of view),
+`offset_point(i)` (the left edge of character i, mid-height of its text row), and the inverse
+`span_at(pos)`, `relation_at(pos)`, `offset_at(pos)`. `visible_text()` is the text of the lines in
+view, as drawn.
 """
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QWheelEvent
+from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QFont,
-    QGuiApplication,
-    QKeyEvent,
-    QMouseEvent,
-    QPainter,
-    QPaintEvent,
-    QResizeEvent,
-    QWheelEvent,
-)
-from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QFrame, QToolTip, QWidget
-
-from desktop.model import LabelScheme, Origin, Relation, Span, Token
 from desktop.model.tokens import snap
-from desktop.ui.editor.layout import EditorLayout
-from desktop.ui.editor.painter import EditorPainter, PaintState
-from desktop.ui.editor.pyside_fix import keep_none_alive
+from desktop.ui.editor.core import EditorCore
+from desktop.ui.editor.navigation import describe_relation, describe_span, token_step
 
-ZOOM_MIN, ZOOM_MAX = 0.5, 3.0
+# Keys that stay with the editor even when a window action uses them. Escape is not among them: a
+# window that binds it (to cancel its own pending edit first) passes it on to the editor itself.
+OWN_KEYS = {Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Left, Qt.Key.Key_Right}
 
 
-class EditorView(QAbstractScrollArea):
-    """Text with span boxes and relation arcs; selection, relation drawing, find and zoom."""
-
-    span_selected = Signal(int)
-    relation_selected = Signal(int)
-    text_selected = Signal(int, int)
-    relation_drawn = Signal(int, int)
-    relation_mode_changed = Signal(bool)
+class EditorView(EditorCore):
+    """The annotation editor: `EditorCore` with the mouse and keyboard (see the module docstring)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        keep_none_alive()
         super().__init__(parent)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.viewport().setMouseTracking(True)
-        self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
-        self.setAccessibleName("Annotation editor")
-        self._zoom = 1.0
-        self._base_font = QFont(QApplication.font())
-        self._layout = EditorLayout(self._base_font, self._zoom)
-        self._painter = EditorPainter(self._layout, self.palette())
-        self._tokens: list[Token] = []
-        self._state = PaintState()
-        self._relation_mode = False
         self._press: QPointF | None = None
         self._press_span: int | None = None
         self._press_offset: int | None = None
         self._dragging = False
         self._alt = False
-        self._order: list[tuple[int, int, int]] = []
         self._last_pos = QPointF()
         self._scroll_timer = QTimer(self)
         self._scroll_timer.setInterval(30)
         self._scroll_timer.timeout.connect(self._autoscroll)
 
-    # -- content ---------------------------------------------------------------------------------
+    def _reset_input(self) -> None:
+        self._end_drag()
 
-    def set_content(
-        self,
-        text: str,
-        tokens: list[Token],
-        spans: list[Span],
-        relations: list[Relation],
-        scheme: LabelScheme,
-    ) -> None:
-        """Show a new document; clears selection and scrolls to the top."""
-        self._tokens = list(tokens)
-        self._state = PaintState()
-        self._painter.reset_colors()
-        lay = self._layout
-        lay.spans, lay.relations, lay.scheme = {}, {}, scheme
-        lay.set_text(text, self._content_width())
-        lay.set_annotations(spans, relations, scheme)
-        self._reorder()
-        self._sync_scrollbar()
-        self.verticalScrollBar().setValue(0)
-        self.viewport().update()
+    # -- keyboard ----------------------------------------------------------------------------------------
 
-    def update_annotations(self, spans: list[Span], relations: list[Relation]) -> None:
-        """Show edited annotations, keeping scroll position and a still-existing selection."""
-        anchor = self._top_anchor()
-        self._layout.update_annotations(spans, relations)
-        self._painter.reset_colors()
-        st = self._state
-        if st.selected_span is not None and st.selected_span not in self._layout.spans:
-            self.select_span(None)
-        if st.selected_relation is not None and st.selected_relation not in self._layout.relations:
-            self.select_relation(None)
-        if st.pending_head is not None and st.pending_head not in self._layout.spans:
-            st.pending_head = None
-            st.rubber_band = None
-        self._reorder()
-        self._sync_scrollbar()
-        self._restore_anchor(anchor)
-        self.viewport().update()
-
-    def text(self) -> str:
-        return self._layout.text
-
-    def editor_layout(self) -> EditorLayout:
-        """The layout engine (read-only use: geometry queries in tests and tools)."""
-        return self._layout
-
-    def visible_text(self) -> str:
-        """The text of the lines currently in view, one line per visual line, as drawn."""
-        lay = self._layout
-        return "\n".join(lay.lines[i].text for i in self._visible())
-
-    # -- selection -------------------------------------------------------------------------------
-
-    def selected_span(self) -> int | None:
-        return self._state.selected_span
-
-    def selected_relation(self) -> int | None:
-        return self._state.selected_relation
-
-    def text_selection(self) -> tuple[int, int] | None:
-        return self._state.text_selection
-
-    def select_span(self, span_id: int | None) -> None:
-        st = self._state
-        if span_id is not None and span_id not in self._layout.spans:
-            span_id = None
-        if span_id is not None:
-            self._set_relation(None)
-            st.text_selection = None
-        if st.selected_span != span_id:
-            st.selected_span = span_id
-            self.span_selected.emit(-1 if span_id is None else span_id)
-        self.viewport().update()
-
-    def select_relation(self, rel_id: int | None) -> None:
-        if rel_id is not None and rel_id not in self._layout.relations:
-            rel_id = None
-        if rel_id is not None:
-            self.select_span(None)
-            self._state.text_selection = None
-        self._set_relation(rel_id)
-        self.viewport().update()
-
-    def _set_relation(self, rel_id: int | None) -> None:
-        if self._state.selected_relation != rel_id:
-            self._state.selected_relation = rel_id
-            self.relation_selected.emit(-1 if rel_id is None else rel_id)
-
-    def clear_selection(self) -> None:
-        self.select_span(None)
-        self._set_relation(None)
-        self._state.text_selection = None
-        self._state.pending_head = None
-        self._state.rubber_band = None
-        self.viewport().update()
-
-    def next_span(self) -> int | None:
-        return self._step_span(1)
-
-    def previous_span(self) -> int | None:
-        return self._step_span(-1)
-
-    def _reorder(self) -> None:
-        self._order = sorted((s.start, s.end, sid) for sid, s in self._layout.spans.items())
-
-    def _step_span(self, direction: int) -> int | None:
-        order = self._order
-        if not order:
-            return None
-        cur = self._state.selected_span
-        span = self._layout.spans.get(cur) if cur is not None else None
-        if span is not None:
-            i = bisect_left(order, (span.start, span.end, cur)) + direction
-        else:
-            top = self._layout.lines[self._visible().start].start if self._layout.lines else 0
-            i = bisect_left(order, (top, -1, -1))
-            i = i if direction > 0 else i - 1
-        sid = order[i % len(order)][2]
-        self.select_span(sid)
-        self.scroll_to_span(sid)
-        return sid
-
-    # -- scrolling, zoom, find -------------------------------------------------------------------
-
-    def scroll_to_span(self, span_id: int) -> None:
-        span = self._layout.spans.get(span_id)
-        if span is not None:
-            self.scroll_to_offset(span.start)
-
-    def scroll_to_offset(self, offset: int) -> None:
-        """Bring the line holding `offset` into view (centred when it was out of view)."""
-        lay = self._layout
-        if not lay.lines:
-            return
-        ln = lay.lines[lay.line_index(offset)]
-        bar = self.verticalScrollBar()
-        top, h = bar.value(), self.viewport().height()
-        if ln.top >= top and ln.top + ln.height <= top + h:
-            return
-        bar.setValue(int(ln.top + ln.height / 2 - h / 2))
-
-    def zoom(self) -> float:
-        return self._zoom
-
-    def set_zoom(self, factor: float) -> None:
-        factor = min(max(factor, ZOOM_MIN), ZOOM_MAX)
-        if abs(factor - self._zoom) < 1e-6:
-            return
-        anchor = self._top_anchor()
-        self._zoom = factor
-        self._layout.set_zoom(self._base_font, factor)
-        self._painter.reset_fonts()
-        self._layout.wrap()
-        self._sync_scrollbar()
-        self._restore_anchor(anchor)
-        self.viewport().update()
-
-    # Shadows the static QWidget.find(window id), which an editor never needs.
-    def find(self, query: str, forward: bool = True) -> bool:  # type: ignore[override]
-        """Highlight and scroll to the next (or previous) match of `query`, ignoring case; wraps."""
-        text = self._layout.text
-        if not query:
-            self._state.find_match = None
-            self.viewport().update()
-            return False
-        pattern = re.compile(re.escape(query), re.IGNORECASE)
-        cur = self._state.find_match
-        if forward:
-            pos = cur[0] + 1 if cur else self._cursor_offset()
-            m = pattern.search(text, pos) or pattern.search(text)
-        else:
-            pos = cur[0] if cur else self._cursor_offset()
-            matches = list(pattern.finditer(text, 0, pos)) or list(pattern.finditer(text))
-            m = matches[-1] if matches else None
-        self._state.find_match = (m.start(), m.end()) if m else None
-        if m:
-            self.scroll_to_offset(m.start())
-        self.viewport().update()
-        return m is not None
-
-    def _cursor_offset(self) -> int:
-        st = self._state
-        if st.selected_span is not None and st.selected_span in self._layout.spans:
-            return self._layout.spans[st.selected_span].start
-        if st.text_selection:
-            return st.text_selection[0]
-        vis = self._visible()
-        return self._layout.lines[vis.start].start if self._layout.lines else 0
-
-    # -- relation mode ---------------------------------------------------------------------------
-
-    def relation_mode(self) -> bool:
-        return self._relation_mode
-
-    def set_relation_mode(self, on: bool) -> None:
-        if on == self._relation_mode:
-            return
-        self._relation_mode = on
-        self._state.pending_head = None
-        self._state.rubber_band = None
-        self.viewport().setCursor(Qt.CursorShape.CrossCursor if on else Qt.CursorShape.IBeamCursor)
-        self.relation_mode_changed.emit(on)
-        self.viewport().update()
-
-    # -- geometry for tests and tools (viewport coordinates) --------------------------------------
-
-    def span_rect(self, span_id: int) -> QRect | None:
-        """The box of the span's first piece (its text row, or its bar when stacked)."""
-        rects = self.span_rects(span_id)
-        return rects[0] if rects else None
-
-    def span_rects(self, span_id: int) -> list[QRect]:
-        """One box per line the span covers."""
-        lay = self._layout
-        return [self._to_view(lay.piece_rect(ln, p)) for ln, p in lay.span_pieces(span_id)]
-
-    def arc_label_rect(self, rel_id: int) -> QRect | None:
-        """The label on the relation's arc (the head side's, for an arc split across lines)."""
-        arcs = self._layout.relation_arcs(rel_id)
-        return self._to_view(self._layout.arc_label_rect(*arcs[0])) if arcs else None
-
-    def arc_point(self, rel_id: int) -> QPoint | None:
-        """A point on the arc's line itself, away from its label."""
-        arcs = self._layout.relation_arcs(rel_id)
-        if not arcs:
-            return None
-        ln, arc = arcs[0]
-        y = self._layout.arc_y(ln, arc.level)
-        x = arc.xh + (arc.xc - arc.xh) * 0.15 if abs(arc.xc - arc.xh) > 40 else arc.xh
-        if abs(arc.xc - arc.xh) <= 40:
-            y = (y + self._layout.text_top(ln)) / 2
-        return QPoint(round(x), round(y - self.verticalScrollBar().value()))
-
-    def offset_point(self, offset: int) -> QPoint:
-        """The left edge of character `offset`, vertically in the middle of its text row."""
-        lay = self._layout
-        ln = lay.lines[lay.line_index(offset)]
-        x = lay.x_at(ln, offset)
-        y = lay.text_top(ln) + lay.m.text_h / 2
-        return QPoint(round(x), round(y - self.verticalScrollBar().value()))
-
-    def _to_view(self, r: QRectF) -> QRect:
-        return r.translated(0, -self.verticalScrollBar().value()).toAlignedRect()
-
-    # -- hit testing -----------------------------------------------------------------------------
-
-    def _doc(self, pos: QPointF) -> QPointF:
-        return QPointF(pos.x(), pos.y() + self.verticalScrollBar().value())
-
-    def span_at(self, pos: QPointF) -> int | None:
-        """The span under a viewport point (the innermost when boxes nest)."""
-        return self._layout.span_at(self._doc(pos))
-
-    def relation_at(self, pos: QPointF) -> int | None:
-        """The relation whose arc or label is under a viewport point."""
-        return self._layout.relation_at(self._doc(pos))
-
-    def offset_at(self, pos: QPointF) -> int:
-        """The character boundary nearest to a viewport point."""
-        return self._layout.offset_at(self._doc(pos))
-
-    # -- events ----------------------------------------------------------------------------------
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        p = QPainter(self.viewport())
-        if self._painter.palette is not self.palette():
-            self._painter.set_palette(self.palette())
-        self._state.visible = self._visible()
-        self._painter.paint(p, self.verticalScrollBar().value(), self.viewport().height(), self._state)
-        p.end()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        width = self._content_width()
-        if abs(width - self._layout.width) >= 1:
-            anchor = self._top_anchor()
-            self._layout.width = max(width, 80.0)
-            self._layout.wrap()
-            self._restore_anchor(anchor, sync=True)
-        else:
-            self._sync_scrollbar()
+    def event(self, event: QEvent) -> bool:
+        # Keys the editor handles itself win over window shortcuts bound to the same keys.
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            plain = mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier)
+            if plain and event.key() in OWN_KEYS:
+                event.accept()
+                return True
+        return super().event(event)
 
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002
         return False  # Tab moves the span selection, never the focus
@@ -365,6 +78,11 @@ class EditorView(QAbstractScrollArea):
             self.next_span()
         elif key == Qt.Key.Key_Backtab:
             self.previous_span()
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right) and not event.modifiers() & ~(
+            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+        ):
+            extend = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            self._step_tokens(1 if key == Qt.Key.Key_Right else -1, extend)
         elif key == Qt.Key.Key_Escape:
             if self._press is not None:
                 self._end_drag()
@@ -379,6 +97,26 @@ class EditorView(QAbstractScrollArea):
                 self.clear_selection()
         else:
             super().keyPressEvent(event)
+
+    def _step_tokens(self, delta: int, extend: bool) -> None:
+        """Arrow keys: move a one-token selection, or with Shift grow or shrink it, then report it."""
+        st, lay = self._state, self._layout
+        sel = st.text_selection
+        if sel is None and st.selected_span in lay.spans:
+            span = lay.spans[st.selected_span]  # type: ignore[index]
+            sel = (span.start, span.end)
+        new = token_step(self._tokens, sel, delta, extend, self._top_offset())
+        if new is None:
+            return
+        self.select_span(None)
+        self._set_relation(None)
+        st.text_selection = new
+        self.scroll_to_offset(new[1] if delta > 0 else new[0])
+        self._describe()
+        self.text_selected.emit(*new)
+        self.viewport().update()
+
+    # -- mouse -------------------------------------------------------------------------------------------
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -412,6 +150,7 @@ class EditorView(QAbstractScrollArea):
             hover_rel = None if hover is not None else self.relation_at(pos)
             if hover != self._state.hover_span or hover_rel != self._state.hover_relation:
                 self._state.hover_span, self._state.hover_relation = hover, hover_rel
+                self._set_cursor(hover is not None or hover_rel is not None)
                 self.viewport().update()
             return
         if not self._dragging:
@@ -466,6 +205,7 @@ class EditorView(QAbstractScrollArea):
             if sel is not None:
                 self.select_span(None)
                 self._set_relation(None)
+                self._describe()
                 self.text_selected.emit(*sel)
         self.viewport().update()
 
@@ -481,34 +221,9 @@ class EditorView(QAbstractScrollArea):
             self._state.text_selection = sel
             self.select_span(None)
             self._set_relation(None)
+            self._describe()
             self.text_selected.emit(*sel)
         self.viewport().update()
-
-    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.ToolTip:
-            pos = QPointF(event.pos())  # type: ignore[attr-defined]
-            tip = self._tooltip(pos)
-            if tip:
-                QToolTip.showText(event.globalPos(), tip, self.viewport())  # type: ignore[attr-defined]
-            else:
-                QToolTip.hideText()
-            return True
-        return super().viewportEvent(event)
-
-    def _tooltip(self, pos: QPointF) -> str:
-        lay = self._layout
-        sid = self.span_at(pos)
-        if sid is not None:
-            span = lay.spans[sid]
-            kind = "suggestion" if span.origin == Origin.MODEL else "confirmed"
-            return f"{span.label} · {_excerpt(lay.text, span)} ({kind})"
-        rid = self.relation_at(pos)
-        if rid is not None:
-            rel = lay.relations[rid]
-            head, child = lay.spans.get(rel.head), lay.spans.get(rel.child)
-            if head is not None and child is not None:
-                return f"{_excerpt(lay.text, head)} → {rel.label} → {_excerpt(lay.text, child)}"
-        return ""
 
     def _end_drag(self) -> None:
         self._scroll_timer.stop()
@@ -535,6 +250,11 @@ class EditorView(QAbstractScrollArea):
         if sid is not None:
             self.select_span(sid)
             return
+        far = self.far_tag_at(pos)
+        if far is not None:  # follow the relation to its end out of view
+            self.select_relation(far[0])
+            self.scroll_to_span(far[1])
+            return
         rid = self.relation_at(pos)
         if rid is not None:
             self.select_relation(rid)
@@ -556,48 +276,35 @@ class EditorView(QAbstractScrollArea):
         ln, p = pieces[0]
         return QPointF((p.x0 + p.x1) / 2, self._layout.text_top(ln))
 
-    # -- helpers ---------------------------------------------------------------------------------
+    # -- hover -------------------------------------------------------------------------------------------
 
-    def _content_width(self) -> float:
-        return float(max(self.viewport().width(), 80))
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ToolTip:
+            pos = QPointF(event.pos())  # type: ignore[attr-defined]
+            tip = self._tooltip(pos)
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport())  # type: ignore[attr-defined]
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
 
-    def _visible(self) -> range:
-        top = self.verticalScrollBar().value()
-        return self._layout.visible_lines(top, top + self.viewport().height())
-
-    def _sync_scrollbar(self) -> None:
-        bar = self.verticalScrollBar()
-        h = self.viewport().height()
-        bar.setRange(0, max(0, int(self._layout.total_height - h)))
-        bar.setPageStep(h)
-        bar.setSingleStep(int(self._layout.m.text_h * 2))
-
-    def _top_anchor(self) -> tuple[int, float]:
-        """The first visible line's start offset and how far into it the view begins."""
+    def _tooltip(self, pos: QPointF) -> str:
         lay = self._layout
-        if not lay.lines:
-            return (0, 0.0)
-        top = self.verticalScrollBar().value()
-        ln = lay.lines[lay.line_at_y(top)]
-        return (ln.start, top - ln.top)
+        sid = self.span_at(pos)
+        if sid is not None:
+            return describe_span(lay.text, lay.spans[sid])
+        rid = self.relation_at(pos)
+        if rid is not None:
+            rel = lay.relations[rid]
+            head, child = lay.spans.get(rel.head), lay.spans.get(rel.child)
+            if head is not None and child is not None:
+                return describe_relation(lay.text, rel, head, child)
+        return ""
 
-    def _restore_anchor(self, anchor: tuple[int, float], sync: bool = False) -> None:
-        if sync:
-            self._sync_scrollbar()
-        lay = self._layout
-        if not lay.lines:
-            return
-        ln = lay.lines[lay.line_index(anchor[0])]
-        self.verticalScrollBar().setValue(int(ln.top + anchor[1]))
-
-
-def _excerpt(text: str, span: Span, limit: int = 40) -> str:
-    words = " ".join(text[span.start : span.end].split())
-    return f"« {words[:limit]}{'…' if len(words) > limit else ''} »"
-
-
-def app_font() -> QFont:
-    """The application's default font family at the editor's reading size."""
-    font = QFont(QGuiApplication.font())
-    font.setPointSizeF(11.0)
-    return font
+    def _set_cursor(self, over_item: bool) -> None:
+        if self._relation_mode:
+            shape = Qt.CursorShape.CrossCursor
+        else:
+            shape = Qt.CursorShape.PointingHandCursor if over_item else Qt.CursorShape.IBeamCursor
+        self.viewport().setCursor(shape)

@@ -74,3 +74,51 @@ def test_utf16_conversion_round_trips_astral_characters() -> None:
     assert idx.to_python(2) == 1  # inside the emoji's surrogate pair → its start
     plain = Utf16Index("abc")
     assert plain.to_utf16(2) == 2 and plain.to_python(2) == 2
+
+
+def test_own_keys_win_over_window_shortcuts(qtbot, editor_scheme) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import QMainWindow
+
+    from desktop.ui.editor import EditorView
+
+    from .helpers import tokenize
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    view = EditorView()
+    window.setCentralWidget(view)
+    spans = [span_of(TEXT, "Moscou", "LOC", 1), span_of(TEXT, "Kremlin", "ORG", 2)]
+    view.set_content(TEXT, tokenize(TEXT), spans, [], editor_scheme)
+    fired: list[str] = []
+    for key in ("Tab", "Right"):
+        action = QAction(key, window)
+        action.setShortcut(QKeySequence(key))
+        action.triggered.connect(lambda *_, k=key: fired.append(k))
+        window.addAction(action)
+    window.show()
+    qtbot.waitExposed(window)
+    view.setFocus()
+    handle = window.windowHandle()  # through the window system, where shortcuts are matched
+    qtbot.keyClick(handle, Qt.Key.Key_Tab)
+    assert view.selected_span() == 1
+    qtbot.keyClick(handle, Qt.Key.Key_Right)
+    assert TEXT[slice(*view.text_selection())] == "près"
+    assert fired == []
+
+
+def test_labels_of_crowded_short_spans_do_not_overlap(load: Loader) -> None:
+    text = "Signé par A. B. Cd. et D. E. Fg. hier."
+    spans = [
+        span_of(text, w, lab, i + 1)
+        for i, (w, lab) in enumerate(
+            [("A.", "PER"), ("B.", "PER"), ("Cd", "MISC"), ("D.", "LOC"), ("E.", "ORG"), ("Fg", "MISC")]
+        )
+    ]
+    view = load(text, spans)
+    lay = view.editor_layout()
+    slots = lay.label_slots(lay.lines[0])
+    assert len(slots) == 6
+    for (_, a, _), (_, b, _) in zip(slots, slots[1:], strict=False):
+        assert a.right() <= b.left() + 0.5
+    assert all(text_ for _, _, text_ in slots)  # every label keeps at least its first letter

@@ -105,3 +105,35 @@ def test_relation_mode_click_click_draws_relation(qtbot, load: Loader) -> None:
     assert blocker.args == [2, 1]
     qtbot.keyClick(view, Qt.Key.Key_Escape)
     assert not view.relation_mode()
+
+
+def test_shift_drag_from_a_span_selects_text_inside_it(qtbot, load: Loader) -> None:
+    view = load(TEXT, [span_of(TEXT, "Dmitry Peskov", "PER", 1)])
+    i = TEXT.index("Peskov")
+    drawn: list[tuple[int, int]] = []
+    view.relation_drawn.connect(lambda h, c: drawn.append((h, c)))
+    a = view.offset_point(i) + QPoint(2, 0)
+    b = view.offset_point(i + 4)
+    with qtbot.waitSignal(view.text_selected, timeout=1000) as blocker:
+        drag(qtbot, view, a, b, Qt.KeyboardModifier.ShiftModifier)
+    assert blocker.args == [i, i + len("Peskov")]
+    assert drawn == []
+
+
+def test_relation_drag_released_on_text_draws_nothing(qtbot, load: Loader) -> None:
+    view = load(TEXT, [span_of(TEXT, "Dmitry Peskov", "PER", 1), span_of(TEXT, "Kremlin", "ORG", 2)])
+    seen: list[object] = []
+    view.relation_drawn.connect(lambda *a: seen.append(a))
+    view.text_selected.connect(lambda *a: seen.append(a))
+    drag(qtbot, view, view.span_rect(1).center(), view.offset_point(TEXT.index("près")) + QPoint(3, 0))
+    assert seen == []
+    assert view.text_selection() is None
+
+
+def test_drag_over_whitespace_only_selects_nothing(qtbot, load: Loader) -> None:
+    text = "Moscou      Kremlin"
+    view = load(text)
+    seen: list[object] = []
+    view.text_selected.connect(lambda *a: seen.append(a))
+    drag(qtbot, view, view.offset_point(7) + QPoint(1, 0), view.offset_point(10))
+    assert seen == [] and view.text_selection() is None

@@ -171,3 +171,37 @@ def test_drag_below_the_view_scrolls_and_extends_selection(qtbot, load: Loader) 
     qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=below)
     sel = view.text_selection()
     assert sel is not None and sel[1] - sel[0] > 200
+
+
+def test_accessible_description_follows_the_selection(load: Loader) -> None:
+    spans = [span_of(TEXT, "Dmitry Peskov", "PER", 1), span_of(TEXT, "Kremlin", "ORG", 2)]
+    view = load(TEXT, spans, [Relation(1, 2, "porte_parole", id=3)])
+    view.select_span(1)
+    assert "PER" in view.accessibleDescription() and "Dmitry Peskov" in view.accessibleDescription()
+    view.select_relation(3)
+    assert "porte_parole" in view.accessibleDescription()
+    view.clear_selection()
+    assert view.accessibleDescription() == ""
+
+
+def test_clicking_the_far_end_tag_follows_the_relation(qtbot, load: Loader) -> None:
+    spans = [span_of(LONG, "Kremlin", "ORG", 1), span_of(LONG, "Washington", "LOC", 2, nth=190)]
+    view = load(LONG, spans, [Relation(1, 2, "situe_dans", id=4)])
+    tag = view.far_tag_rect(4)
+    assert tag is not None
+    with qtbot.waitSignal(view.relation_selected, timeout=1000):
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=tag.center())
+    assert view.selected_relation() == 4
+    assert "Paragraphe 190" in view.visible_text()
+    assert view.far_tag_rect(4) is not None  # now the head's end is the one out of view
+
+
+def test_resizing_a_long_document_reflows_it_keeping_the_line_in_view(qtbot, load: Loader) -> None:
+    text = "\n".join(f"Ligne {i} : le Kremlin et Moscou parlent avec Washington." for i in range(600))
+    view = load(text)
+    view.scroll_to_offset(text.index("Ligne 420 "))
+    assert "Ligne 420 " in view.visible_text()
+    lines_before = len(view.editor_layout().lines)
+    view.resize(300, 500)  # a long document reflows once resizing pauses
+    qtbot.waitUntil(lambda: len(view._layout.lines) > lines_before, timeout=2000)
+    assert "Ligne 420 " in view.visible_text()

@@ -1,0 +1,367 @@
+"""The agreement dashboard: every figure of `desktop.agreement.compute_agreement`, computed in a
+worker (on its own connection) and shown as heatmaps, a per-label chart and tables.
+
+A click (or Enter) on a document row asks the window to open it in review mode.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.agreement.report import AgreementReport, compute_agreement
+from desktop.model import AnnotatorKind, Status
+from desktop.store import Project
+from desktop.ui import workers
+from desktop.ui.dashboard.chart import LabelBars
+from desktop.ui.dashboard.models import (
+    METRICS,
+    PAIR_COLUMNS,
+    PairMatrixModel,
+    RowsModel,
+    confusion_rows,
+    document_rows,
+    fmt,
+    heat,
+    pair_rows,
+)
+
+
+def agreement_work(path: Path, include_model: bool) -> workers.Work:
+    def work(progress: workers.Progress) -> AgreementReport:
+        progress(0, 0)
+        with Project.open(path) as project:
+            return compute_agreement(project, finished_persons(project),
+                                     include_model=include_model, previews=1000)
+
+    return work
+
+
+def finished_persons(project: Project) -> list[str] | None:
+    """The people who accepted at least one document (someone who only opened documents, such
+    as a reviewer, would leave no document finished by everyone); None when there is nobody."""
+    names = [a.name for a in project.annotators(AnnotatorKind.PERSON)
+             if project.document_ids(a.name, (Status.ACCEPTED,))]
+    return names or None
+
+
+class Card(QFrame):
+    """One overall coefficient: its name, its value, what it is computed on."""
+
+    def __init__(self, title: str, note: str) -> None:
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.title = QLabel(title)
+        self.value = QLabel("—")
+        font = QFont(self.value.font())
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.note = QLabel(note)
+        self.note.setStyleSheet("color: #6c757d;")
+        for label in (self.title, self.value, self.note):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(1)
+        layout.addWidget(self.title)
+        layout.addWidget(self.value)
+        layout.addWidget(self.note)
+
+    def set_value(self, x: float) -> None:
+        self.value.setText(fmt(x))
+        color = "#868e96" if math.isnan(x) else heat(x).darker(190).name()
+        self.value.setStyleSheet(f"color: {color};")
+
+
+def _table(name: str) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.setWordWrap(False)
+    view.setAlternatingRowColors(True)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def _matrix(name: str, model: PairMatrixModel) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    view.setMinimumHeight(120)
+    return view
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    font = QFont(label.font())
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+class AgreementDashboard(QDialog):
+    """Non-modal window of the agreement study of the open project."""
+
+    document_requested = Signal(int)
+    """Open this document in review mode."""
+    computed = Signal(object)
+    """The report shown (after each computation)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("agreement_dashboard")
+        self.setWindowTitle("Agreement")
+        self.resize(1180, 820)
+        self.path: Path | None = None
+        self.report: AgreementReport | None = None
+        self.job: workers.Job | None = None
+        # The window's pool, when there is one, so closing the window waits for this work too.
+        self.jobs: workers.Jobs = getattr(parent, "jobs", None) or workers.Jobs(self)
+        self.selected_pair: tuple[str, str] | None = None
+
+        self.summary = QLabel("")
+        self.summary.setObjectName("agreement_summary")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
+        self.include_model = QCheckBox("Include the model")
+        self.include_model.setObjectName("include_model")
+        self.include_model.setChecked(True)
+        self.include_model.toggled.connect(lambda _on: self.refresh())
+        self.exact = QPushButton("Exact")
+        self.overlap = QPushButton("Overlap")
+        group = QButtonGroup(self)
+        for i, button in enumerate((self.exact, self.overlap)):
+            button.setCheckable(True)
+            button.setObjectName(f"match_{button.text().lower()}")
+            group.addButton(button, i)
+        self.exact.setChecked(True)
+        group.idClicked.connect(lambda _i: self._show_metric())
+        self.refresh_button = QPushButton("Recompute")
+        self.refresh_button.clicked.connect(self.refresh)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("agreement_progress")
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumWidth(160)
+        self.progress.hide()
+
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.progress)
+        top.addWidget(QLabel("Span match:"))
+        top.addWidget(self.exact)
+        top.addWidget(self.overlap)
+        top.addWidget(self.include_model)
+        top.addWidget(self.refresh_button)
+
+        self.fleiss = Card("Fleiss' κ", "token labels, documents all finished")
+        self.alpha = Card("Krippendorff's α", "token labels, nominal")
+        self.alpha_u = Card("Krippendorff's α_U", "characters, all labels")
+        cards = QHBoxLayout()
+        for card in (self.fleiss, self.alpha, self.alpha_u):
+            cards.addWidget(card)
+
+        self.f1_model = PairMatrixModel("exact")
+        self.kappa_model = PairMatrixModel("kappa")
+        self.f1_title = _heading(METRICS["exact"])
+        self.f1_view = _matrix("f1_matrix", self.f1_model)
+        self.kappa_view = _matrix("kappa_matrix", self.kappa_model)
+        self.f1_view.clicked.connect(self._pair_clicked)
+        self.kappa_view.clicked.connect(self._pair_clicked)
+        matrices = QGridLayout()
+        matrices.addWidget(self.f1_title, 0, 0)
+        matrices.addWidget(_heading(METRICS["kappa"]), 0, 1)
+        matrices.addWidget(self.f1_view, 1, 0)
+        matrices.addWidget(self.kappa_view, 1, 1)
+
+        self.bars_title = _heading("Per label")
+        self.bars = LabelBars()
+        chart = QVBoxLayout()
+        chart.addWidget(self.bars_title)
+        chart.addWidget(self.bars, 1)
+
+        middle = QHBoxLayout()
+        middle.addLayout(matrices, 3)
+        middle.addLayout(chart, 2)
+
+        self.documents = RowsModel(["#"])
+        self.documents_view = _table("agreement_documents")
+        self.documents_view.setModel(self.documents)
+        self.documents_view.clicked.connect(self._document_clicked)
+        self.documents_view.activated.connect(self._document_clicked)
+        self.confusion = RowsModel(["Label", "Label", "Overlapping spans"])
+        self.confusion_view = _table("agreement_confusion")
+        self.confusion_view.setModel(self.confusion)
+        self.pairs = RowsModel(PAIR_COLUMNS, self._shade_pair)
+        self.pairs_view = _table("agreement_pairs")
+        self.pairs_view.setModel(self.pairs)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.documents_view, "Documents by disagreement (click one to review it)")
+        self.tabs.addTab(self.confusion_view, "Label confusions")
+        self.tabs.addTab(self.pairs_view, "Pairs")
+
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addLayout(cards)
+        upper_layout.addLayout(middle, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(upper)
+        split.addWidget(self.tabs)
+        split.setSizes([480, 300])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+
+    # --- computing -------------------------------------------------------------------------------
+
+    def show_for(self, path: Path) -> None:
+        """Show the dashboard and compute the agreement of the project at `path`."""
+        self.path = Path(path)
+        if self.isVisible():
+            self.raise_()  # already open behind the main window
+        self.show()
+        self.activateWindow()
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.path is None:
+            return
+        if self.job is not None:
+            self.job.cancel()
+        job = workers.Job(agreement_work(self.path, self.include_model.isChecked()), "agreement")
+        job.signals.finished.connect(lambda r, j=job: self._done(j, r))
+        job.signals.failed.connect(lambda m, j=job: self._failed(j, m))
+        self.job = job
+        self.progress.show()
+        self.summary.setText("Computing agreement…")
+        self.jobs.start(job)
+
+    def _done(self, job: workers.Job, report: AgreementReport) -> None:
+        if job is not self.job:
+            return  # a newer computation replaced this one
+        self.job = None
+        self.progress.hide()
+        self.show_report(report)
+        self.computed.emit(report)
+
+    def _failed(self, job: workers.Job, message: str) -> None:
+        if job is self.job:
+            self.job = None
+            self.progress.hide()
+            self.summary.setText(f"Agreement could not be computed: {message.splitlines()[0]}")
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
+            self.progress.hide()
+        super().closeEvent(event)
+
+    # --- showing ---------------------------------------------------------------------------------
+
+    @property
+    def match(self) -> str:
+        return "overlap" if self.overlap.isChecked() else "exact"
+
+    def show_report(self, report: AgreementReport) -> None:
+        self.report = report
+        people = [n for n in report.annotators if n != report.model]
+        model = f" and the model {report.model}" if report.model else ""
+        self.summary.setText(
+            f"{', '.join(people)}{model} · "
+            f"{report.documents} documents finished by at least two, {report.complete_documents} "
+            f"by all · statuses: {', '.join(report.statuses)}")
+        self.fleiss.set_value(report.fleiss_kappa)
+        self.alpha.set_value(report.krippendorff_alpha)
+        self.alpha_u.set_value(report.unitizing_alpha.alpha)
+        self.f1_model.set_report(report)
+        self.kappa_model.set_report(report)
+        names = {p for pair in report.pairs for p in (pair.a, pair.b)}
+        if self.selected_pair is None or not set(self.selected_pair) <= names:
+            self.selected_pair = (report.pairs[0].a, report.pairs[0].b) if report.pairs else None
+        columns, rows, ids = document_rows(report)
+        self.documents.columns = columns
+        self.documents.set_rows(rows, ids)
+        self.documents_view.resizeColumnsToContents()
+        self.confusion.set_rows(confusion_rows(report))
+        self.pairs.set_rows(pair_rows(report))
+        self.pairs_view.resizeColumnsToContents()
+        self._show_metric()
+
+    def _show_metric(self) -> None:
+        self.f1_model.set_metric(self.match)
+        self.f1_title.setText(METRICS[self.match])
+        self._show_bars()
+
+    def _show_bars(self) -> None:
+        report = self.report
+        if report is None:
+            return
+        labels = list(report.labels)
+        alpha = [report.unitizing_by_label[lab].alpha if lab in report.unitizing_by_label
+                 else float("nan") for lab in labels]
+        series = [("α_U (all annotators)", alpha)]
+        if self.selected_pair is not None:
+            pair = report.pair(*self.selected_pair)
+            by_label = (pair.spans.overlap_by_label if self.match == "overlap"
+                        else pair.spans.exact_by_label)
+            f1 = [by_label[lab].f1 if lab in by_label else float("nan") for lab in labels]
+            series.append((f"F1 {self.match}, {pair.a} / {pair.b}", f1))
+        self.bars.set_data(labels, series)
+        self._mark_pair()
+        self.bars_title.setText("Per label (click a cell of a matrix to choose the pair)")
+
+    def _mark_pair(self) -> None:
+        """Select the chosen pair's cell in both matrices."""
+        if self.selected_pair is None:
+            return
+        names = self.f1_model.names
+        a, b = self.selected_pair
+        if a in names and b in names:
+            for view, model in ((self.f1_view, self.f1_model), (self.kappa_view, self.kappa_model)):
+                view.setCurrentIndex(model.index(names.index(a), names.index(b)))
+
+    def _pair_clicked(self, index: QModelIndex) -> None:
+        pair = index.data(PairMatrixModel.PAIR_ROLE)
+        if pair:
+            self.selected_pair = pair
+            self._show_bars()
+
+    def _document_clicked(self, index: QModelIndex) -> None:
+        doc_id = self.documents.data(index, RowsModel.KEY_ROLE)
+        if doc_id is not None:
+            self.document_requested.emit(int(doc_id))
+
+    def _shade_pair(self, row: int, col: int, value: Any) -> QColor | None:
+        return heat(value) if col >= 4 and isinstance(value, float) else None

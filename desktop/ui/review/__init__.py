@@ -1,0 +1,5 @@
+"""Review mode: adjudicating the annotators' versions into gold, with one lane per annotator."""
+
+from desktop.ui.review.mode import ReviewMode, install
+
+__all__ = ["ReviewMode", "install"]

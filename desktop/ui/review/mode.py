@@ -1,0 +1,433 @@
+"""Review mode: the window switched from annotating to adjudicating into gold.
+
+Entering it swaps three parts of the window and leaves the rest as it is: the controller becomes a
+`ReviewController` on annotator `gold` (so label keys, Delete, relation mode and undo work on gold
+exactly as in annotation mode), the document list becomes the list of documents with
+disagreements, and the lanes of the annotators' versions appear under the editor. Leaving it
+restarts the window's annotation session.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QSplitter, QVBoxLayout, QWidget
+
+from desktop.agreement.review import disagreements
+from desktop.model import Annotation, AnnotatorKind, Status
+from desktop.store import Project, ProjectError
+from desktop.ui import workers
+from desktop.ui.doclist import DocumentList
+from desktop.ui.editor import EditorView
+from desktop.ui.review.controller import ReviewController
+from desktop.ui.review.doclist import ReviewDocumentList
+from desktop.ui.review.lanes import LanesPanel
+
+if TYPE_CHECKING:
+    from desktop.ui.window import MainWindow
+
+MAX_LANES = 9
+
+
+def disagreements_work(path: Any, annotators: list[str]) -> workers.Work:
+    """(ids worst first, disputed spans per id) in a worker, on its own connection."""
+
+    def work(progress: workers.Progress) -> Any:
+        with Project.open(path) as project:
+            ids = disagreements(project, annotators)
+            counts: dict[int, int] = {}
+            for doc_id in ids:
+                progress(len(counts), len(ids))
+                counts[doc_id] = _disputed(project, doc_id, annotators)
+            return ids, counts
+
+    return work
+
+
+def _disputed(project: Project, doc_id: int, annotators: list[str]) -> int:
+    """Span and relation differences summed over pairs of annotators: the measure
+    `disagreements` orders by, shown next to each document."""
+    found = [a for n in annotators if (a := project.annotation(doc_id, n)) is not None]
+    keys = [_keys(a) for a in found]
+    return sum(len(a ^ b) for a, b in combinations(keys, 2))
+
+
+def _keys(ann: Annotation) -> set[tuple[object, ...]]:
+    spans = {s.id: s for s in ann.spans}
+    out: set[tuple[object, ...]] = {s.key for s in ann.spans}
+    for r in ann.relations:
+        head, child = spans.get(r.head), spans.get(r.child)
+        if head is not None and child is not None:
+            out.add((head.start, head.end, child.start, child.end, r.label))
+    return out
+
+
+class ReviewMode(QObject):
+    """Everything review mode adds to a window; `install(window)` makes one."""
+
+    entered = Signal(bool)
+    """Review mode was switched on (True) or off (False)."""
+    list_ready = Signal()
+    """The list of documents with disagreements is filled."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.active = False
+        self.controller: ReviewController | None = None
+        self.chosen: list[str] | None = None
+        """Annotators compared (None: every person, no model)."""
+        self.list = ReviewDocumentList()
+        self.list.document_activated.connect(self._open)
+        self.lanes = LanesPanel()
+        self.lanes.take_requested.connect(self.take)
+        self.lanes.chooser.setMenu(QMenu(self.lanes.chooser))
+        self.lanes.chooser.menu().aboutToShow.connect(self._fill_chooser)
+        self.banner = QLabel()
+        self.banner.setObjectName("gold_banner")
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner.setContentsMargins(8, 4, 8, 4)
+        self.banner.setStyleSheet("QLabel { background: #fff3bf; color: #5c4400; }")
+        self._place_lanes()
+        self.lane_actions = self._lane_actions()
+        self.dashboard: Any = None
+
+    # --- construction ----------------------------------------------------------------------------
+
+    def _place_lanes(self) -> None:
+        """Put the gold editor and the lanes in a splitter where the editor was."""
+        w = self.window
+        central = w.editor.parentWidget()
+        layout = central.layout() if central is not None else None
+        assert isinstance(layout, QVBoxLayout)
+        index = layout.indexOf(w.editor)
+        gold = QWidget()
+        box = QVBoxLayout(gold)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("review_splitter")
+        self.splitter.setChildrenCollapsible(False)
+        layout.insertWidget(index, self.splitter, 1)
+        box.addWidget(self.banner)
+        box.addWidget(w.editor, 1)
+        self.splitter.addWidget(gold)
+        self.splitter.addWidget(self.lanes)
+        self.banner.hide()
+        self.lanes.hide()
+        self.lanes.follow(w.editor)
+
+    def _lane_actions(self) -> list[QAction]:
+        actions = []
+        for n in range(1, MAX_LANES + 1):
+            action = QAction(f"Take from Lane {n}", self.window)
+            action.setObjectName(f"action_take_lane_{n}")
+            action.setShortcut(QKeySequence(f"Alt+{n}"))
+            action.setStatusTip(f"Take lane {n}'s span at the gold selection into gold")
+            action.triggered.connect(lambda _c=False, i=n - 1: self.take_at_cursor(i))
+            action.setEnabled(False)
+            self.window.addAction(action)
+            actions.append(action)
+        focus = QAction("Next Pane", self.window)
+        focus.setObjectName("action_review_next_pane")
+        focus.setShortcut(QKeySequence("F6"))
+        focus.triggered.connect(self.focus_next_pane)
+        focus.setEnabled(False)
+        self.window.addAction(focus)
+        actions.append(focus)
+        return actions
+
+    # --- switching -------------------------------------------------------------------------------
+
+    def toggle(self) -> None:
+        if self.active:
+            self.leave()
+            self.window._start_session()
+        else:
+            self.enter()
+        self._check_action(self.active)
+
+    def _check_action(self, on: bool) -> None:
+        action = self.window.findChild(QAction, "action_review_mode")
+        if action is not None:
+            action.setChecked(on)
+
+    def annotators(self) -> list[str]:
+        """The compared annotators: the chosen ones, else every person who accepted a document."""
+        project = self.window.project
+        if project is None:
+            return []
+        if self.chosen is not None:
+            known = {a.name for a in project.annotators()}
+            return [n for n in self.chosen if n in known]
+        return [a.name for a in project.annotators(AnnotatorKind.PERSON)
+                if project.document_ids(a.name, (Status.ACCEPTED,))]
+
+    def enter(self, doc_id: int | None = None) -> bool:
+        w = self.window
+        if w.project is None:
+            w.say("Open a project first")
+            return False
+        if not w.annotator and not w.ask_annotator():
+            return False
+        if self.active:
+            if doc_id is not None:
+                w.open_document(doc_id)
+            return True
+        self.controller = ReviewController(w.project, w.annotator, self.annotators(), w.editor, w)
+        self.controller.annotation_changed.connect(w._annotation_changed)
+        self.controller.annotation_changed.connect(self._gold_changed)
+        self.controller.revisited.connect(w.open_document)
+        self.controller.message.connect(w.say)
+        w.controller = self.controller
+        w._build_label_actions()
+        self._swap_list(self.list)
+        self.list.reset(w.project, w.annotator)
+        self.active = True
+        w.editor.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.banner.show()
+        self.lanes.show()
+        height = max(self.splitter.height(), 400)
+        self.splitter.setSizes([height * 2 // 5, height - height * 2 // 5])
+        for action in self.lane_actions:
+            action.setEnabled(True)
+        self._check_action(True)
+        w.setWindowTitle(f"{w.windowTitle()} — reviewing")
+        if w.project is not None:
+            w.editor.set_content("", [], [], [], w.project.scheme)
+        self.banner.setText("Finding the documents where the annotators disagree…")
+        self.refresh_list(open_first=doc_id is None)
+        if doc_id is not None:
+            w.open_document(doc_id)
+        w.document_opened.connect(self._document_opened)
+        self.entered.emit(True)
+        return True
+
+    def leave(self) -> None:
+        """Back to the window's parts for annotation (the caller restarts its session)."""
+        if not self.active:
+            return
+        w = self.window
+        self.active = False
+        w.document_opened.disconnect(self._document_opened)
+        self._swap_list(self._annotation_list)
+        w.editor.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.banner.hide()
+        self.lanes.hide()
+        for action in self.lane_actions:
+            action.setEnabled(False)
+        self._check_action(False)
+        self.controller = None
+        self.entered.emit(False)
+
+    def _swap_list(self, widget: DocumentList) -> None:
+        w = self.window
+        dock = w.findChild(QDockWidget, "dock_documents")
+        assert dock is not None
+        if widget is self.list:
+            self._annotation_list = w.doc_list
+        dock.widget().setParent(None)  # type: ignore[call-overload]
+        dock.setWidget(widget)
+        dock.setWindowTitle("Disagreements" if widget is self.list else "Documents")
+        w.doc_list = widget
+
+    # --- the list ---------------------------------------------------------------------------------
+
+    def refresh_list(self, open_first: bool = False) -> None:
+        w = self.window
+        assert w.project is not None
+        names = self.annotators()
+        self.list.show_computing()
+        job = workers.Job(disagreements_work(w.project.path, names), "disagreements")
+
+        def done(result: Any) -> None:
+            if not self.active:
+                return
+            ids, counts = result
+            self.list.set_order(ids, counts)
+            if self.controller is not None and self.controller.doc_id is not None:
+                self.list.show_document(self.controller.doc_id)
+            if open_first and ids and self.controller is not None and self.controller.document is None:
+                w.open_document(ids[0])
+            elif not ids and self.controller is not None and self.controller.document is None:
+                w.editor.set_content("", [], [], [], w.project.scheme if w.project else None)  # type: ignore[arg-type]
+                self.banner.setText(
+                    f"No document where {' and '.join(names) or 'the annotators'} disagree "
+                    "(only documents they accepted are compared).")
+            self.list_ready.emit()
+
+        job.signals.finished.connect(done)
+        job.signals.failed.connect(lambda m: w.say(f"Could not compare the annotators: {m}"))
+        w.jobs.start(job)
+
+    def _fill_chooser(self) -> None:
+        menu = self.lanes.chooser.menu()
+        menu.clear()
+        w = self.window
+        if w.project is None:
+            return
+        current = set(self.annotators())
+        for info in w.project.annotators():
+            if info.kind == AnnotatorKind.GOLD:
+                continue
+            text = info.name + (" (model)" if info.kind == AnnotatorKind.MODEL else "")
+            action = menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(info.name in current)
+            action.toggled.connect(lambda on, n=info.name: self.choose(n, on))
+
+    def choose(self, name: str, on: bool) -> None:
+        """Compare `name` too (or no more); the list and the lanes follow."""
+        names = self.annotators()
+        names = [n for n in names if n != name] + ([name] if on else [])
+        self.chosen = names
+        if self.controller is not None:
+            self.controller.annotators = names
+            if self.controller.document is not None:
+                self._open(self.controller.document.id)
+        self.refresh_list()
+
+    # --- the open document -----------------------------------------------------------------------
+
+    def _open(self, doc_id: int) -> None:
+        self.window.open_document(doc_id)
+
+    def _document_opened(self, doc_id: int) -> None:
+        ctl, w = self.controller, self.window
+        if ctl is None or ctl.document is None or w.project is None:
+            return
+        self.lanes.show_versions(ctl.document, ctl.versions, ctl.agreement.lanes,
+                                 w.project.scheme, ctl.gold_keys())
+        self._update_banner()
+
+    def _gold_changed(self, doc_id: int) -> None:
+        ctl = self.controller
+        if ctl is not None and doc_id == ctl.doc_id:
+            self.lanes.set_gold(ctl.gold_keys())
+            self._update_banner()
+        self.list.update_progress()
+
+    def _update_banner(self) -> None:
+        ctl = self.controller
+        if ctl is None or ctl.annotation is None:
+            return
+        left = sum(lane.view.disputed_left() for lane in self.lanes.visible_lanes())
+        status = ctl.annotation.status
+        state = "accepted" if status == Status.ACCEPTED else str(status).replace("_", " ")
+        ann = ctl.annotation
+        self.banner.setText(
+            f"GOLD  ·  reviewer {ctl.reviewer}  ·  {state}  ·  {_n(len(ann.spans), 'span')}, "
+            f"{_n(len(ann.relations), 'relation')}  ·  {_n(left, 'disputed span')} not in gold  ·  "
+            "edit as usual; A accepts gold and opens the next disagreement")
+
+    # --- taking spans ----------------------------------------------------------------------------
+
+    def take(self, annotator: str, span_id: int) -> None:
+        if self.controller is not None:
+            self.controller.take_span(annotator, span_id)
+            self.window.editor.setFocus()
+
+    def take_at_cursor(self, index: int) -> None:
+        """Alt+N: lane N's span at the gold selection (a selected span, or selected text)."""
+        ctl, editor = self.controller, self.window.editor
+        if ctl is None or ctl.annotation is None:
+            return
+        where = editor.text_selection()
+        sid = editor.selected_span()
+        if where is None and sid is not None:
+            span = ctl.annotation.span_by_id(sid)
+            where = (span.start, span.end) if span else None
+        if where is None:
+            self.window.say("Select a span or some text in gold (D jumps to the next "
+                            "disagreement), then Alt+N takes lane N's span there")
+            return
+        if index >= len(ctl.versions):
+            self.window.say(f"There is no lane {index + 1}")
+            return
+        span = ctl.lane_span_at(index, *where)
+        if span is None or span.id is None:
+            self.window.say(f"{ctl.versions[index].annotator} has no span there")
+            return
+        ctl.take_span(ctl.versions[index].annotator, span.id)
+
+    def step_dispute(self, step: int) -> None:
+        """Select in gold the text of the next (or previous) disputed span of any lane."""
+        ctl, editor = self.controller, self.window.editor
+        if ctl is None or ctl.annotation is None:
+            return
+        # A place is decided once gold has a span with the same offsets (whatever its label).
+        decided = {(s.start, s.end) for s in ctl.annotation.spans}
+        spots = sorted({(m.span.start, m.span.end) for lane in ctl.agreement.lanes.values()
+                        for m in lane if not m.agreed} - decided)
+        if not spots:
+            self.window.say("Every disputed place has a span in gold")
+            return
+        here = editor.text_selection()
+        sid = editor.selected_span()
+        if here is None and sid is not None and (span := ctl.annotation.span_by_id(sid)):
+            here = (span.start, span.end)
+        if step > 0:
+            after = [s for s in spots if here is None or s > here]
+            target = after[0] if after else spots[0]
+        else:
+            before = [s for s in spots if here is not None and s < here]
+            target = before[-1] if before else spots[-1]
+        same = next((s for s in ctl.annotation.spans if (s.start, s.end) == target), None)
+        if same is not None and same.id is not None:
+            editor.select_span(same.id)
+        else:
+            select_text(editor, *target)
+        editor.scroll_to_offset(target[0])
+        self.lanes.reveal(target[0])
+        editor.setFocus()
+
+    def focus_next_pane(self) -> None:
+        panes = [self.window.editor] + [lane.view for lane in self.lanes.visible_lanes()]
+        current = next((i for i, p in enumerate(panes) if p.hasFocus()), -1)
+        panes[(current + 1) % len(panes)].setFocus()
+
+    # --- the dashboard ----------------------------------------------------------------------------
+
+    def show_dashboard(self) -> None:
+        from desktop.ui.dashboard import AgreementDashboard
+
+        w = self.window
+        if w.project is None:
+            w.say("Open a project first")
+            return
+        if self.dashboard is None:
+            self.dashboard = AgreementDashboard(w)
+            self.dashboard.document_requested.connect(self.review_document)
+        self.dashboard.show_for(w.project.path)
+
+    def review_document(self, doc_id: int) -> None:
+        try:
+            self.enter(doc_id) if not self.active else self.window.open_document(doc_id)
+        except ProjectError as e:
+            self.window.say(str(e))
+        self._check_action(self.active)
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def select_text(editor: EditorView, start: int, end: int) -> None:
+    """Select a range of gold's text, as a drag over it would (label keys then apply to it)."""
+    own = getattr(editor, "select_text", None)
+    if callable(own):
+        own(start, end)
+        return
+    editor.select_span(None)
+    editor.select_relation(None)
+    editor._state.text_selection = (start, end)  # the editor has no public setter yet
+    editor.viewport().update()
+
+
+def install(window: MainWindow) -> ReviewMode:
+    """Give the window its review mode (the lanes are placed now, hidden until it is entered)."""
+    return ReviewMode(window)
+

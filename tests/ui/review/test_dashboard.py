@@ -1,0 +1,93 @@
+"""The agreement dashboard: computed in a worker, figures as desktop.agreement gives them, a
+document row opens review mode; its table models pass qtmodeltester."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from desktop.agreement import compute_agreement
+from desktop.store import Project
+from desktop.ui.dashboard.models import PairMatrixModel, RowsModel, document_rows, fmt
+
+
+def cell(model: PairMatrixModel, a: str, b: str) -> str:
+    return model.index(model.names.index(a), model.names.index(b)).data()
+
+
+def test_dashboard_shows_the_library_figures(qtbot, open_window, team_project: Path) -> None:  # noqa: ANN001
+    window = open_window(team_project, annotator="rita")
+    qtbot.keyClick(window.editor, Qt.Key.Key_D,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dashboard = window.review.dashboard
+    assert dashboard is not None
+    if dashboard.report is None:
+        with qtbot.waitSignal(dashboard.computed, timeout=10000):
+            pass
+    with Project.open(team_project) as project:
+        expected = compute_agreement(project, ["alice", "bob"])
+    # alice and bob: 8 spans each, 6 the same (offsets and label).
+    assert expected.pair("alice", "bob").spans.exact.f1 == 0.75
+    assert cell(dashboard.f1_model, "alice", "bob") == "0.750"
+    assert cell(dashboard.f1_model, "bob", "alice") == "0.750"
+    model = expected.model
+    assert model is not None and model in dashboard.f1_model.names
+    pair = expected.pair("alice", model)
+    assert cell(dashboard.f1_model, "alice", model) == f"{pair.spans.exact.f1:.3f}"
+    qtbot.mouseClick(dashboard.overlap, Qt.MouseButton.LeftButton)
+    assert cell(dashboard.f1_model, "alice", model) == f"{pair.spans.overlap.f1:.3f}"
+    assert cell(dashboard.kappa_model, "alice", "bob") == (
+        f"{expected.pair('alice', 'bob').cohen_kappa:.3f}")
+    assert dashboard.fleiss.value.text() == fmt(expected.fleiss_kappa) != "—"
+    assert dashboard.alpha.value.text() == fmt(expected.krippendorff_alpha)
+    assert dashboard.alpha_u.value.text() == fmt(expected.unitizing_alpha.alpha)
+    # Kremlin: ORG for alice (and the model), LOC for bob.
+    assert dashboard.confusion.rows == [["LOC", "ORG", expected.confusion[("LOC", "ORG")]]]
+    # Documents by disagreement, worst first; the fully agreed one (2) last.
+    ids = dashboard.documents.keys
+    assert ids[-1] == 2
+
+    # Without the model, only the two people remain.
+    with qtbot.waitSignal(dashboard.computed, timeout=10000):
+        dashboard.include_model.setChecked(False)
+    assert dashboard.f1_model.names == ["alice", "bob"]
+
+    # A click on a document opens it in review mode.
+    row = dashboard.documents.keys.index(3)
+    rect = dashboard.documents_view.visualRect(dashboard.documents.index(row, 0))
+    with qtbot.waitSignal(window.review.list_ready, timeout=10000):
+        qtbot.mouseClick(dashboard.documents_view.viewport(), Qt.MouseButton.LeftButton,
+                         pos=rect.center())
+    assert window.review.active
+    assert window.controller.doc_id == 3  # type: ignore[union-attr]
+    dashboard.close()
+
+
+def test_table_models_pass_qtmodeltester(qtmodeltester, team_project: Path) -> None:  # noqa: ANN001
+    with Project.open(team_project) as project:
+        report = compute_agreement(project)
+    matrix = PairMatrixModel("exact")
+    matrix.set_report(report)
+    qtmodeltester.check(matrix)
+    matrix.set_metric("kappa")
+    qtmodeltester.check(matrix)
+    columns, rows, ids = document_rows(report)
+    table = RowsModel(columns)
+    table.set_rows(rows, ids)
+    qtmodeltester.check(table)
+    empty = RowsModel(["a"])
+    qtmodeltester.check(empty)
+
+
+def test_review_list_model_passes_qtmodeltester(qtmodeltester, team_project: Path) -> None:  # noqa: ANN001
+    from desktop.ui.review.doclist import ReviewListModel
+
+    with Project.open(team_project) as project:
+        model = ReviewListModel()
+        model.reset(project, "rita")
+        model.set_order([3, 1], {3: 2, 1: 3})
+        qtmodeltester.check(model)
+        assert model.next_id(3, 1) == 1
+        assert model.next_id(1, 1) is None
+        assert model.index(0, 2).data() == "2"
