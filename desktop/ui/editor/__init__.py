@@ -7,5 +7,4 @@
 
 from desktop.ui.editor.view import EditorView
 
-
 __all__ = ["EditorView"]
