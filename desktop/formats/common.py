@@ -22,6 +22,7 @@ from desktop.formats.base import (
 from desktop.formats.exporter import split_ids, split_paths
 from desktop.formats.text import read_text_file
 from desktop.model import Annotation, Document, Relation, Span, Status
+from desktop.model.tokens import words_and_spaces
 
 DEFAULT_ANNOTATOR = "imported"
 """Whose annotations a file's spans become when neither the file nor `--annotator` says."""
@@ -140,34 +141,8 @@ def first_json_object(path: Path) -> dict[str, Any] | None:
 
 
 def words_spaces(doc: Document) -> tuple[list[str], list[bool]]:
-    """Words and trailing-space flags that rebuild `doc.text` exactly from its stored tokens.
-
-    Text between tokens that is not one trailing space becomes a whitespace token, as spaCy does.
-    """
-    text = doc.text
-    words: list[str] = []
-    spaces: list[bool] = []
-    pos = 0
-    for t in doc.tokens:
-        if t.start < pos or t.end <= t.start:
-            continue
-        if t.start > pos:
-            _gap(text[pos:t.start], words, spaces)
-        words.append(text[t.start:t.end])
-        spaces.append(False)
-        pos = t.end
-    if pos < len(text):
-        _gap(text[pos:], words, spaces)
-    return words, spaces
-
-
-def _gap(gap: str, words: list[str], spaces: list[bool]) -> None:
-    if words and not spaces[-1] and gap[0] == " ":
-        spaces[-1] = True
-        gap = gap[1:]
-    if gap:
-        words.append(gap)
-        spaces.append(False)
+    """Words and trailing-space flags that rebuild `doc.text` exactly from its stored tokens."""
+    return words_and_spaces(doc.text, doc.tokens)
 
 
 # --- exporting -----------------------------------------------------------------------------------

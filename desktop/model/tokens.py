@@ -56,3 +56,33 @@ def snap(tokens: Sequence[Token], start: int, end: int, text: str = "") -> tuple
     while first < last and tokens[first].start == tokens[first].end:
         first += 1
     return (min(start, tokens[first].start), max(end, tokens[last - 1].end))
+
+
+def words_and_spaces(text: str, tokens: Sequence[Token]) -> tuple[list[str], list[bool]]:
+    """Words and trailing-space flags that rebuild `text` exactly from its tokens, for a spaCy Doc.
+
+    Text between tokens that is not one trailing space becomes a whitespace token, as spaCy does.
+    """
+    words: list[str] = []
+    spaces: list[bool] = []
+    pos = 0
+    for t in tokens:
+        if t.start < pos or t.end <= t.start:
+            continue
+        if t.start > pos:
+            _gap(text[pos:t.start], words, spaces)
+        words.append(text[t.start:t.end])
+        spaces.append(False)
+        pos = t.end
+    if pos < len(text):
+        _gap(text[pos:], words, spaces)
+    return words, spaces
+
+
+def _gap(gap: str, words: list[str], spaces: list[bool]) -> None:
+    if words and not spaces[-1] and gap[0] == " ":
+        spaces[-1] = True
+        gap = gap[1:]
+    if gap:
+        words.append(gap)
+        spaces.append(False)

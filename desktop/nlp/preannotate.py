@@ -6,15 +6,17 @@ version; documents that annotator already has are skipped, so an interrupted run
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import srsly
+from spacy.tokens import Doc as SpacyDoc
 
-from desktop.model import Annotation, AnnotatorKind, Origin, Span, Status
-from desktop.model.tokens import TokenIndex
+from desktop.model import Annotation, AnnotatorKind, Document, Origin, Span, Status
+from desktop.model.tokens import TokenIndex, words_and_spaces
 from desktop.nlp.pipeline import PipelineError, ner_components, pipeline_id
 from desktop.store import Project
 
@@ -102,13 +104,25 @@ def preannotate(
     scheme = project.scheme
     known_labels = set(scheme.entity_names)
 
-    def texts() -> Any:
-        for doc in project.iter_documents(todo):
-            yield doc.text, doc
+    def inputs() -> Any:
+        docs = project.iter_documents(todo)
+        first = next(docs, None)
+        if first is None:
+            return
+        # Documents were tokenised at import; when the pipeline's tokenizer agrees, skip tokenising
+        # again (French tokenising is a fifth of the pipeline's time) and give it Docs built from
+        # the stored tokens.
+        reuse = _same_tokens(nlp, first)
+        for doc in itertools.chain([first], docs):
+            if reuse:
+                words, spaces = words_and_spaces(doc.text, doc.tokens)
+                yield SpacyDoc(nlp.vocab, words=words, spaces=spaces), doc
+            else:
+                yield doc.text, doc
 
     pending: list[Annotation] = []
     with nlp.select_pipes(enable=components):
-        stream = nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, n_process=n_process)
+        stream = nlp.pipe(inputs(), as_tuples=True, batch_size=batch_size, n_process=n_process)
         for sdoc, doc in stream:
             spans = []
             index = TokenIndex(doc.tokens)
@@ -134,6 +148,12 @@ def preannotate(
             scheme.ensure_entity(lab)
         project.set_scheme(scheme)
     return result
+
+
+def _same_tokens(nlp: Language, doc: Document) -> bool:
+    return [(t.idx, t.idx + len(t)) for t in nlp.tokenizer(doc.text)] == [
+        (t.start, t.end) for t in doc.tokens
+    ]
 
 
 def _flush(

@@ -96,3 +96,14 @@ def test_a_bad_pattern_file_names_its_line(tmp_path: Path) -> None:
 def test_an_unknown_pipeline_is_a_clear_error() -> None:
     with pytest.raises(PipelineError, match="unknown pipeline 'xx_nothing_here'"):
         load_pipeline("xx_nothing_here")
+
+
+def test_stored_tokens_give_the_same_entities_as_the_pipeline_tokenizing_itself(
+    seeded: Project, nlp
+) -> None:
+    result = preannotate(seeded, nlp)
+    doc = next(seeded.iter_documents())
+    with nlp.select_pipes(enable=ner_components(nlp)):
+        direct = {(e.start_char, e.end_char, e.label_) for e in nlp(doc.text).ents}
+    stored = {(s.start, s.end, s.label) for s in seeded.annotation(doc.id, result.annotator).spans}
+    assert stored == direct
