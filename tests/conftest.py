@@ -25,10 +25,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     if not config.getoption("--headed"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    # PySide6 6.12 on CPython 3.11 under-counts None/True/False: guard every test, Qt or not.
-    from desktop.ui.editor.pyside_fix import keep_singletons_alive
-
-    keep_singletons_alive()
 
 
 @pytest.fixture

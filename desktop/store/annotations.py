@@ -36,23 +36,30 @@ class AnnotationStore(DocumentStore):
     def _load_annotation(
         self, aid: int, doc_id: int, annotator: str, status: str, updated: str, reviewer: str | None
     ) -> Annotation:
-        spans = [
-            Span(r[1], r[2], r[5], r[3], r[4], Origin(r[6]), r[0])
-            for r in self.db.execute(
-                'SELECT id, start, "end", token_start, token_end, label, origin FROM spans '
-                "WHERE annotation_id = ? ORDER BY start, \"end\" DESC, id",
-                [aid],
-            ).fetchall()
-        ]
-        relations = [
-            Relation(r[1], r[2], r[3], Origin(r[4]), r[0])
-            for r in self.db.execute(
-                "SELECT id, head, child, label, origin FROM relations WHERE annotation_id = ? "
-                "ORDER BY id",
-                [aid],
-            ).fetchall()
-        ]
-        return Annotation(doc_id, annotator, Status(status), spans, relations, updated, reviewer, aid)
+        spans, relations = self._children([aid])
+        return Annotation(doc_id, annotator, Status(status), spans.get(aid, []),
+                          relations.get(aid, []), updated, reviewer, aid)
+
+    def _children(
+        self, aids: list[int]
+    ) -> tuple[dict[int, list[Span]], dict[int, list[Relation]]]:
+        """The spans and relations of many annotations, two queries in all, grouped by annotation."""
+        marks = ",".join("?" * len(aids))
+        spans: dict[int, list[Span]] = {}
+        for r in self.db.execute(
+            'SELECT annotation_id, id, start, "end", token_start, token_end, label, origin FROM spans '
+            f'WHERE annotation_id IN ({marks}) ORDER BY annotation_id, start, "end" DESC, id',
+            aids,
+        ):
+            spans.setdefault(r[0], []).append(Span(r[2], r[3], r[6], r[4], r[5], Origin(r[7]), r[1]))
+        relations: dict[int, list[Relation]] = {}
+        for r in self.db.execute(
+            "SELECT annotation_id, id, head, child, label, origin FROM relations "
+            f"WHERE annotation_id IN ({marks}) ORDER BY annotation_id, id",
+            aids,
+        ):
+            relations.setdefault(r[0], []).append(Relation(r[2], r[3], r[4], Origin(r[5]), r[1]))
+        return spans, relations
 
     def annotations_of(self, doc_id: int) -> list[Annotation]:
         """Every annotator's version of one document."""
@@ -64,28 +71,35 @@ class AnnotationStore(DocumentStore):
         return [self._load_annotation(r[0], doc_id, r[1], r[2], r[3], r[4]) for r in rows]
 
     def iter_annotations(
-        self, annotator: str, statuses: Iterable[Status] | None = None
+        self, annotator: str, statuses: Iterable[Status] | None = None, batch: int = 500
     ) -> Iterator[tuple[Document, Annotation]]:
-        """(document, annotation) pairs of one annotator, in document order, streamed."""
+        """(document, annotation) pairs of one annotator, in document order, read a batch at a time."""
         ann_id = self._annotator_id(annotator)
         if ann_id is None:
             return
-        sql = (
-            "SELECT a.id, a.document_id, a.status, a.updated_at, a.reviewer FROM annotations a "
-            "WHERE a.annotator_id = ?"
-        )
-        params: list[Any] = [ann_id]
+        status_sql = ""
+        wanted: list[str] = []
         if statuses is not None:
             wanted = [Status(s).value for s in statuses]
-            sql += f" AND a.status IN ({','.join('?' * len(wanted))})"
-            params += wanted
-        rows = self.db.execute(sql + " ORDER BY a.document_id", params).fetchall()
-        for i in range(0, len(rows), 500):
-            chunk = rows[i : i + 500]
-            docs = {d.id: d for d in self._documents_in([r[1] for r in chunk])}
-            for aid, doc_id, status, updated, reviewer in chunk:
-                ann = self._load_annotation(aid, doc_id, annotator, status, updated, reviewer)
-                yield docs[doc_id], ann
+            status_sql = f" AND status IN ({','.join('?' * len(wanted))})"
+        last = 0
+        while True:
+            rows = self.db.execute(
+                "SELECT id, document_id, status, updated_at, reviewer FROM annotations "
+                f"WHERE annotator_id = ? AND document_id > ?{status_sql} "
+                "ORDER BY document_id LIMIT ?",
+                [ann_id, last, *wanted, batch],
+            ).fetchall()
+            if not rows:
+                return
+            last = rows[-1][1]
+            docs = {d.id: d for d in self._documents_in([r[1] for r in rows])}
+            spans, relations = self._children([r[0] for r in rows])
+            for aid, doc_id, status, updated, reviewer in rows:
+                yield docs[doc_id], Annotation(
+                    doc_id, annotator, Status(status), spans.get(aid, []),
+                    relations.get(aid, []), updated, reviewer, aid,
+                )
 
     # --- writing whole annotations (imports, pre-annotation, merges) ------------------------------
 

@@ -57,33 +57,28 @@ class DocumentStore(ProjectBase):
         known: dict[str, int],
         created: str,
     ) -> None:
-        fresh: list[tuple[NewDocument, str]] = []
-        for doc in batch:
-            h = content_hash(doc.text)
-            if h in known:
+        hashes = [content_hash(doc.text) for doc in batch]
+        fresh: dict[str, NewDocument] = {}
+        for doc, h in zip(batch, hashes, strict=True):
+            if h in known or h in fresh:
                 result.duplicates += 1
-                result.ids.append(known[h])
                 continue
             row = self.db.execute("SELECT id FROM documents WHERE hash = ?", [h]).fetchone()
             if row:
                 known[h] = row[0]
                 result.duplicates += 1
-                result.ids.append(row[0])
-                continue
-            known[h] = -1
-            fresh.append((doc, h))
-        if not fresh:
-            return
-        for (doc, h), tokens in zip(fresh, tokenize([d.text for d, _ in fresh]), strict=True):
+            else:
+                fresh[h] = doc
+        texts = [doc.text for doc in fresh.values()]
+        for (h, doc), tokens in zip(fresh.items(), tokenize(texts), strict=True):
             cur = self.db.execute(
                 "INSERT INTO documents(hash, text, tokens, meta, created_at) VALUES (?, ?, ?, ?, ?)",
                 [h, doc.text, encode_tokens(tokens), json.dumps(doc.meta, ensure_ascii=False),
                  created],
             )
-            doc_id = int(cur.lastrowid or 0)
-            known[h] = doc_id
-            result.ids.append(doc_id)
+            known[h] = int(cur.lastrowid or 0)
             result.added += 1
+        result.ids += [known[h] for h in hashes]
 
     def document(self, doc_id: int) -> Document:
         row = self.db.execute(

@@ -84,6 +84,14 @@ def m001_initial(db: Database) -> None:
     db.table("documents").enable_fts(["text"], fts_version="FTS5", create_triggers=True)
 
 
+@MIGRATIONS()
+def m002_annotations_by_annotator_and_document(db: Database) -> None:
+    # Exports and agreement walk one annotator's annotations in document order.
+    db.execute(
+        "CREATE INDEX annotations_by_annotator_document ON annotations(annotator_id, document_id)"
+    )
+
+
 def _run_script(db: Database, script: str) -> None:
     """Run statements one by one: `executescript` would commit the migration's transaction."""
     statement = ""

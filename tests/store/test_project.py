@@ -184,3 +184,26 @@ def test_a_new_project_opens_from_another_connection_while_still_open(project: P
     # The header of a new file may still sit in the write-ahead log; opening must not mind.
     with Project.open(project.path) as again:
         assert again.document_count() == 0
+
+
+def test_a_text_repeated_within_one_import_gets_the_id_of_its_first_copy(project: Project) -> None:
+    result = project.add_documents(
+        [NewDocument("Moscou"), NewDocument("Kiev"), NewDocument("Moscou")], whitespace_tokens
+    )
+    assert (result.added, result.duplicates) == (2, 1)
+    assert result.ids[0] == result.ids[2] and result.ids[0] > 0
+
+
+def test_an_annotators_documents_stream_in_document_order_with_their_spans(project: Project) -> None:
+    from desktop.model import Annotation
+
+    ids = add(project, *[f"texte numéro {i}" for i in range(12)])
+    project.save_annotations(
+        Annotation(doc, "alice", Status.ACCEPTED, [Span(0, 5, "MISC", id=1), Span(6, 12, "MISC", id=2)],
+                   [Relation(1, 2, "lie")])
+        for doc in reversed(ids)
+    )
+    seen = list(project.iter_annotations("alice", batch=5))
+    assert [doc.id for doc, _ in seen] == ids
+    assert all(len(ann.spans) == 2 and len(ann.relations) == 1 for _, ann in seen)
+    assert all(doc.text.startswith("texte") for doc, _ in seen)

@@ -5,10 +5,6 @@
 `navigation` (span order, find, token steps) and `utf16` (offset conversion) are Qt-free helpers.
 """
 
-from desktop.ui.editor.pyside_fix import keep_singletons_alive
 from desktop.ui.editor.view import EditorView
-
-keep_singletons_alive()  # importing the editor protects the whole application; see pyside_fix
-
 
 __all__ = ["EditorView"]

@@ -15,7 +15,6 @@ from desktop.model import LabelScheme, Relation, Span, Token
 from desktop.ui.editor.layout import EditorLayout
 from desktop.ui.editor.navigation import SpanOrder, describe_relation, describe_span, find_match
 from desktop.ui.editor.painter import EditorPainter, PaintState
-from desktop.ui.editor.pyside_fix import keep_singletons_alive
 
 ZOOM_MIN, ZOOM_MAX = 0.5, 3.0
 COMPLETION_STEP = 150
@@ -40,7 +39,6 @@ class EditorCore(QAbstractScrollArea):
     relation_mode_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        keep_singletons_alive()
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFrameShape(QFrame.Shape.NoFrame)
