@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,6 +171,11 @@ class ExportRun:
         reasons = self.report.losses[-1].reasons
         reasons[reason] = reasons.get(reason, 0) + n
 
+    def count(self, ann: Annotation) -> None:
+        """Count every span and relation of `ann` as exported, for formats that hold them all."""
+        self.report.spans += len(ann.spans)
+        self.report.relations += len(ann.relations)
+
     def tick(self) -> None:
         self.done += 1
         if self.progress is not None and (self.done % 200 == 0 or self.done == self.total):
@@ -210,4 +216,31 @@ def dataset_name(out: Path) -> str:
     return _WS.sub("_", out.stem).replace("-", "_") or "etiquette"
 
 
-WriterBody = Callable[[Document, Annotation, bool], None]
+Render = Callable[[ExportRun, Document, Annotation], str | None]
+"""The text of one document in a line-based format, or None to leave the document out; it counts
+the spans and relations it writes (`run.count`) and reports what it cannot hold (`run.loss`)."""
+
+
+def write_lines(
+    project: Any, out: Path, fmt: str, options: ExportOptions, progress: Progress | None,
+    render: Render,
+) -> ExportReport:
+    """The export loop of the text formats: each document rendered into the train or dev file."""
+    run, train_path, dev_path = start_export(project, out, fmt, options, progress)
+    paths = [train_path] if dev_path is None else [train_path, dev_path]
+    train_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with ExitStack() as stack:
+            files = []
+            for path in paths:
+                files.append(stack.enter_context(open(path, "w", encoding="utf-8", newline="\n")))
+                run.report.paths.append(str(path))
+            for doc, ann in project.iter_annotations(options.source, options.statuses):
+                text = render(run, doc, ann)
+                if text is not None:
+                    files[1 if doc.id in run.dev else 0].write(text)
+                    run.report.documents += 1
+                run.tick()
+    except Cancelled:
+        return finish_cancelled(run)
+    return run.report

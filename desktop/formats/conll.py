@@ -28,11 +28,9 @@ from desktop.formats.base import (
 )
 from desktop.formats.common import (
     AnnotationBuilder,
-    Cancelled,
     ExportRun,
     annotator_name,
-    finish_cancelled,
-    start_export,
+    write_lines,
 )
 from desktop.formats.registry import Format, register
 from desktop.formats.text import read_text_file
@@ -234,31 +232,16 @@ def _non_overlapping(aligned: list[tuple[int, int, Any]]) -> list[Any]:
 def write(
     project: Any, out: Path, options: ExportOptions, progress: Progress | None
 ) -> ExportReport:
-    run, train_path, dev_path = start_export(project, out, "conll", options, progress)
-    train_path.parent.mkdir(parents=True, exist_ok=True)
-    files = [open(train_path, "w", encoding="utf-8", newline="\n")]
-    run.report.paths.append(str(train_path))
-    if dev_path is not None:
-        files.append(open(dev_path, "w", encoding="utf-8", newline="\n"))
-        run.report.paths.append(str(dev_path))
-    try:
-        for doc, ann in project.iter_annotations(options.source, options.statuses):
-            lines = conll_lines(doc, ann, run)
-            if not lines:
-                run.loss(doc.id, "documents with no tokens")
-                continue
-            f = files[1] if doc.id in run.dev else files[0]
-            f.write(f"{DOCSTART} -X- O O\n\n" + "\n".join(lines) + "\n\n")
-            run.report.documents += 1
-            run.tick()
-    except Cancelled:
-        for f in files:
-            f.close()
-        return finish_cancelled(run)
-    finally:
-        for f in files:
-            f.close()
-    return run.report
+    return write_lines(project, out, "conll", options, progress, render)
+
+
+def render(run: ExportRun, doc: Document, ann: Annotation) -> str | None:
+    """One document: the -DOCSTART- header and its IOB2 lines; None when it has no tokens."""
+    lines = conll_lines(doc, ann, run)
+    if not lines:
+        run.loss(doc.id, "documents with no tokens")
+        return None
+    return f"{DOCSTART} -X- O O\n\n" + "\n".join(lines) + "\n\n"
 
 
 FORMAT = register(

@@ -28,13 +28,12 @@ from desktop.formats.base import (
 )
 from desktop.formats.common import (
     AnnotationBuilder,
-    Cancelled,
+    ExportRun,
     annotator_name,
     count,
     dataset_name,
-    finish_cancelled,
     first_json_object,
-    start_export,
+    write_lines,
 )
 from desktop.formats.registry import Format, register
 from desktop.model import Annotation, Document, Span, Status
@@ -276,30 +275,13 @@ def dumps(obj: dict[str, Any]) -> str:
 def write(
     project: Any, out: Path, options: ExportOptions, progress: Progress | None
 ) -> ExportReport:
-    run, train_path, dev_path = start_export(project, out, "jsonl", options, progress)
     dataset = dataset_name(out)
-    train_path.parent.mkdir(parents=True, exist_ok=True)
-    files = [open(train_path, "w", encoding="utf-8", newline="\n")]
-    run.report.paths.append(str(train_path))
-    if dev_path is not None:
-        files.append(open(dev_path, "w", encoding="utf-8", newline="\n"))
-        run.report.paths.append(str(dev_path))
-    try:
-        for doc, ann in project.iter_annotations(options.source, options.statuses):
-            f = files[1] if doc.id in run.dev else files[0]
-            f.write(dumps(task(doc, ann, dataset)) + "\n")
-            run.report.documents += 1
-            run.report.spans += len(ann.spans)
-            run.report.relations += len(ann.relations)
-            run.tick()
-    except Cancelled:
-        for f in files:
-            f.close()
-        return finish_cancelled(run)
-    finally:
-        for f in files:
-            f.close()
-    return run.report
+
+    def render(run: ExportRun, doc: Document, ann: Annotation) -> str:
+        run.count(ann)
+        return dumps(task(doc, ann, dataset)) + "\n"
+
+    return write_lines(project, out, "jsonl", options, progress, render)
 
 
 FORMAT = register(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from desktop.cli import main
-from desktop.formats import ExportLossError, ExportOptions, export_project
+from desktop.formats import ExportLossError, ExportOptions, FormatError, export_project
 from desktop.model import Status
 from tests.formats.conftest import build_project
 
@@ -152,3 +152,97 @@ def test_cancelled_export_leaves_no_files(annotated: Any, tmp_path: Path) -> Non
                                 progress=lambda done, total: False)
         assert report.cancelled and report.paths == []
         assert not any(p.is_file() for p in (tmp_path / fmt).rglob("*"))
+
+
+EARLIER = b"an earlier export\r\nkept \xc3\xa9 as it was\n"
+
+
+def _listing(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def test_a_refused_strict_export_leaves_an_earlier_file_as_it_was(annotated: Any,
+                                                                  tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    out = folder / "out.conll"
+    out.write_bytes(EARLIER)
+    with pytest.raises(ExportLossError, match="nothing written"):
+        export_project(annotated, out, "conll", ExportOptions(source="alice", strict=True))
+    assert out.read_bytes() == EARLIER
+    assert _listing(folder) == ["out.conll"]
+
+
+@pytest.mark.parametrize("fmt", ["spacy", "jsonl", "prodigy", "conll", "doccano"])
+def test_a_cancelled_export_leaves_earlier_files_as_they_were(annotated: Any, tmp_path: Path,
+                                                              fmt: str) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    for name in ("out", "out-train", "out-dev"):
+        (folder / name).write_bytes(EARLIER)
+    for split in (0.0, 0.5):
+        report = export_project(annotated, folder / "out", fmt,
+                                ExportOptions(source="alice", dev_split=split),
+                                progress=lambda done, total: False)
+        assert report.cancelled
+    assert _listing(folder) == ["out", "out-dev", "out-train"]
+    assert all((folder / name).read_bytes() == EARLIER for name in _listing(folder))
+
+
+def test_a_refused_brat_export_leaves_an_earlier_folder_as_it_was(tmp_path: Path,
+                                                                 fr_tokenize: Any) -> None:
+    p = build_project(tmp_path / "b.db", [("Ligne un\nLigne deux", [(6, 9, "MISC")], [],
+                                           Status.ACCEPTED)], fr_tokenize, annotator="bob")
+    out = tmp_path / "brat"
+    out.mkdir()
+    (out / "doc000001.ann").write_bytes(EARLIER)
+    (out / "notes.md").write_bytes(EARLIER)
+    with pytest.raises(ExportLossError, match="line breaks"):
+        export_project(p, out, "brat", ExportOptions(source="bob", strict=True))
+    assert _listing(out) == ["doc000001.ann", "notes.md"]
+    assert (out / "doc000001.ann").read_bytes() == EARLIER
+    report = export_project(p, out, "brat", ExportOptions(source="bob"))
+    assert sorted(Path(x).name for x in report.paths) == ["annotation.conf", "doc000001.ann",
+                                                          "doc000001.txt"]
+    assert all(Path(x).is_file() for x in report.paths)
+    assert (out / "doc000001.ann").read_bytes() != EARLIER
+    assert (out / "notes.md").read_bytes() == EARLIER
+    assert not [x for x in tmp_path.iterdir() if x.name.startswith(".")]
+
+
+def test_a_successful_export_replaces_the_earlier_file(annotated: Any, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_bytes(EARLIER)
+    report = export_project(annotated, out, "jsonl", ExportOptions(source="alice"))
+    assert report.paths == [str(out)]
+    assert out.read_text(encoding="utf-8").count("\n") == report.documents == 3
+    assert not [x for x in tmp_path.iterdir() if x.name.startswith(".out")]
+
+
+def test_a_failed_export_leaves_an_earlier_file_as_it_was(annotated: Any, tmp_path: Path) -> None:
+    from desktop.formats import registry
+
+    def failing(project: Any, out: Path, options: Any, progress: Any) -> Any:
+        out.write_text("half an export", encoding="utf-8")
+        raise OSError("disk full")
+
+    out = tmp_path / "out.txt"
+    out.write_bytes(EARLIER)
+    registry.register(registry.Format("failing", "test format", writer=failing))
+    try:
+        with pytest.raises(OSError, match="disk full"):
+            export_project(annotated, out, "failing", ExportOptions(source="alice"))
+    finally:
+        registry.FORMATS.pop("failing", None)
+    assert out.read_bytes() == EARLIER
+    assert not [x for x in tmp_path.iterdir() if x.name.startswith(".out")]
+
+
+def test_an_export_onto_a_folder_is_an_error_that_changes_nothing(annotated: Any,
+                                                                  tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.mkdir()
+    (out / "keep.txt").write_bytes(EARLIER)
+    with pytest.raises(FormatError, match="is a folder"):
+        export_project(annotated, out, "jsonl", ExportOptions(source="alice"))
+    assert _listing(out) == ["keep.txt"]
