@@ -19,7 +19,7 @@ from desktop.formats.base import (
     Record,
 )
 from desktop.formats.registry import Format
-from desktop.model import Annotation, content_hash
+from desktop.model import Annotation
 from desktop.model.tokens import token_range
 from desktop.nlp.pipeline import tokenize_texts
 from desktop.store import NewDocument, Project
@@ -118,9 +118,7 @@ def _store(project: Project, chunk: list[Record], report: FileReport, tokenize: 
     report.records += len(chunk)
     report.added += result.added
     report.duplicates += result.duplicates
-    # A text repeated within one batch may come back with id -1: find it by its hash.
-    ids = [i if i > 0 else project.document_id_by_hash(content_hash(r.text)) or i
-           for i, r in zip(result.ids, chunk, strict=True)]
+    ids = result.ids
     docs = {d.id: d for d in project.iter_documents(
         [i for i, r in zip(ids, chunk, strict=True) if r.annotations])}
     annotations: list[Annotation] = []
