@@ -88,18 +88,21 @@ class EditStore(AnnotationStore):
         return Span(span.start, span.end, span.label, span.token_start, span.token_end,
                     span.origin, sid)
 
+    def _span(self, aid: int, span_id: int, doc_id: int, annotator: str) -> Span:
+        row = self.db.execute(
+            'SELECT id, start, "end", token_start, token_end, label, origin FROM spans '
+            "WHERE id = ? AND annotation_id = ?",
+            [span_id, aid],
+        ).fetchone()
+        if row is None:
+            raise ProjectError(f"no span {span_id} in {annotator}'s document {doc_id}")
+        return Span(row[1], row[2], row[5], row[3], row[4], Origin(row[6]), row[0])
+
     def remove_span(self, doc_id: int, annotator: str, span_id: int) -> tuple[Span, list[Relation]]:
         """Remove a span and the relations that use it; returns both, so an undo can restore them."""
         with self.transaction():
             aid = self._annotation_id(doc_id, annotator)
-            row = self.db.execute(
-                'SELECT id, start, "end", token_start, token_end, label, origin FROM spans '
-                "WHERE id = ? AND annotation_id = ?",
-                [span_id, aid],
-            ).fetchone()
-            if row is None:
-                raise ProjectError(f"no span {span_id} in {annotator}'s document {doc_id}")
-            span = Span(row[1], row[2], row[5], row[3], row[4], Origin(row[6]), row[0])
+            span = self._span(aid, span_id, doc_id, annotator)
             rels = [
                 Relation(r[1], r[2], r[3], Origin(r[4]), r[0])
                 for r in self.db.execute(
@@ -136,14 +139,7 @@ class EditStore(AnnotationStore):
         """
         with self.transaction():
             aid = self._annotation_id(doc_id, annotator)
-            row = self.db.execute(
-                'SELECT id, start, "end", token_start, token_end, label, origin FROM spans '
-                "WHERE id = ? AND annotation_id = ?",
-                [span_id, aid],
-            ).fetchone()
-            if row is None:
-                raise ProjectError(f"no span {span_id} in {annotator}'s document {doc_id}")
-            old = Span(row[1], row[2], row[5], row[3], row[4], Origin(row[6]), row[0])
+            old = self._span(aid, span_id, doc_id, annotator)
             start, end, tstart, tend = bounds or (old.start, old.end, old.token_start, old.token_end)
             self.db.execute(
                 'UPDATE spans SET label = ?, origin = ?, start = ?, "end" = ?, token_start = ?, '
