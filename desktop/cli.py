@@ -135,6 +135,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             bar.close()
         print(f"exported {report.documents} documents of {options.source} "
               f"({report.spans} spans, {report.relations} relations) to {', '.join(report.paths)}")
+        if report.left_out:
+            statuses = ", ".join(f"{n} {status}" for status, n in report.left_out.items())
+            print(f"  left out by status (only accepted documents are exported): {statuses}")
         for reason, n in report.lost.items():
             print(f"  not exported: {n} {reason}")
         if report.losses:

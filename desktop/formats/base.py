@@ -114,6 +114,8 @@ class ExportReport:
     relations: int = 0
     losses: list[Loss] = field(default_factory=list)
     cancelled: bool = False
+    left_out: dict[str, int] = field(default_factory=dict)
+    """The source's documents not exported because of their status, e.g. {'in progress': 3}."""
 
     @property
     def lost(self) -> dict[str, int]:

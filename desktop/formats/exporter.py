@@ -102,6 +102,11 @@ def export_project(
             lost = ", ".join(f"{n} {why}" for why, n in report.lost.items())
             raise ExportLossError(f"{out}: --strict export would lose {lost}; nothing written")
         report.paths = move_into_place(staged, out.parent, report.paths)
+    report.left_out = {
+        status.value.replace("_", " ").replace("todo", "to do"): n
+        for status, n in project.status_counts(options.source).items()
+        if status not in options.statuses and n
+    }
     return report
 
 

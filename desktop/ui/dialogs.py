@@ -179,6 +179,9 @@ def export_summary(report: ExportReport) -> str:
         return "Export cancelled."
     lines = [f"{_n(report.documents, 'document')}, {_n(report.spans, 'span')} and "
              f"{_n(report.relations, 'relation')} written to:", *report.paths]
+    if report.left_out:
+        statuses = ", ".join(f"{n:,} {status}" for status, n in report.left_out.items())
+        lines.append(f"Left out (only accepted documents are exported): {statuses}.")
     lost = report.lost
     if lost:
         lines.append("")

@@ -101,3 +101,14 @@ def test_stats_json(db: Path, capsys) -> None:
     assert main(["stats", str(db), "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert stats["documents"] == 1
+
+
+def test_export_says_which_documents_it_left_out_by_status(db: Path, tmp_path: Path, capsys) -> None:
+    with Project.open(db) as p:
+        doc = p.document_ids()[0]
+        p.start_annotation(doc, "alice")
+    assert main(["export", str(db), str(tmp_path / "out.jsonl"), "--format", "jsonl",
+                 "--source", "alice"]) == 0
+    out = capsys.readouterr().out
+    assert "exported 0 documents" in out
+    assert "left out by status (only accepted documents are exported): 1 to do" in out
