@@ -82,7 +82,7 @@ def main() -> None:
     best: dict[str, float] = {}
     outputs: dict[str, list] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for run in range(2):  # interleaved, best of two, so that machine noise hits both sides
+        for run in range(3):  # interleaved, best of three, so that machine noise hits both sides
             for name in ("ner", "etiquette", "full"):
                 if name == "etiquette":
                     elapsed, ents = etiquette(nlp, texts, Path(tmp), run)
