@@ -1,5 +1,5 @@
 # Etiquette: `make run` opens the demo project, `make test` runs the whole suite.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO := datasets/demo.db
@@ -8,7 +8,8 @@ export QT_QPA_PLATFORM ?= offscreen
 .PHONY: run test lint bench demo install install-dev clean
 
 $(BIN)/python:
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Etiquette needs Python 3.11 ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || \
+		{ echo "Etiquette needs Python 3.11 (found: $(PYTHON)); run with PYTHON=/path/to/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
