@@ -112,13 +112,48 @@ class DocumentListModel(QAbstractTableModel):
                 annotator=self.annotator, statuses=self.statuses, search=self.search or None))
         self.endResetModel()
 
-    def refresh_document(self, doc_id: int) -> None:
-        """Read one document's row again (its status or span count changed)."""
+    def refresh_document(self, doc_id: int) -> bool:
+        """Read one document's row again (its status or span count changed).
+
+        Under a status filter the document also leaves the list, or joins it, when its status no
+        longer or now passes; True when it did.
+        """
         row = self.row_of(doc_id)
+        if self.statuses is not None and self.project is not None:
+            passes = self._passes(doc_id, listed=row is not None)
+            if row is not None and not passes:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._ids[row]
+                self._forget_blocks_from(row)
+                self.endRemoveRows()
+                return True
+            if row is None and passes:
+                row = bisect_left(self._ids, doc_id)
+                self.beginInsertRows(QModelIndex(), row, row)
+                self._ids.insert(row, doc_id)
+                self._forget_blocks_from(row)
+                self.endInsertRows()
+                return True
         if row is None:
-            return
+            return False
         self._blocks.pop(row // BLOCK, None)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+        return False
+
+    def _passes(self, doc_id: int, listed: bool) -> bool:
+        """Whether the document passes the filter now (one row read; the search is asked only
+        for a document that was not listed, as its text never changes)."""
+        assert self.project is not None and self.statuses is not None
+        rows = self.project.document_rows([doc_id], self.annotator)
+        if not rows or rows[0]["status"] not in self.statuses:
+            return False
+        return listed or not self.search or doc_id in self.project.document_ids(
+            annotator=self.annotator, statuses=self.statuses, search=self.search)
+
+    def _forget_blocks_from(self, row: int) -> None:
+        """Drop the cached blocks whose rows moved (those from `row` on)."""
+        for block in [b for b in self._blocks if b >= row // BLOCK]:
+            del self._blocks[block]
 
     # --- lookups ---------------------------------------------------------------------------------
 
@@ -279,6 +314,7 @@ class DocumentList(QWidget):
         self.view.activated.connect(self._activated)
         self.view.selectionModel().currentRowChanged.connect(self._activated)
         self._shown: int | None = None
+        self._syncing = False  # rows come or go: the current row moving is not the user's doing
 
     def reset(self, project: Project | None, annotator: str) -> None:
         self.model.reset(project, annotator)
@@ -292,6 +328,19 @@ class DocumentList(QWidget):
         self._update_count()
         if current is not None:
             self.show_document(current)
+
+    def refresh_document(self, doc_id: int) -> None:
+        """Show a document's new status or span count; under a status filter it may leave or join
+        the list, which neither opens another document nor loses the open one's row."""
+        self._syncing = True
+        try:
+            moved = self.model.refresh_document(doc_id)
+        finally:
+            self._syncing = False
+        if moved:
+            self._update_count()
+            if self._shown is not None:
+                self.show_document(self._shown)
 
     def _update_count(self) -> None:
         n = self.model.rowCount()
@@ -318,6 +367,8 @@ class DocumentList(QWidget):
 
     def _activated(self, index: QModelIndex) -> None:
         """A row clicked, or reached with the arrow keys: open it unless it is open already."""
+        if self._syncing:
+            return
         if index.isValid() and self.model.doc_id(index.row()) != self._shown:
             self.document_activated.emit(self.model.doc_id(index.row()))
 
@@ -331,7 +382,7 @@ class DocumentList(QWidget):
         row = self.model.row_of(doc_id)
         selection = self.view.selectionModel()
         if row is None:
-            selection.clearSelection()
+            selection.clear()  # no row stays current either, or the arrow keys would start there
             return
         index = self.model.index(row, 0)
         selection.setCurrentIndex(

@@ -420,7 +420,7 @@ class MainWindow(BackgroundWork, QMainWindow):
         self.side.show_annotation(doc, ann, self.project.scheme)
         self.side.show_document_meta(doc)
         self.doc_list.show_document(doc_id)
-        self.doc_list.model.refresh_document(doc_id)
+        self.doc_list.refresh_document(doc_id)
         self._update_header()
         self.editor.setFocus()
         self.document_opened.emit(doc_id)
@@ -440,7 +440,7 @@ class MainWindow(BackgroundWork, QMainWindow):
     def _annotation_changed(self, doc_id: int) -> None:
         if self.controller is None or self.project is None:
             return
-        self.doc_list.model.refresh_document(doc_id)
+        self.doc_list.refresh_document(doc_id)
         self.doc_list.update_progress()
         if doc_id == self.controller.doc_id:
             self.side.show_annotation(self.controller.document, self.controller.annotation,

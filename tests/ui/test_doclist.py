@@ -67,6 +67,25 @@ def test_filter_by_status_and_full_text_search(big: Project) -> None:
     assert model.rowCount() == 0
 
 
+def test_status_changes_move_documents_in_and_out_of_a_filtered_list(qtmodeltester,
+                                                                     big: Project) -> None:
+    model = DocumentListModel(big, "alice")
+    model.set_filter((Status.TODO, Status.IN_PROGRESS), "Paris")
+    qtmodeltester.check(model, force_py=True)
+    assert [model.doc_id(r) for r in range(3)] == [8, 15, 22]
+    big.start_annotation(15, "alice")
+    big.set_status(15, "alice", Status.ACCEPTED)
+    assert model.refresh_document(15)
+    assert [model.doc_id(r) for r in range(3)] == [8, 22, 29]
+    assert model.index(1, 0).data() == "22"  # the rows below moved up, not their cached texts
+    big.set_status(15, "alice", Status.TODO)
+    big.start_annotation(17, "alice")  # to do too, but no "Paris" in it
+    big.set_status(17, "alice", Status.TODO)
+    assert model.refresh_document(15) and not model.refresh_document(17)
+    assert [model.doc_id(r) for r in range(3)] == [8, 15, 22]
+    assert model.index(1, 1).data() == "to do"
+
+
 def test_the_panel_filters_searches_and_counts(window: MainWindow, qtbot, gestures,
                                                store) -> None:
     panel = window.doc_list
@@ -94,3 +113,30 @@ def test_arrow_keys_in_the_list_open_documents(window: MainWindow, qtbot) -> Non
     assert window.doc_id == 3
     window.previous_document()
     assert view.currentIndex().row() == 1
+
+
+def test_a_document_leaves_the_filtered_list_when_its_status_changes(window: MainWindow, gestures,
+                                                                      store) -> None:
+    panel = window.doc_list
+    panel.filter.setCurrentIndex(1)  # to do
+    assert window.doc_id == 1 and panel.model.rowCount() == 3
+    gestures.key(window, doclist.Qt.Key.Key_A)
+    assert store.status(1) == "accepted"
+    assert [panel.model.doc_id(r) for r in range(panel.model.rowCount())] == [2, 3]
+    assert window.doc_id == 2 and panel.current_id() == 2  # moved on to the next one
+    assert panel.progress_label.text() == "1 / 3 done"
+    assert panel.count_label.text() == "2 of 3 documents"
+    gestures.key(window, doclist.Qt.Key.Key_Z, doclist.Qt.KeyboardModifier.ControlModifier)
+    assert store.status(1) != "accepted"
+    assert [panel.model.doc_id(r) for r in range(panel.model.rowCount())] == [1, 2, 3]
+    assert window.doc_id == 1 and panel.current_id() == 1
+    assert panel.progress_label.text() == "0 / 3 done"
+    assert panel.filter.currentIndex() == 1
+
+
+def test_with_all_documents_a_status_change_only_updates_its_row(window: MainWindow, gestures) -> None:
+    panel = window.doc_list
+    gestures.key(window, doclist.Qt.Key.Key_X)
+    assert panel.model.rowCount() == 3
+    assert panel.model.index(0, 1).data() == "rejected"
+    assert window.doc_id == 2 and panel.current_id() == 2

@@ -263,7 +263,18 @@ class EditorLayout:
             if ln.end > start or (ln.start == start):
                 out.append(li)
             li += 1
+        if len(out) > 1:  # no box on lines where the span covers only blanks (an empty line...)
+            shown = [li for li in out if self._shows(li, start, end)]
+            if self.pending is not None and end > self.pending and shown[-1:] != out[-1:]:
+                shown.append(out[-1])  # so that `complete` finds the span running on; not drawn
+            out = shown or out[:1]
         return out or [first]
+
+    def _shows(self, li: int, start: int, end: int) -> bool:
+        """Whether [start, end) covers a visible character of line `li`."""
+        ln = self.lines[li]
+        s, e = max(start, ln.start), min(end, ln.content_end)
+        return e > s and not self.text[s:e].isspace()
 
     def _rel_lines(self, rel: Relation) -> tuple[int, ...] | None:
         head, child = self.span_lines.get(rel.head), self.span_lines.get(rel.child)
@@ -295,10 +306,17 @@ class EditorLayout:
         content_end = ln.content_end
         for sid in self.line_spans.get(li, ()):
             span = self.spans[sid]
+            lines = self.span_lines[sid]
+            if li != lines[0] and not self._shows(li, span.start, span.end):
+                continue  # kept only for `complete`, see _lines_of
             s, e = max(span.start, ln.start), min(span.end, content_end)
             if e <= s:
                 s = e = min(max(span.start, ln.start), ln.end)
-            pieces.append(Piece(span, s, e))
+            piece = Piece(span, s, e)
+            # The label goes under the first piece drawn, the box's round ends on the outer pieces.
+            piece.first = li == lines[0]
+            piece.last = li == lines[-1] and (self.pending is None or span.end <= self.pending)
+            pieces.append(piece)
         pieces.sort(key=lambda p: (p.start, -p.end, p.span_id))
         row_ends: list[int] = []
         for p in pieces:

@@ -46,6 +46,19 @@ def test_span_crossing_line_break_has_one_box_per_line(load: Loader) -> None:
     assert rects[1].top() > rects[0].bottom()
 
 
+def test_span_crossing_an_empty_line_draws_no_box_on_it(load: Loader) -> None:
+    text = "Alpha Beta\n\nGamma delta"
+    view = load(text, [span_of(text, "Beta\n\nGamma", "PER", 4)])
+    rects = view.span_rects(4)
+    assert len(rects) == 2
+    assert rects[0].contains(view.offset_point(text.index("Beta") + 1))
+    assert rects[1].contains(view.offset_point(text.index("Gamma") + 1))
+    lay = view.editor_layout()
+    labelled = [p.span_id for ln in lay.lines for p, _, _ in lay.label_slots(ln)]
+    assert labelled == [4]  # one label, under the piece on "Beta"
+    assert [p.first for _, p in lay.span_pieces(4)] == [True, False]
+
+
 def test_overlapping_spans_stack_in_two_rows(load: Loader) -> None:
     spans = [span_of(TEXT, "Dmitry Peskov", "PER", 1), span_of(TEXT, "Peskov", "MISC", 2)]
     view = load(TEXT, spans)

@@ -136,3 +136,23 @@ def test_one_huge_paragraph_is_laid_out_in_two_steps_like_a_full_layout(qtbot) -
         pass
     assert [ln.text for ln in lay.lines] == [ln.text for ln in full.lines]
     assert picture(lay) == picture(full)
+
+
+def test_spans_across_empty_lines_laid_out_in_steps_like_a_full_layout(qtbot, editor_scheme) -> None:  # type: ignore[no-untyped-def]
+    text = "\n\n".join(f"Paragraphe {i} : Moscou et Washington." for i in range(30))
+    tokens = tokenize(text)
+    spans = [  # each runs from a paragraph's last word over the empty line into the next paragraph
+        Span(tokens[i].start, tokens[i + 2].end, "ORG", id=i) for i in range(5, len(tokens) - 3, 7)
+    ]
+    full = EditorLayout(QFont(), 1.0)
+    full.set_text(text, 500)
+    full.set_annotations(spans, [], editor_scheme)
+    stepped = EditorLayout(QFont(), 1.0)
+    stepped.set_text(text, 500, first_lines=5)
+    stepped.set_annotations(spans, [], editor_scheme)
+    while stepped.complete(max_lines=3):
+        pass
+    assert picture(stepped) == picture(full)
+    for lay in (full, stepped):
+        assert not any(ln.pieces for ln in lay.lines if not ln.text.strip())
+        assert all(len(lay.span_pieces(s.id)) == 2 for s in spans)  # type: ignore[arg-type]
