@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from merge_helpers import add_document, annotate
 
 from desktop.cli import main
 from desktop.formats.base import FormatError
@@ -15,6 +14,7 @@ from desktop.formats.exporter import resolve_source
 from desktop.model import GOLD, AnnotatorKind, LabelScheme, Status
 from desktop.store import Project
 from desktop.team import merge_paths
+from tests.annotated import add_document, annotate
 
 TEXT = "Kirill Dmitriev a rencontré Dmitry Peskov à Moscou ."
 OTHER = "Vladimir Poutine est à Moscou ."

@@ -1,4 +1,4 @@
-"""Helpers to write small projects, and annotators' copies of them, for the merge tests."""
+"""Small annotated projects for the agreement and merge tests, written by the tests themselves."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ def annotate(
     updated_at: str | None = None,
     reviewer: str | None = None,
 ) -> Annotation:
+    """Store an annotation: spans as (start, end, label), relations as (head index, child index,
+    label) into the span list."""
     tokens = project.document(doc_id).tokens
     stored = [Span(s, e, label, *token_range(tokens, s, e), id=i)
               for i, (s, e, label) in enumerate(spans)]
