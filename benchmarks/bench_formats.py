@@ -68,20 +68,13 @@ def direct_docbin(data: list[tuple[list[str], list[bool], list[tuple[int, int, s
                                    dict[str, Any]]], out: Path) -> None:
     """The same DocBin, built by hand from words, spaces and spans already in memory."""
     from spacy.tokens import Doc, DocBin
-    from spacy.util import filter_spans
     from spacy.vocab import Vocab
 
     vocab = Vocab()
     docbin = DocBin(ATTRS, store_user_data=True)
     for words, spaces, spans, meta in data:
         doc = Doc(vocab, words=words, spaces=spaces)
-        group = [doc.char_span(s, e, label=label) for s, e, label in spans]
-        group = [g for g in group if g is not None]
-        doc.set_ents(filter_spans(group))
-        doc.spans["sc"] = group
-        doc.user_data["meta"] = meta
-        doc.user_data["status"] = "accepted"
-        docbin.add(doc)
+        docbin.add(_annotated(doc, spans, meta))
     docbin.to_disk(out)
 
 
@@ -90,20 +83,26 @@ def tokenizing_docbin(data: list[tuple[str, list[tuple[int, int, str]], dict[str
     """The DocBin as one would build it from texts and character spans: make_doc + char_span."""
     import spacy
     from spacy.tokens import DocBin
-    from spacy.util import filter_spans
 
     nlp = spacy.blank("fr")
     docbin = DocBin(ATTRS, store_user_data=True)
     for text, spans, meta in data:
         doc = nlp.make_doc(text)
-        group = [doc.char_span(s, e, label=label) for s, e, label in spans]
-        group = [g for g in group if g is not None]
-        doc.set_ents(filter_spans(group))
-        doc.spans["sc"] = group
-        doc.user_data["meta"] = meta
-        doc.user_data["status"] = "accepted"
-        docbin.add(doc)
+        docbin.add(_annotated(doc, spans, meta))
     docbin.to_disk(out)
+
+
+def _annotated(doc: Any, spans: list[tuple[int, int, str]], meta: dict[str, Any]) -> Any:
+    """The Doc with its spans as Etiquette writes them: ents without overlaps, every span in sc."""
+    from spacy.util import filter_spans
+
+    group = [doc.char_span(s, e, label=label) for s, e, label in spans]
+    group = [g for g in group if g is not None]
+    doc.set_ents(filter_spans(group))
+    doc.spans["sc"] = group
+    doc.user_data["meta"] = meta
+    doc.user_data["status"] = "accepted"
+    return doc
 
 
 def timed(fn: Callable[[], Any]) -> float:
