@@ -37,6 +37,7 @@ test: $(VENV)/.installed-dev
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check desktop tests benchmarks
+	$(BIN)/ruff format --check desktop tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 

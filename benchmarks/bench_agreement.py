@@ -28,15 +28,28 @@ WORDS = (
     "président gouvernement accord coopération terres rares ministre déclaré selon semaine "
     "entreprise marché fonds souverain américain russe porte-parole rencontre sanctions"
 ).split()
-NAMES = ["Kirill Dmitriev", "Dmitry Peskov", "Vladimir Poutine", "Moscou", "Washington",
-         "Kremlin", "Arabie saoudite", "États-Unis", "RDIF", "Donald Trump", "Riyad", "Pékin"]
+NAMES = [
+    "Kirill Dmitriev",
+    "Dmitry Peskov",
+    "Vladimir Poutine",
+    "Moscou",
+    "Washington",
+    "Kremlin",
+    "Arabie saoudite",
+    "États-Unis",
+    "RDIF",
+    "Donald Trump",
+    "Riyad",
+    "Pékin",
+]
 LABELS = ["PER", "LOC", "ORG", "MISC"]
 PEOPLE = ["alice", "bruno", "chloé"]
 MODEL = "fr_core_news_sm-3.8.0"
 
 
-def synthetic_document(rng: random.Random, n_tokens: int = 300, n_spans: int = 30
-                       ) -> tuple[str, list[tuple[int, int]], list[tuple[int, int, int, int, str]]]:
+def synthetic_document(
+    rng: random.Random, n_tokens: int = 300, n_spans: int = 30
+) -> tuple[str, list[tuple[int, int]], list[tuple[int, int, int, int, str]]]:
     """A text, its tokens, and 30 'true' spans (start, end, first token, end token, label)."""
     parts: list[str] = []
     tokens: list[tuple[int, int]] = []
@@ -63,8 +76,12 @@ def synthetic_document(rng: random.Random, n_tokens: int = 300, n_spans: int = 3
     return "".join(parts).rstrip(), tokens, spans
 
 
-def annotate(rng: random.Random, truth: list[tuple[int, int, int, int, str]],
-             tokens: list[tuple[int, int]], skill: float) -> list[Span]:
+def annotate(
+    rng: random.Random,
+    truth: list[tuple[int, int, int, int, str]],
+    tokens: list[tuple[int, int]],
+    skill: float,
+) -> list[Span]:
     out = []
     for start, end, first, last, label in truth:
         r = rng.random()
@@ -91,14 +108,17 @@ def build(path: Path, n_docs: int, seed: int = 0) -> None:
         (NewDocument(text) for text, _, _ in docs),
         lambda texts: (by_text[t] for t in texts),
     )
-    for name, skill, kind in [*[(p, 0.9, AnnotatorKind.PERSON) for p in PEOPLE],
-                              (MODEL, 0.75, AnnotatorKind.MODEL)]:
+    for name, skill, kind in [
+        *[(p, 0.9, AnnotatorKind.PERSON) for p in PEOPLE],
+        (MODEL, 0.75, AnnotatorKind.MODEL),
+    ]:
         anns = []
         for doc_id, (_, tokens, truth) in zip(result.ids, docs, strict=True):
             spans = annotate(rng, truth, tokens, skill)
             if kind == AnnotatorKind.MODEL:
-                spans = [Span(s.start, s.end, s.label, s.token_start, s.token_end, Origin.MODEL)
-                         for s in spans]
+                spans = [
+                    Span(s.start, s.end, s.label, s.token_start, s.token_end, Origin.MODEL) for s in spans
+                ]
             status = Status.ACCEPTED if rng.random() < 0.97 else Status.IN_PROGRESS
             anns.append(Annotation(doc_id, name, status, spans))
         project.save_annotations(anns, kind)
@@ -116,8 +136,11 @@ def main(argv: list[str] | None = None) -> int:
         if not path.exists():
             t0 = time.perf_counter()
             build(path, args.docs)
-            print(f"built {path}: {args.docs} documents × {len(PEOPLE)} annotators + model "
-                  f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+            print(
+                f"built {path}: {args.docs} documents × {len(PEOPLE)} annotators + model "
+                f"in {time.perf_counter() - t0:.1f} s",
+                file=sys.stderr,
+            )
         with Project.open(path) as project:
             reads, fulls, read_cpu, full_cpu = [], [], [], []
             for _ in range(args.repeat):
@@ -131,16 +154,24 @@ def main(argv: list[str] | None = None) -> int:
                 fulls.append(time.perf_counter() - t0)
                 full_cpu.append(time.process_time() - c0)
         spans = sum(len(s) for s in corpus.spans)
-        print(f"documents {len(corpus.doc_ids)}, annotators {len(corpus.annotators)} "
-              f"(model {model}), spans {spans}")
-        print(f"project read alone:          {min(reads):.3f} s wall, {min(read_cpu):.3f} s CPU "
-              f"(best of {args.repeat})")
-        print(f"full agreement computation:  {min(fulls):.3f} s wall, {min(full_cpu):.3f} s CPU "
-              f"(best of {args.repeat}; target ≤ 2 s wall)")
+        print(
+            f"documents {len(corpus.doc_ids)}, annotators {len(corpus.annotators)} "
+            f"(model {model}), spans {spans}"
+        )
+        print(
+            f"project read alone:          {min(reads):.3f} s wall, {min(read_cpu):.3f} s CPU "
+            f"(best of {args.repeat})"
+        )
+        print(
+            f"full agreement computation:  {min(fulls):.3f} s wall, {min(full_cpu):.3f} s CPU "
+            f"(best of {args.repeat}; target ≤ 2 s wall)"
+        )
         # CPU time counts both threads of the span query; wall time suffers from a busy machine.
         print(f"load average while measuring: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-        print(f"  Fleiss κ {report.fleiss_kappa:.3f}, α {report.krippendorff_alpha:.3f}, "
-              f"α_U {report.unitizing_alpha.alpha:.3f}")
+        print(
+            f"  Fleiss κ {report.fleiss_kappa:.3f}, α {report.krippendorff_alpha:.3f}, "
+            f"α_U {report.unitizing_alpha.alpha:.3f}"
+        )
     return 0
 
 

@@ -55,17 +55,24 @@ def build(path: Path, n: int, accepted: int) -> Project:
         items = [synthetic(i) for i in range(first, min(n, first + batch))]
         result = project.add_documents([NewDocument(t) for t, _ in items], tokenize)
         anns = []
-        for doc, (_, spans), i in zip(project.iter_documents(result.ids), items,
-                                      range(first, n), strict=False):
-            anns.append(Annotation(
-                doc.id, "bench", Status.ACCEPTED if i < accepted else Status.SKIPPED,
-                [Span(s, e, label, *token_range(doc.tokens, s, e)) for s, e, label in spans]))
+        for doc, (_, spans), i in zip(
+            project.iter_documents(result.ids), items, range(first, n), strict=False
+        ):
+            anns.append(
+                Annotation(
+                    doc.id,
+                    "bench",
+                    Status.ACCEPTED if i < accepted else Status.SKIPPED,
+                    [Span(s, e, label, *token_range(doc.tokens, s, e)) for s, e, label in spans],
+                )
+            )
         project.save_annotations(anns)
     return project
 
 
-def direct_docbin(data: list[tuple[list[str], list[bool], list[tuple[int, int, str]],
-                                   dict[str, Any]]], out: Path) -> None:
+def direct_docbin(
+    data: list[tuple[list[str], list[bool], list[tuple[int, int, str]], dict[str, Any]]], out: Path
+) -> None:
     """The same DocBin, built by hand from words, spaces and spans already in memory."""
     from spacy.tokens import Doc, DocBin
     from spacy.vocab import Vocab
@@ -78,8 +85,7 @@ def direct_docbin(data: list[tuple[list[str], list[bool], list[tuple[int, int, s
     docbin.to_disk(out)
 
 
-def tokenizing_docbin(data: list[tuple[str, list[tuple[int, int, str]], dict[str, Any]]],
-                      out: Path) -> None:
+def tokenizing_docbin(data: list[tuple[str, list[tuple[int, int, str]], dict[str, Any]]], out: Path) -> None:
     """The DocBin as one would build it from texts and character spans: make_doc + char_span."""
     import spacy
     from spacy.tokens import DocBin
@@ -122,14 +128,18 @@ def peak(fn: Callable[[], Any]) -> float:
 
 
 def in_memory(project: Project, statuses: tuple[Status, ...]) -> list[Any]:
-    return [(*words_spaces(doc), [s.key for s in ann.spans], doc.meta)
-            for doc, ann in project.iter_annotations("bench", statuses)]
+    return [
+        (*words_spaces(doc), [s.key for s in ann.spans], doc.meta)
+        for doc, ann in project.iter_annotations("bench", statuses)
+    ]
 
 
 def compare_spacy(project: Project, d: Path, n: int, statuses: tuple[Status, ...]) -> None:
     data = in_memory(project, statuses)
-    texts = [(doc.text, [s.key for s in ann.spans], doc.meta)
-             for doc, ann in project.iter_annotations("bench", statuses)]
+    texts = [
+        (doc.text, [s.key for s in ann.spans], doc.meta)
+        for doc, ann in project.iter_annotations("bench", statuses)
+    ]
     import spacy
 
     spacy.blank("fr")  # loaded before timing
@@ -138,14 +148,23 @@ def compare_spacy(project: Project, d: Path, n: int, statuses: tuple[Status, ...
         with fast_msgpack():  # the same speed-up Etiquette's export uses, for a fair comparison
             t_direct = min(t_direct, timed(lambda: direct_docbin(data, d / "direct.spacy")))
             t_texts = min(t_texts, timed(lambda: tokenizing_docbin(texts, d / "texts.spacy")))
-        t_ours = min(t_ours, timed(lambda: export_project(
-            project, d / "ours.spacy", "spacy", ExportOptions(source="bench", statuses=statuses))))
-    print(f".spacy, {n} docs (best of {REPEATS}): Etiquette {t_ours:.2f}s "
-          f"({n / t_ours:,.0f} docs/s)")
-    print(f"  DocBin by hand from texts and spans in memory (make_doc, char_span): "
-          f"{t_texts:.2f}s; ratio {t_texts / t_ours:.2f} (target >= 0.8)")
-    print(f"  DocBin by hand from words, spaces and spans already in memory: "
-          f"{t_direct:.2f}s; ratio {t_direct / t_ours:.2f} (the cost of reading SQLite)")
+        t_ours = min(
+            t_ours,
+            timed(
+                lambda: export_project(
+                    project, d / "ours.spacy", "spacy", ExportOptions(source="bench", statuses=statuses)
+                )
+            ),
+        )
+    print(f".spacy, {n} docs (best of {REPEATS}): Etiquette {t_ours:.2f}s ({n / t_ours:,.0f} docs/s)")
+    print(
+        f"  DocBin by hand from texts and spans in memory (make_doc, char_span): "
+        f"{t_texts:.2f}s; ratio {t_texts / t_ours:.2f} (target >= 0.8)"
+    )
+    print(
+        f"  DocBin by hand from words, spaces and spans already in memory: "
+        f"{t_direct:.2f}s; ratio {t_direct / t_ours:.2f} (the cost of reading SQLite)"
+    )
     sizes = (d / "ours.spacy").stat().st_size, (d / "direct.spacy").stat().st_size
     print(f"  file sizes: Etiquette {sizes[0]:,} bytes, by hand {sizes[1]:,} bytes")
 
@@ -159,9 +178,11 @@ def memory(project: Project, d: Path, sizes: list[tuple[int, tuple[Status, ...]]
             direct = peak(lambda data=data: direct_docbin(data, d / "m2.spacy"))
         del data
         jsonl = peak(lambda o=options: export_project(project, d / "m.jsonl", "jsonl", o))
-        print(f"peak memory, {count} docs: .spacy export {ours:.1f} MB (the DocBin alone, built "
-              f"by hand from memory: {direct:.1f} MB; Etiquette's extra: {ours - direct:+.1f} MB), "
-              f"JSONL export {jsonl:.1f} MB")
+        print(
+            f"peak memory, {count} docs: .spacy export {ours:.1f} MB (the DocBin alone, built "
+            f"by hand from memory: {direct:.1f} MB; Etiquette's extra: {ours - direct:+.1f} MB), "
+            f"JSONL export {jsonl:.1f} MB"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -178,8 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         memory(project, d, [(small, (Status.ACCEPTED,)), (n, every)])
 
         out = d / "all.jsonl"
-        t = timed(lambda: export_project(project, out, "jsonl",
-                                         ExportOptions(source="bench", statuses=every)))
+        t = timed(
+            lambda: export_project(project, out, "jsonl", ExportOptions(source="bench", statuses=every))
+        )
         print(f"JSONL export: {n / t:,.0f} docs/s ({t:.1f}s)")
         fresh = Project.create(d / "fresh.db")
         t = timed(lambda: import_paths(fresh, [out], "auto", ImportOptions()))

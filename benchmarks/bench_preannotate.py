@@ -98,8 +98,7 @@ def main() -> None:
     ratio = best["ner"] / best["etiquette"]
     speedup = best["full"] / best["ner"]
     print(f"etiquette preannotate / bare nlp.pipe (same components): {ratio:.3f}  (target ≥ 0.95)")
-    print(f"NER-only / full pipeline: {speedup:.2f}×  (target ≥ 1.3), "
-          f"identical entities: {same_entities}")
+    print(f"NER-only / full pipeline: {speedup:.2f}×  (target ≥ 1.3), identical entities: {same_entities}")
 
 
 if __name__ == "__main__":

@@ -25,8 +25,10 @@ from desktop.model import Annotation, AnnotatorKind, Origin, Span, Status  # noq
 from desktop.store import NewDocument, Project  # noqa: E402
 
 MODEL = "fr_core_news_sm-3.8.0"
-WORDS = ("Le ministre Sergueï Lavrov a rencontré à Moscou son homologue américain pour parler "
-         "des terres rares et de la coopération économique entre les deux pays").split()
+WORDS = (
+    "Le ministre Sergueï Lavrov a rencontré à Moscou son homologue américain pour parler "
+    "des terres rares et de la coopération économique entre les deux pays"
+).split()
 
 
 def whitespace_tokens(texts: list[str]) -> list[list[tuple[int, int]]]:
@@ -45,6 +47,7 @@ def build_project(path: Path, n: int, suggested: int = 300) -> Path:
     if path.exists():
         return path
     with Project.create(path) as project:
+
         def docs():  # noqa: ANN202
             for i in range(n):
                 k = i % len(WORDS)
@@ -54,8 +57,11 @@ def build_project(path: Path, n: int, suggested: int = 300) -> Path:
         anns = []
         for doc in project.iter_documents(range(1, suggested + 1)):
             start = doc.text.index("Moscou")
-            anns.append(Annotation(doc.id, MODEL, Status.ACCEPTED,
-                                   [Span(start, start + 6, "LOC", origin=Origin.MODEL)]))
+            anns.append(
+                Annotation(
+                    doc.id, MODEL, Status.ACCEPTED, [Span(start, start + 6, "LOC", origin=Origin.MODEL)]
+                )
+            )
         project.save_annotations(anns, AnnotatorKind.MODEL, log="preannotate")
     return path
 
@@ -72,14 +78,23 @@ def launch(project: Path, home: dict[str, str]) -> dict[str, float]:
     env = {**os.environ, **home, "ETIQUETTE_REPORT_STARTUP": "1", "PYTHONPATH": str(ROOT)}
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     t0 = time.time()
-    out = subprocess.run([sys.executable, "-m", "desktop.cli", "gui", str(project)], env=env,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "desktop.cli", "gui", str(project)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("etiquette-startup")), "")
     if not line:
         raise SystemExit(f"the window did not report its start:\n{out.stderr}")
     fields = dict(item.split("=") for item in line.split()[1:])
-    return {"shown": float(fields["shown"]) - t0, "ready": float(fields["ready"]) - t0,
-            "rss_mb": float(fields["rss_mb"]), "model_loading": float(fields["model_loading"])}
+    return {
+        "shown": float(fields["shown"]) - t0,
+        "ready": float(fields["ready"]) - t0,
+        "rss_mb": float(fields["rss_mb"]),
+        "model_loading": float(fields["model_loading"]),
+    }
 
 
 def floor(runs: int) -> float:
@@ -99,9 +114,11 @@ def bench_startup(project: Path, home: dict[str, str], runs: int) -> list[dict[s
     shown = [r["shown"] for r in results]
     ready = [r["ready"] for r in results]
     loading = all(r["model_loading"] for r in results)
-    print(f"window shown after launch: median {statistics.median(shown) * 1000:.0f} ms, "
-          f"max {max(shown) * 1000:.0f} ms (target 1000 ms); first document on screen: "
-          f"median {statistics.median(ready) * 1000:.0f} ms; spaCy still loading: {loading}")
+    print(
+        f"window shown after launch: median {statistics.median(shown) * 1000:.0f} ms, "
+        f"max {max(shown) * 1000:.0f} ms (target 1000 ms); first document on screen: "
+        f"median {statistics.median(ready) * 1000:.0f} ms; spaCy still loading: {loading}"
+    )
     return results
 
 
@@ -114,8 +131,7 @@ def bench_next_document(project: Path, home: dict[str, str], steps: int = 50) ->
     from desktop.ui.app import build_window, make_app
 
     app = make_app()
-    settings = QSettings(str(Path(home["XDG_CONFIG_HOME"]) / "bench.ini"),
-                         QSettings.Format.IniFormat)
+    settings = QSettings(str(Path(home["XDG_CONFIG_HOME"]) / "bench.ini"), QSettings.Format.IniFormat)
     t0 = time.perf_counter()
     window = build_window(project, settings, annotator="bench")
     window.show()
@@ -130,9 +146,11 @@ def bench_next_document(project: Path, home: dict[str, str], steps: int = 50) ->
         times.append(time.perf_counter() - t)
     times.sort()
     p95 = times[int(len(times) * 0.95) - 1]
-    print(f"{window.doc_list.model.rowCount():,}-document project opened in {opened * 1000:.0f} ms; "
-          f"next document: median {statistics.median(times) * 1000:.1f} ms, "
-          f"p95 {p95 * 1000:.1f} ms over {steps} steps (target 50 ms)")
+    print(
+        f"{window.doc_list.model.rowCount():,}-document project opened in {opened * 1000:.0f} ms; "
+        f"next document: median {statistics.median(times) * 1000:.1f} ms, "
+        f"p95 {p95 * 1000:.1f} ms over {steps} steps (target 50 ms)"
+    )
     window.close()
     app.processEvents()
 
@@ -141,8 +159,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "etiquette-bench"),
-                        help="folder for the generated projects (kept between runs)")
+    parser.add_argument(
+        "--cache",
+        default=str(Path(tempfile.gettempdir()) / "etiquette-bench"),
+        help="folder for the generated projects (kept between runs)",
+    )
     args = parser.parse_args()
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)
@@ -153,14 +174,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         home = home_with_annotator(Path(tmp))
         cli = floor(args.runs)
-        print(f"before any window code (Python, `etiquette` and its parser): median "
-              f"{cli * 1000:.0f} ms")
+        print(f"before any window code (Python, `etiquette` and its parser): median {cli * 1000:.0f} ms")
         small_runs = bench_startup(small, home, args.runs)
         big_runs = bench_startup(big, home, args.runs)
         rss_small = statistics.median(r["rss_mb"] for r in small_runs)
         rss_big = statistics.median(r["rss_mb"] for r in big_runs)
-        print(f"memory of the window: {rss_small:.0f} MB with 1,000 documents, "
-              f"{rss_big:.0f} MB with {args.docs:,} (ratio {rss_big / rss_small:.2f})")
+        print(
+            f"memory of the window: {rss_small:.0f} MB with 1,000 documents, "
+            f"{rss_big:.0f} MB with {args.docs:,} (ratio {rss_big / rss_small:.2f})"
+        )
         bench_next_document(big, home)
     return 0
 

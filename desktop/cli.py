@@ -63,11 +63,14 @@ def cmd_init(args: argparse.Namespace) -> int:
     from desktop.model import LabelScheme
     from desktop.store import Project
 
-    scheme = LabelScheme.from_names(_labels(args.labels), _labels_rel(args.relations),
-                                    allow_overlap=args.allow_overlap)
+    scheme = LabelScheme.from_names(
+        _labels(args.labels), _labels_rel(args.relations), allow_overlap=args.allow_overlap
+    )
     with Project.create(args.project, lang=args.lang, model=args.model, scheme=scheme) as p:
-        print(f"created {p.path} (language {args.lang}, pipeline {args.model}, "
-              f"labels {', '.join(scheme.entity_names)})")
+        print(
+            f"created {p.path} (language {args.lang}, pipeline {args.model}, "
+            f"labels {', '.join(scheme.entity_names)})"
+        )
     return 0
 
 
@@ -83,9 +86,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     with Project.open(args.project) as p:
         bar = _Bar("importing", "docs")
         try:
-            report = import_paths(p, args.paths, args.format,
-                                  ImportOptions(annotator=args.annotator,
-                                                spans_key=args.spans_key), progress=bar)
+            report = import_paths(
+                p,
+                args.paths,
+                args.format,
+                ImportOptions(annotator=args.annotator, spans_key=args.spans_key),
+                progress=bar,
+            )
         finally:
             bar.close()
         for f in report.files:
@@ -95,8 +102,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"{f.path}: {f.format}, {f.added} added, {f.duplicates} duplicates skipped{extra}")
             for what, n in f.not_imported.items():
                 print(f"  not imported: {n} {what}")
-        print(f"imported {report.added} documents ({report.duplicates} duplicates skipped); "
-              f"{p.document_count()} in the project")
+        print(
+            f"imported {report.added} documents ({report.duplicates} duplicates skipped); "
+            f"{p.document_count()} in the project"
+        )
     return 0
 
 
@@ -110,14 +119,22 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
         nlp = load_pipeline(args.model or p.model)
         bar = _Bar("pre-annotating", "docs")
         try:
-            result = preannotate(p, nlp, patterns=patterns, label_map=_label_map(args.map),
-                                 batch_size=args.batch_size, n_process=args.n_process,
-                                 progress=bar)
+            result = preannotate(
+                p,
+                nlp,
+                patterns=patterns,
+                label_map=_label_map(args.map),
+                batch_size=args.batch_size,
+                n_process=args.n_process,
+                progress=bar,
+            )
         finally:
             bar.close()
         labels = ", ".join(f"{k} {v}" for k, v in sorted(result.labels.items())) or "none"
-        print(f"{result.annotator} ({' + '.join(result.components)}): {result.done} documents "
-              f"annotated, {result.skipped} already done; {result.spans} spans ({labels})")
+        print(
+            f"{result.annotator} ({' + '.join(result.components)}): {result.done} documents "
+            f"annotated, {result.skipped} already done; {result.spans} spans ({labels})"
+        )
     return 0
 
 
@@ -126,15 +143,22 @@ def cmd_export(args: argparse.Namespace) -> int:
     from desktop.store import Project
 
     with Project.open(args.project) as p:
-        options = ExportOptions(source=args.source, spans_key=args.spans_key,
-                                dev_split=args.dev_split, seed=args.seed, strict=args.strict)
+        options = ExportOptions(
+            source=args.source,
+            spans_key=args.spans_key,
+            dev_split=args.dev_split,
+            seed=args.seed,
+            strict=args.strict,
+        )
         bar = _Bar("exporting", "docs")
         try:
             report = export_project(p, args.out, args.format, options, progress=bar)
         finally:
             bar.close()
-        print(f"exported {report.documents} documents of {options.source} "
-              f"({report.spans} spans, {report.relations} relations) to {', '.join(report.paths)}")
+        print(
+            f"exported {report.documents} documents of {options.source} "
+            f"({report.spans} spans, {report.relations} relations) to {', '.join(report.paths)}"
+        )
         if report.left_out:
             statuses = ", ".join(f"{n} {status}" for status, n in report.left_out.items())
             print(f"  left out by status (only accepted documents are exported): {statuses}")
@@ -174,9 +198,11 @@ def cmd_merge(args: argparse.Namespace) -> int:
     with Project.open(args.project) as p:
         report = merge_paths(p, args.others, annotator=args.annotator)
     for f in report.files:
-        print(f"{f.path}: {f.documents} documents ({f.documents_added} new), "
-              f"{f.annotations} annotations: {f.added} added, {f.unchanged} unchanged, "
-              f"{len(f.conflicts)} conflicts")
+        print(
+            f"{f.path}: {f.documents} documents ({f.documents_added} new), "
+            f"{f.annotations} annotations: {f.added} added, {f.unchanged} unchanged, "
+            f"{len(f.conflicts)} conflicts"
+        )
         if f.annotators_added:
             print(f"  new annotators: {', '.join(f.annotators_added)}")
         if f.labels_added:
@@ -184,11 +210,15 @@ def cmd_merge(args: argparse.Namespace) -> int:
         for what, n in f.not_imported.items():
             print(f"  not merged: {n} {what}")
         if f.conflicts:
-            print(f"  conflicts (same annotator and document, different content), resolved by the "
-                  f"newest update: {f.replaced} taken from {Path(f.path).name}, {f.kept} kept")
+            print(
+                f"  conflicts (same annotator and document, different content), resolved by the "
+                f"newest update: {f.replaced} taken from {Path(f.path).name}, {f.kept} kept"
+            )
             for c in f.conflicts[:20]:
-                print(f"    document {c.document_id}, {c.annotator}: kept the {c.kept} version "
-                      f"(project {c.project_updated_at}, incoming {c.incoming_updated_at})")
+                print(
+                    f"    document {c.document_id}, {c.annotator}: kept the {c.kept} version "
+                    f"(project {c.project_updated_at}, incoming {c.incoming_updated_at})"
+                )
             if len(f.conflicts) > 20:
                 print(f"    ... and {len(f.conflicts) - 20} more")
     print("merged" if report.changed else "nothing new: the project already had all of it")
@@ -207,9 +237,13 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         raise CliError(f"--statuses: unknown {', '.join(unknown)} (choose from {', '.join(valid)})")
     statuses = [Status(s) for s in _labels(args.statuses)]
     with Project.open(args.project) as p:
-        report = compute_agreement(p, _labels(args.annotators) or None,
-                                   _labels(args.labels) or None, include_model=not args.no_model,
-                                   statuses=statuses or [Status.ACCEPTED])
+        report = compute_agreement(
+            p,
+            _labels(args.annotators) or None,
+            _labels(args.labels) or None,
+            include_model=not args.no_model,
+            statuses=statuses or [Status.ACCEPTED],
+        )
     if args.html:
         write_html(report, Path(args.html))
     if args.json:
@@ -261,24 +295,35 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("init", cmd_init, "create a new project file")
     p.add_argument("project", metavar="PROJECT.db")
     p.add_argument("--lang", default="fr", help="language of the texts (spaCy code, default fr)")
-    p.add_argument("--model", default="fr_core_news_sm",
-                   help="spaCy pipeline for pre-annotation (default fr_core_news_sm)")
-    p.add_argument("--labels", default="PER,LOC,ORG,MISC",
-                   help="entity labels, comma-separated (default PER,LOC,ORG,MISC)")
-    p.add_argument("--relations", default="",
-                   help="relation labels, comma-separated; each may say which entity labels it "
-                   "joins: porte_parole:PER>ORG|PER>LOC")
+    p.add_argument(
+        "--model",
+        default="fr_core_news_sm",
+        help="spaCy pipeline for pre-annotation (default fr_core_news_sm)",
+    )
+    p.add_argument(
+        "--labels",
+        default="PER,LOC,ORG,MISC",
+        help="entity labels, comma-separated (default PER,LOC,ORG,MISC)",
+    )
+    p.add_argument(
+        "--relations",
+        default="",
+        help="relation labels, comma-separated; each may say which entity labels it "
+        "joins: porte_parole:PER>ORG|PER>LOC",
+    )
     p.add_argument("--allow-overlap", action="store_true", help="let spans overlap")
 
     p = add("import", cmd_import, "import documents (and their annotations, if any)")
     p.add_argument("project", metavar="PROJECT.db")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
-    p.add_argument("--format", default="auto", choices=["auto", *registry.importable()],
-                   help="input format (default auto: guessed from each file, and said)")
-    p.add_argument("--annotator", help="who the imported annotations belong to, when the file "
-                   "does not say")
-    p.add_argument("--spans-key", default="sc", help="doc.spans key read from .spacy files "
-                   "(default sc)")
+    p.add_argument(
+        "--format",
+        default="auto",
+        choices=["auto", *registry.importable()],
+        help="input format (default auto: guessed from each file, and said)",
+    )
+    p.add_argument("--annotator", help="who the imported annotations belong to, when the file does not say")
+    p.add_argument("--spans-key", default="sc", help="doc.spans key read from .spacy files (default sc)")
 
     p = add("preannotate", cmd_preannotate, "suggest entities with a spaCy pipeline")
     p.add_argument("project", metavar="PROJECT.db")
@@ -292,35 +337,52 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project", metavar="PROJECT.db")
     p.add_argument("out", metavar="OUT")
     p.add_argument("--format", required=True, choices=registry.exportable())
-    p.add_argument("--source", help="annotator name, `model` or `gold` "
-                   "(default: the project's only annotator)")
+    p.add_argument(
+        "--source", help="annotator name, `model` or `gold` (default: the project's only annotator)"
+    )
     p.add_argument("--spans-key", default="sc", help="doc.spans key in .spacy files (default sc)")
-    p.add_argument("--dev-split", type=float, default=0.0,
-                   help="fraction of documents for a dev file (OUT-train / OUT-dev)")
+    p.add_argument(
+        "--dev-split",
+        type=float,
+        default=0.0,
+        help="fraction of documents for a dev file (OUT-train / OUT-dev)",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of the train/dev shuffle")
-    p.add_argument("--strict", action="store_true",
-                   help="fail, writing nothing, if the format cannot hold every span and relation")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail, writing nothing, if the format cannot hold every span and relation",
+    )
 
     p = add("stats", cmd_stats, "documents, statuses, spans and relations per annotator")
     p.add_argument("project", metavar="PROJECT.db")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = add("merge", cmd_merge, "bring annotators' copies of the project (or annotated JSONL) "
-            "into this project")
+    p = add(
+        "merge", cmd_merge, "bring annotators' copies of the project (or annotated JSONL) into this project"
+    )
     p.add_argument("project", metavar="PROJECT.db")
-    p.add_argument("others", nargs="+", metavar="OTHER", help="project files (.db) or JSONL with "
-                   "_annotator_id")
+    p.add_argument(
+        "others", nargs="+", metavar="OTHER", help="project files (.db) or JSONL with _annotator_id"
+    )
     p.add_argument("--annotator", help="who made JSONL records that carry no _annotator_id")
 
     p = add("agreement", cmd_agreement, "inter-annotator agreement: F1, kappa, alpha")
     p.add_argument("project", metavar="PROJECT.db")
-    p.add_argument("--annotators", help="names to compare, comma-separated (default: every "
-                   "person; the latest model is added unless --no-model)")
+    p.add_argument(
+        "--annotators",
+        help="names to compare, comma-separated (default: every "
+        "person; the latest model is added unless --no-model)",
+    )
     p.add_argument("--labels", help="labels to compare, comma-separated (default: all)")
-    p.add_argument("--statuses", default="accepted",
-                   help="statuses that count as finished, comma-separated (default accepted)")
-    p.add_argument("--no-model", action="store_true",
-                   help="leave the latest model's suggestions out of the comparison")
+    p.add_argument(
+        "--statuses",
+        default="accepted",
+        help="statuses that count as finished, comma-separated (default accepted)",
+    )
+    p.add_argument(
+        "--no-model", action="store_true", help="leave the latest model's suggestions out of the comparison"
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--html", metavar="REPORT.html", help="also write a self-contained HTML report")
 
@@ -349,7 +411,12 @@ def run(args: argparse.Namespace) -> int:
     from desktop.store import ProjectError
 
     errors: tuple[type[BaseException], ...] = (
-        CliError, FormatError, ExportLossError, PipelineError, ProjectError, SchemeError,
+        CliError,
+        FormatError,
+        ExportLossError,
+        PipelineError,
+        ProjectError,
+        SchemeError,
         ValueError,
     )
     try:

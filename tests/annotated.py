@@ -33,8 +33,8 @@ def annotate(
     """Store an annotation: spans as (start, end, label), relations as (head index, child index,
     label) into the span list."""
     tokens = project.document(doc_id).tokens
-    stored = [Span(s, e, label, *token_range(tokens, s, e), id=i)
-              for i, (s, e, label) in enumerate(spans)]
+    stored = [Span(s, e, label, *token_range(tokens, s, e), id=i) for i, (s, e, label) in enumerate(spans)]
     rels = [Relation(h, c, label) for h, c, label in relations or []]
     return project.save_annotation(
-        Annotation(doc_id, annotator, status, stored, rels, updated_at, reviewer), kind)
+        Annotation(doc_id, annotator, status, stored, rels, updated_at, reviewer), kind
+    )

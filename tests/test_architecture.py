@@ -40,7 +40,9 @@ def test_importing_the_core_loads_no_qt() -> None:
         for p in PACKAGE.rglob("*.py")
         if "ui" not in p.relative_to(PACKAGE).parts and p.name != "__main__.py"
     ]
-    code = ("import importlib, sys\n"
-            f"for m in {core!r}: importlib.import_module(m.removesuffix('.__init__'))\n"
-            "assert 'PySide6' not in sys.modules, 'PySide6 was imported'\n")
+    code = (
+        "import importlib, sys\n"
+        f"for m in {core!r}: importlib.import_module(m.removesuffix('.__init__'))\n"
+        "assert 'PySide6' not in sys.modules, 'PySide6 was imported'\n"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -68,9 +68,7 @@ def confusion(a: IntArray, b: IntArray, n_categories: int) -> NDArray[np.int64]:
     """Contingency table of two coders' label codes over the same items (missing values skipped)."""
     keep = (a != MISSING) & (b != MISSING)
     flat = a[keep] * n_categories + b[keep]
-    return np.bincount(flat, minlength=n_categories * n_categories).reshape(
-        n_categories, n_categories
-    )
+    return np.bincount(flat, minlength=n_categories * n_categories).reshape(n_categories, n_categories)
 
 
 # --- many coders, complete data -------------------------------------------------------------------
@@ -157,8 +155,7 @@ def krippendorff_alpha_labels(labels: IntArray, n_categories: int) -> float:
 def krippendorff_alpha_nominal(data: Sequence[Sequence[Hashable | None]]) -> float:
     """Nominal α from a coders × units table of values, `None` where a coder gave no value."""
     codes: dict[Hashable, int] = {}
-    rows = [[MISSING if v is None else codes.setdefault(v, len(codes)) for v in row]
-            for row in data]
+    rows = [[MISSING if v is None else codes.setdefault(v, len(codes)) for v in row] for row in data]
     if not rows or not codes:
         return float("nan")
     return krippendorff_alpha_labels(np.asarray(rows, dtype=np.int64), len(codes))

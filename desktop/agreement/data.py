@@ -40,8 +40,14 @@ class SpanTable:
     def where(self, keep: np.ndarray) -> SpanTable:
         if keep.all():
             return self
-        return SpanTable(self.doc[keep], self.start[keep], self.end[keep], self.token_start[keep],
-                         self.token_end[keep], self.label[keep])
+        return SpanTable(
+            self.doc[keep],
+            self.start[keep],
+            self.end[keep],
+            self.token_start[keep],
+            self.token_end[keep],
+            self.label[keep],
+        )
 
 
 Relation = tuple[int, int, int, int, int, str]
@@ -85,8 +91,10 @@ def choose_annotators(
     if annotators:
         missing = [a for a in annotators if a not in known]
         if missing:
-            raise ProjectError(f"{project.path}: no annotator {', '.join(map(repr, missing))} "
-                               f"(annotators: {', '.join(known) or 'none'})")
+            raise ProjectError(
+                f"{project.path}: no annotator {', '.join(map(repr, missing))} "
+                f"(annotators: {', '.join(known) or 'none'})"
+            )
         chosen = list(dict.fromkeys(annotators))
     else:
         chosen = [name for name, kind in known.items() if kind == AnnotatorKind.PERSON]
@@ -107,8 +115,11 @@ def load_corpus(
 ) -> Corpus:
     """Documents, statuses, spans (and relations) of the annotators, in a handful of queries."""
     db = project.db
-    ids = {name: row[0] for name in annotators
-           if (row := db.execute("SELECT id FROM annotators WHERE name = ?", [name]).fetchone())}
+    ids = {
+        name: row[0]
+        for name in annotators
+        if (row := db.execute("SELECT id FROM annotators WHERE name = ?", [name]).fetchone())
+    }
     names = [n for n in annotators if n in ids]
     by_id = {ids[n]: i for i, n in enumerate(names)}
     marks = ",".join("?" * len(names))
@@ -121,7 +132,8 @@ def load_corpus(
             "FROM documents WHERE id IN "
             f"(SELECT document_id FROM annotations WHERE annotator_id IN ({marks})) ORDER BY id",
             params,
-        ).fetchall() or np.zeros((0, 3)),
+        ).fetchall()
+        or np.zeros((0, 3)),
         dtype=np.int64,
     ).reshape(-1, 3)
     doc_ids, char_len, token_len = docs[:, 0], docs[:, 1], docs[:, 2]
@@ -134,7 +146,8 @@ def load_corpus(
             f"SELECT id, document_id, annotator_id, status IN ({','.join('?' * len(wanted))}) "
             f"FROM annotations WHERE annotator_id IN ({marks}) ORDER BY id",
             wanted + params,
-        ).fetchall() or np.zeros((0, 4)),
+        ).fetchall()
+        or np.zeros((0, 4)),
         dtype=np.int64,
     ).reshape(-1, 4)
     ann_ids = rows[:, 0]
@@ -155,22 +168,37 @@ def load_corpus(
         label_names += [x for x in _labels_in_use(project, params) if x not in label_names]
         widths = _Widths(widths.chars, widths.tokens, len(label_names))
         raw = _fetch_spans(project, params, label_names, widths, ann_ids)
-    spans = _span_tables(raw, len(names), (ann_ids, ann_doc, ann_row), char_start, token_start,
-                         len(label_names))
-    corpus = Corpus(names, model if model in names else None, label_names, doc_ids, char_start,
-                    char_len, token_start, token_len, has, finished, spans)
+    spans = _span_tables(
+        raw, len(names), (ann_ids, ann_doc, ann_row), char_start, token_start, len(label_names)
+    )
+    corpus = Corpus(
+        names,
+        model if model in names else None,
+        label_names,
+        doc_ids,
+        char_start,
+        char_len,
+        token_start,
+        token_len,
+        has,
+        finished,
+        spans,
+    )
     if relations:
         corpus.relations = _load_relations(project, params, by_id, doc_ids, len(names), labels)
     return corpus
 
 
 def _labels_in_use(project: Project, params: list[int]) -> list[str]:
-    return [r[0] for r in project.db.execute(
-        "SELECT DISTINCT label FROM spans WHERE annotation_id IN "
-        f"(SELECT id FROM annotations WHERE annotator_id IN ({','.join('?' * len(params))})) "
-        "ORDER BY label",
-        params,
-    )]
+    return [
+        r[0]
+        for r in project.db.execute(
+            "SELECT DISTINCT label FROM spans WHERE annotation_id IN "
+            f"(SELECT id FROM annotations WHERE annotator_id IN ({','.join('?' * len(params))})) "
+            "ORDER BY label",
+            params,
+        )
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,8 +211,7 @@ class _Widths:
 
     @property
     def bits(self) -> tuple[int, int, int]:
-        return ((self.chars + 1).bit_length(), (self.tokens + 2).bit_length(),
-                (self.labels + 1).bit_length())
+        return ((self.chars + 1).bit_length(), (self.tokens + 2).bit_length(), (self.labels + 1).bit_length())
 
     @property
     def fits_one(self) -> bool:
@@ -193,7 +220,10 @@ class _Widths:
 
 
 def _fetch_spans(
-    project: Project, params: list[int], labels: list[str], widths: _Widths,
+    project: Project,
+    params: list[int],
+    labels: list[str],
+    widths: _Widths,
     annotation_ids: IntArray,
 ) -> tuple[IntArray, ...]:
     """(annotation id, span count) per annotation, then start, end, label code, first token and
@@ -206,7 +236,7 @@ def _fetch_spans(
     code = " ".join(f"WHEN ? THEN {i}" for i in range(len(labels)))
     label = f"CASE s.label {code} ELSE {len(labels)} END" if labels else "0"
     tokens = f"(s.token_start + 1) * {t} + (s.token_end - s.token_start)"
-    chars = f"s.start * {c} + (s.\"end\" - s.start)"
+    chars = f's.start * {c} + (s."end" - s.start)'
     if widths.fits_one:
         packed = f"group_concat((({chars}) * {t * t} + {tokens}) * {lab} + {label}, ' '), ''"
     else:
@@ -230,8 +260,7 @@ def _fetch_spans(
     token_part //= lab
     token_len, token_first = token_part % t, token_part // t - 1
     start = char_part // c
-    return (ids, counts, start, start + char_part % c, label_code, token_first,
-            token_first + token_len)
+    return (ids, counts, start, start + char_part % c, label_code, token_first, token_first + token_len)
 
 
 SPLIT_AT = 1000
@@ -302,7 +331,7 @@ def _span_tables(
     bounds = np.searchsorted(row[order], np.arange(n + 1))
     out = []
     for r in range(n):
-        i = order[bounds[r]:bounds[r + 1]]
+        i = order[bounds[r] : bounds[r + 1]]
         out.append(SpanTable(doc[i], start[i], end[i], t_first[i], t_last[i], label[i]))
     return out
 
@@ -320,12 +349,13 @@ def _load_relations(
     extra: list[str] = []
     if only:
         # A relation counts when both of its spans carry a compared label.
-        label_filter = (f" AND h.label IN ({','.join('?' * len(only))})"
-                        f" AND c.label IN ({','.join('?' * len(only))})")
+        label_filter = (
+            f" AND h.label IN ({','.join('?' * len(only))}) AND c.label IN ({','.join('?' * len(only))})"
+        )
         extra = list(only) * 2
     out: list[set[Relation]] = [set() for _ in range(n)]
     for annotator_id, doc_id, hs, he, cs, ce, label in project.db.execute(
-        "SELECT a.annotator_id, a.document_id, h.start, h.\"end\", c.start, c.\"end\", r.label "
+        'SELECT a.annotator_id, a.document_id, h.start, h."end", c.start, c."end", r.label '
         "FROM relations r JOIN annotations a ON a.id = r.annotation_id "
         "JOIN spans h ON h.id = r.head JOIN spans c ON c.id = r.child "
         f"WHERE a.annotator_id IN ({marks}){label_filter}",

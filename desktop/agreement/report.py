@@ -78,40 +78,50 @@ class AgreementReport:
         return next(p for p in self.pairs if {p.a, p.b} == {a, b})
 
     def to_dict(self) -> dict[str, Any]:
-        return _clean({
-            "project": self.project,
-            "annotators": self.annotators,
-            "model": self.model,
-            "labels": self.labels,
-            "statuses": self.statuses,
-            "documents": self.documents,
-            "complete_documents": self.complete_documents,
-            "fleiss_kappa": self.fleiss_kappa,
-            "krippendorff_alpha": self.krippendorff_alpha,
-            "unitizing_alpha": {
-                "overall": self.unitizing_alpha.alpha,
-                "per_label": {k: {"alpha": v.alpha, "observed": v.observed, "expected": v.expected}
-                              for k, v in self.unitizing_by_label.items()},
-            },
-            "pairs": [_pair_dict(p) for p in self.pairs],
-            "confusion": [{"labels": list(k), "spans": n}
-                          for k, n in sorted(self.confusion.items(), key=lambda x: -x[1])],
-            "unmatched": self.unmatched,
-            "documents_by_disagreement": [
-                {"id": r.id, "f1": r.f1, "unmatched": r.unmatched, "spans": r.spans,
-                 "preview": r.preview}
-                for r in self.document_rows
-            ],
-        })
+        return _clean(
+            {
+                "project": self.project,
+                "annotators": self.annotators,
+                "model": self.model,
+                "labels": self.labels,
+                "statuses": self.statuses,
+                "documents": self.documents,
+                "complete_documents": self.complete_documents,
+                "fleiss_kappa": self.fleiss_kappa,
+                "krippendorff_alpha": self.krippendorff_alpha,
+                "unitizing_alpha": {
+                    "overall": self.unitizing_alpha.alpha,
+                    "per_label": {
+                        k: {"alpha": v.alpha, "observed": v.observed, "expected": v.expected}
+                        for k, v in self.unitizing_by_label.items()
+                    },
+                },
+                "pairs": [_pair_dict(p) for p in self.pairs],
+                "confusion": [
+                    {"labels": list(k), "spans": n}
+                    for k, n in sorted(self.confusion.items(), key=lambda x: -x[1])
+                ],
+                "unmatched": self.unmatched,
+                "documents_by_disagreement": [
+                    {"id": r.id, "f1": r.f1, "unmatched": r.unmatched, "spans": r.spans, "preview": r.preview}
+                    for r in self.document_rows
+                ],
+            }
+        )
 
 
 def _pair_dict(p: PairResult) -> dict[str, Any]:
     return {
-        "a": p.a, "b": p.b, "documents": p.documents,
-        "exact": p.spans.exact.to_dict(), "overlap": p.spans.overlap.to_dict(),
+        "a": p.a,
+        "b": p.b,
+        "documents": p.documents,
+        "exact": p.spans.exact.to_dict(),
+        "overlap": p.spans.overlap.to_dict(),
         "per_label": {
-            label: {"exact": p.spans.exact_by_label[label].to_dict(),
-                    "overlap": p.spans.overlap_by_label[label].to_dict()}
+            label: {
+                "exact": p.spans.exact_by_label[label].to_dict(),
+                "overlap": p.spans.overlap_by_label[label].to_dict(),
+            }
             for label in p.spans.exact_by_label
         },
         "cohen_kappa": p.cohen_kappa,
@@ -155,8 +165,15 @@ def analyse(corpus: Corpus, name: str = "", statuses: list[str] | None = None) -
     finished = corpus.finished
     complete = np.asarray(finished.all(axis=0) if m else np.zeros(len(corpus.doc_ids)), bool)
     pairable = np.asarray(finished.sum(axis=0) >= 2, dtype=bool)
-    report = AgreementReport(name, corpus.annotators, corpus.model, corpus.labels,
-                             statuses or ["accepted"], int(pairable.sum()), int(complete.sum()))
+    report = AgreementReport(
+        name,
+        corpus.annotators,
+        corpus.model,
+        corpus.labels,
+        statuses or ["accepted"],
+        int(pairable.sum()),
+        int(complete.sum()),
+    )
     # α_U needs nothing from the pairs: NumPy leaves the GIL, so it runs on the other core.
     with ThreadPoolExecutor(max_workers=1) as pool:
         unitizing = pool.submit(_unitizing, corpus, complete)
@@ -183,9 +200,16 @@ def _pairs(
         docs = finished[a] & finished[b]
         spans = compare_spans(corpus, a, b, docs)
         kappa = tk.cohen_kappa(tokens, a, b, docs)
-        report.pairs.append(PairResult(corpus.annotators[a], corpus.annotators[b],
-                                       int(docs.sum()), spans, kappa,
-                                       _relations(corpus, a, b, docs)))
+        report.pairs.append(
+            PairResult(
+                corpus.annotators[a],
+                corpus.annotators[b],
+                int(docs.sum()),
+                spans,
+                kappa,
+                _relations(corpus, a, b, docs),
+            )
+        )
         for (la, lb), n in spans.confusion.items():
             key = (min(la, lb), max(la, lb))
             report.confusion[key] = report.confusion.get(key, 0) + n
@@ -232,11 +256,18 @@ def _document_rows(
     rows = []
     for i in order:
         d = int(seen[i])
-        rows.append(DocumentRow(
-            int(corpus.doc_ids[d]),
-            {name: int(counts[r][d]) for r, name in enumerate(corpus.annotators)
-             if corpus.finished[r, d]},
-            float(mean[i]), int(unmatched[d])))
+        rows.append(
+            DocumentRow(
+                int(corpus.doc_ids[d]),
+                {
+                    name: int(counts[r][d])
+                    for r, name in enumerate(corpus.annotators)
+                    if corpus.finished[r, d]
+                },
+                float(mean[i]),
+                int(unmatched[d]),
+            )
+        )
     return rows
 
 
@@ -263,8 +294,10 @@ def format_text(report: AgreementReport, documents: int = 10) -> str:
     for label, u in report.unitizing_by_label.items():
         lines.append(f"  α_U {label:<38} {_f(u.alpha)}")
     if report.pairs:
-        lines += ["", "pair (reference / other)          docs   exact P    R     F1  "
-                  "overlap F1  Cohen κ  relation F1"]
+        lines += [
+            "",
+            "pair (reference / other)          docs   exact P    R     F1  overlap F1  Cohen κ  relation F1",
+        ]
         for p in report.pairs:
             e = p.spans.exact
             lines.append(
@@ -280,6 +313,5 @@ def format_text(report: AgreementReport, documents: int = 10) -> str:
     if worst:
         lines += ["", "documents with most disagreement (mean exact F1, unmatched spans):"]
         for r in worst:
-            lines.append(f"  #{r.id:<6} F1 {_f(r.f1)}  unmatched {r.unmatched:<4} "
-                         f"{r.preview[:60]!r}")
+            lines.append(f"  #{r.id:<6} F1 {_f(r.f1)}  unmatched {r.unmatched:<4} {r.preview[:60]!r}")
     return "\n".join(lines)

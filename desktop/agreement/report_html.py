@@ -29,8 +29,7 @@ def _num(x: float) -> str:
 
 def _bar(x: float) -> str:
     width = 0.0 if math.isnan(x) else max(0.0, min(1.0, x)) * 100
-    return (f'<span class="track"><span class="bar" style="width:{width:.1f}%"></span></span>'
-            f"{_num(x)}")
+    return f'<span class="track"><span class="bar" style="width:{width:.1f}%"></span></span>{_num(x)}'
 
 
 def _heat(x: float) -> str:
@@ -53,8 +52,9 @@ def _summary(r: AgreementReport) -> str:
         ("Krippendorff's α_U (characters, Krippendorff 2004)", r.unitizing_alpha.alpha),
     ]
     rows += [(f"α_U {label}", u.alpha) for label, u in r.unitizing_by_label.items()]
-    return _table(["coefficient", "value"],
-                  [f"<tr><td>{escape(name)}</td><td>{_bar(v)}</td></tr>" for name, v in rows])
+    return _table(
+        ["coefficient", "value"], [f"<tr><td>{escape(name)}</td><td>{_bar(v)}</td></tr>" for name, v in rows]
+    )
 
 
 def _matrix(r: AgreementReport) -> str:
@@ -73,9 +73,11 @@ def _matrix(r: AgreementReport) -> str:
 
 def _pair_row(p: PairResult) -> str:
     e, o = p.spans.exact, p.spans.overlap
-    return (f"<tr><td>{escape(p.a)}</td><td>{escape(p.b)}</td><td class='n'>{p.documents}</td>"
-            f"<td class='n'>{_num(e.precision)}</td><td class='n'>{_num(e.recall)}</td>"
-            f"{_heat(e.f1)}{_heat(o.f1)}{_heat(p.cohen_kappa)}{_heat(p.relations.f1)}</tr>")
+    return (
+        f"<tr><td>{escape(p.a)}</td><td>{escape(p.b)}</td><td class='n'>{p.documents}</td>"
+        f"<td class='n'>{_num(e.precision)}</td><td class='n'>{_num(e.recall)}</td>"
+        f"{_heat(e.f1)}{_heat(o.f1)}{_heat(p.cohen_kappa)}{_heat(p.relations.f1)}</tr>"
+    )
 
 
 def _per_label(r: AgreementReport) -> str:
@@ -109,8 +111,10 @@ def _documents(r: AgreementReport, limit: int) -> str:
     rows = []
     for d in r.document_rows[:limit]:
         spans = ", ".join(f"{escape(k)} {v}" for k, v in d.spans.items())
-        rows.append(f"<tr><td class='n'>{d.id}</td>{_heat(d.f1)}<td class='n'>{d.unmatched}</td>"
-                    f"<td>{spans}</td><td class='preview'>{escape(d.preview[:120])}</td></tr>")
+        rows.append(
+            f"<tr><td class='n'>{d.id}</td>{_heat(d.f1)}<td class='n'>{d.unmatched}</td>"
+            f"<td>{spans}</td><td class='preview'>{escape(d.preview[:120])}</td></tr>"
+        )
     more = len(r.document_rows) - limit
     note = f"<p class='muted'>… and {more} more documents.</p>" if more > 0 else ""
     return _table(["document", "mean F1", "unmatched spans", "spans", "text"], rows) + note
@@ -129,17 +133,34 @@ def render_html(report: AgreementReport, documents: int = 100) -> str:
         f"<p>Annotators: {who}{model}. Labels: {escape(', '.join(r.labels)) or 'none'}. "
         f"{r.documents} documents finished by at least two annotators, "
         f"{r.complete_documents} by all (finished = {escape(', '.join(r.statuses))}).</p>",
-        "<h2>Coefficients</h2>", _summary(r),
-        "<h2>Pairwise exact-match F1</h2>", _matrix(r) if len(r.annotators) > 1 else "",
+        "<h2>Coefficients</h2>",
+        _summary(r),
+        "<h2>Pairwise exact-match F1</h2>",
+        _matrix(r) if len(r.annotators) > 1 else "",
         "<h2>Pairs</h2>",
         "<p class='muted'>The first annotator is the reference: precision is the share of the "
         "other's spans the reference has. Exact: same offsets and label; overlap: same label and "
         "at least one character in common. κ is Cohen's on token labels.</p>",
-        _table(["reference", "other", "documents", "exact P", "exact R", "exact F1",
-                "overlap F1", "Cohen κ", "relation F1"], [_pair_row(p) for p in r.pairs]),
-        "<h2>Exact F1 per label</h2>", _per_label(r),
-        "<h2>Overlapping spans with different labels</h2>", _confusion(r),
-        "<h2>Documents by disagreement</h2>", _documents(r, documents),
+        _table(
+            [
+                "reference",
+                "other",
+                "documents",
+                "exact P",
+                "exact R",
+                "exact F1",
+                "overlap F1",
+                "Cohen κ",
+                "relation F1",
+            ],
+            [_pair_row(p) for p in r.pairs],
+        ),
+        "<h2>Exact F1 per label</h2>",
+        _per_label(r),
+        "<h2>Overlapping spans with different labels</h2>",
+        _confusion(r),
+        "<h2>Documents by disagreement</h2>",
+        _documents(r, documents),
         "</body></html>",
     ]
     return "\n".join(parts)

@@ -54,8 +54,11 @@ class Consensus:
 
 def _relation_keys(ann: Annotation) -> set[RelationKey]:
     by_id = {s.id: s.key for s in ann.spans}
-    return {(by_id[r.head], by_id[r.child], r.label) for r in ann.relations
-            if r.head in by_id and r.child in by_id}
+    return {
+        (by_id[r.head], by_id[r.child], r.label)
+        for r in ann.relations
+        if r.head in by_id and r.child in by_id
+    }
 
 
 def consensus(annotations: Sequence[Annotation]) -> Consensus:
@@ -68,9 +71,11 @@ def consensus(annotations: Sequence[Annotation]) -> Consensus:
     lanes = {}
     for ann in annotations:
         lanes[ann.annotator] = [
-            LaneSpan(s, s.key in agreed,
-                     [o.annotator for o, k in zip(annotations, keys, strict=True)
-                      if o is not ann and s.key in k])
+            LaneSpan(
+                s,
+                s.key in agreed,
+                [o.annotator for o, k in zip(annotations, keys, strict=True) if o is not ann and s.key in k],
+            )
             for s in sorted(ann.spans, key=lambda s: (s.start, -s.end))
         ]
     first = annotations[0]
@@ -111,9 +116,7 @@ class Seeded:
     relations: list[Relation] = field(default_factory=list)
 
 
-def seed_gold(
-    project: Project, doc_id: int, annotators: Sequence[str], reviewer: str
-) -> Seeded:
+def seed_gold(project: Project, doc_id: int, annotators: Sequence[str], reviewer: str) -> Seeded:
     """Add to the document's gold annotation every span and relation the annotators agree on.
 
     Spans gold already has are left alone; each addition is a single edit in the edit log.
@@ -122,8 +125,7 @@ def seed_gold(
         raise ProjectError("seeding gold needs the reviewer's name")
     found = [a for name in annotators if (a := project.annotation(doc_id, name)) is not None]
     if len(found) < 2:
-        raise ProjectError(f"document {doc_id}: fewer than two of {', '.join(annotators)} "
-                           "annotated it")
+        raise ProjectError(f"document {doc_id}: fewer than two of {', '.join(annotators)} annotated it")
     agreed = consensus(found)
     gold = project.annotation(doc_id, GOLD)
     if gold is None:
@@ -133,8 +135,7 @@ def seed_gold(
     with project.transaction():
         for span in agreed.spans:
             if span.key not in have:
-                new = Span(span.start, span.end, span.label, span.token_start, span.token_end,
-                           Origin.PERSON)
+                new = Span(span.start, span.end, span.label, span.token_start, span.token_end, Origin.PERSON)
                 have[span.key] = project.add_span(doc_id, GOLD, new)
                 result.spans.append(have[span.key])
         existing = _relation_keys(project.annotation(doc_id, GOLD) or gold)
@@ -143,18 +144,26 @@ def seed_gold(
                 continue
             head_id, child_id = have[head].id, have[child].id
             assert head_id is not None and child_id is not None
-            result.relations.append(project.add_relation(
-                doc_id, GOLD, Relation(head_id, child_id, label, Origin.PERSON), check=False))
+            result.relations.append(
+                project.add_relation(
+                    doc_id, GOLD, Relation(head_id, child_id, label, Origin.PERSON), check=False
+                )
+            )
         project.set_status(doc_id, GOLD, gold.status, reviewer=reviewer)
     return result
 
 
 def _create_gold(project: Project, doc_id: int, agreed: Consensus, reviewer: str) -> Seeded:
-    spans = [Span(s.start, s.end, s.label, s.token_start, s.token_end, Origin.PERSON, i)
-             for i, s in enumerate(agreed.spans)]
+    spans = [
+        Span(s.start, s.end, s.label, s.token_start, s.token_end, Origin.PERSON, i)
+        for i, s in enumerate(agreed.spans)
+    ]
     index = {s.key: i for i, s in enumerate(spans)}
-    relations = [Relation(index[h], index[c], label, Origin.PERSON)
-                 for h, c, label in agreed.relations if h in index and c in index]
+    relations = [
+        Relation(index[h], index[c], label, Origin.PERSON)
+        for h, c, label in agreed.relations
+        if h in index and c in index
+    ]
     stored = project.save_annotation(
         Annotation(doc_id, GOLD, Status.IN_PROGRESS, spans, relations, reviewer=reviewer),
         AnnotatorKind.GOLD,

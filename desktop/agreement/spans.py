@@ -53,9 +53,15 @@ class Counts:
         self.matched_b += other.matched_b
 
     def to_dict(self) -> dict[str, float | int]:
-        return {"precision": self.precision, "recall": self.recall, "f1": self.f1,
-                "spans_a": self.a, "spans_b": self.b, "matched_a": self.matched_a,
-                "matched_b": self.matched_b}
+        return {
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "spans_a": self.a,
+            "spans_b": self.b,
+            "matched_a": self.matched_a,
+            "matched_b": self.matched_b,
+        }
 
 
 @dataclass(slots=True)
@@ -94,8 +100,10 @@ def _exact_matches(sa: SpanTable, sb: SpanTable, k: int) -> tuple[IntArray, IntA
         set(zip(sa.start.tolist(), sa.end.tolist(), sa.label.tolist(), strict=True))
         & set(zip(sb.start.tolist(), sb.end.tolist(), sb.label.tolist(), strict=True))
     )
-    return (np.array([x[0] for x in common_set], dtype=np.int64),
-            np.array([x[2] for x in common_set], dtype=np.int64))
+    return (
+        np.array([x[0] for x in common_set], dtype=np.int64),
+        np.array([x[2] for x in common_set], dtype=np.int64),
+    )
 
 
 def compare_spans(corpus: Corpus, a: int, b: int, docs: np.ndarray) -> SpanComparison:

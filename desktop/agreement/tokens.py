@@ -45,9 +45,7 @@ def token_labels(corpus: Corpus) -> TokenLabels:
         lengths = np.maximum(spans.token_end - spans.token_start, 0)
         n = int(lengths.sum())
         offsets = np.cumsum(lengths) - lengths
-        positions.append(
-            np.repeat(spans.token_start, lengths) + (np.arange(n) - np.repeat(offsets, lengths))
-        )
+        positions.append(np.repeat(spans.token_start, lengths) + (np.arange(n) - np.repeat(offsets, lengths)))
     covered = np.zeros(total, dtype=bool)
     for p in positions:
         covered[p] = True

@@ -68,18 +68,20 @@ def category_alpha(
     length = float((doc_ends - doc_starts).sum())
     if m < 2 or length <= 0:
         return UnitizingResult(float("nan"), float("nan"))
-    units = [merge_overlapping(np.asarray(s, np.int64), np.asarray(e, np.int64))
-             for s, e in observers]
+    units = [merge_overlapping(np.asarray(s, np.int64), np.asarray(e, np.int64)) for s, e in observers]
     observed = 0.0
     for (s_i, e_i), (s_j, e_j) in combinations(units, 2):
         ia, jb = overlap_pairs(s_i, e_i, s_j, e_j)
-        both = ((s_i[ia] - s_j[jb]).astype(float) ** 2 + (e_i[ia] - e_j[jb]).astype(float) ** 2)
+        both = (s_i[ia] - s_j[jb]).astype(float) ** 2 + (e_i[ia] - e_j[jb]).astype(float) ** 2
         lone_i = np.ones(len(s_i), dtype=bool)
         lone_i[ia] = False
         lone_j = np.ones(len(s_j), dtype=bool)
         lone_j[jb] = False
-        observed += 2 * (both.sum() + ((e_i - s_i)[lone_i].astype(float) ** 2).sum()
-                         + ((e_j - s_j)[lone_j].astype(float) ** 2).sum())
+        observed += 2 * (
+            both.sum()
+            + ((e_i - s_i)[lone_i].astype(float) ** 2).sum()
+            + ((e_j - s_j)[lone_j].astype(float) ** 2).sum()
+        )
     observed /= m * (m - 1) * length * length
 
     lengths = np.concatenate([e - s for s, e in units]).astype(float)
@@ -111,8 +113,7 @@ def unitizing_alpha(
     per_category = {}
     for category, observers in units.items():
         arrays = [
-            (np.array([u[0] for u in obs], dtype=np.int64),
-             np.array([u[1] for u in obs], dtype=np.int64))
+            (np.array([u[0] for u in obs], dtype=np.int64), np.array([u[1] for u in obs], dtype=np.int64))
             for obs in observers
         ]
         per_category[category] = category_alpha(arrays, doc_starts, doc_ends)

@@ -129,8 +129,16 @@ def doc_record(txt: Path, root: Path, options: ImportOptions, report: FileReport
     return record
 
 
-def _text_bound(path: Path, lineno: int, line: str, record: Record, builder: AnnotationBuilder,
-                events: set[str], report: FileReport, check_span: Any) -> None:
+def _text_bound(
+    path: Path,
+    lineno: int,
+    line: str,
+    record: Record,
+    builder: AnnotationBuilder,
+    events: set[str],
+    report: FileReport,
+    check_span: Any,
+) -> None:
     parts = line.split("\t", 2)
     if len(parts) < 2:
         raise FormatError(path, "a T line is `ID<TAB>TYPE START END<TAB>TEXT`", lineno)
@@ -147,7 +155,7 @@ def _text_bound(path: Path, lineno: int, line: str, record: Record, builder: Ann
         fragments.append((int(bounds[0]), int(bounds[1])))
     for start, end in fragments:
         check_span(record, start, end)
-    gaps = [record.text[a[1]:b[0]] for a, b in zip(fragments, fragments[1:], strict=False)]
+    gaps = [record.text[a[1] : b[0]] for a, b in zip(fragments, fragments[1:], strict=False)]
     if any(LINE_BREAK.fullmatch(g) is None for g in gaps):
         count(report, "brat discontinuous spans")
         return
@@ -155,8 +163,7 @@ def _text_bound(path: Path, lineno: int, line: str, record: Record, builder: Ann
     if len(parts) == 3:
         expected = " ".join(record.text[s:e] for s, e in fragments)
         if parts[2] != expected:
-            raise FormatError(path, f"{ident} says {parts[2]!r} but the text there is "
-                              f"{expected!r}", lineno)
+            raise FormatError(path, f"{ident} says {parts[2]!r} but the text there is {expected!r}", lineno)
     builder.span(start, end, label, ident)
 
 
@@ -180,7 +187,8 @@ def sniff(path: Path) -> bool:
         return False
     files = [p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")]
     return any(p.suffix == ".ann" for p in files) and all(
-        p.suffix.lower() in BRAT_FILES or p.stem.upper() in {"LICENSE", "README"} for p in files)
+        p.suffix.lower() in BRAT_FILES or p.stem.upper() in {"LICENSE", "README"} for p in files
+    )
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -236,9 +244,7 @@ def _name(doc: Document, used: set[str]) -> str:
     return name
 
 
-def write(
-    project: Any, out: Path, options: ExportOptions, progress: Progress | None
-) -> ExportReport:
+def write(project: Any, out: Path, options: ExportOptions, progress: Progress | None) -> ExportReport:
     run, train_dir, dev_dir = start_export(project, out, "brat", options, progress)
     entity_labels = list(project.scheme.entity_names)
     relation_labels = list(project.scheme.relation_names)
@@ -250,8 +256,10 @@ def write(
                 folder.mkdir(parents=True, exist_ok=True)
                 used[folder] = set()
             name = _name(doc, used[folder])
-            for suffix, content in ((".txt", doc.text),
-                                    (".ann", "".join(x + "\n" for x in ann_lines(doc, ann, run)))):
+            for suffix, content in (
+                (".txt", doc.text),
+                (".ann", "".join(x + "\n" for x in ann_lines(doc, ann, run))),
+            ):
                 target = folder / f"{name}{suffix}"
                 with open(target, "w", encoding="utf-8", newline="") as f:
                     f.write(content)
@@ -278,6 +286,12 @@ def _conf(entities: list[str], relations: list[str]) -> str:
 
 
 FORMAT = register(
-    Format("brat", "brat standoff: a folder of .txt and .ann files", reader=read, writer=write,
-           sniff=sniff, folder=True)
+    Format(
+        "brat",
+        "brat standoff: a folder of .txt and .ann files",
+        reader=read,
+        writer=write,
+        sniff=sniff,
+        folder=True,
+    )
 )

@@ -62,7 +62,8 @@ class AnnotationBuilder:
             self._by_key[key] = local
         else:
             self.report.not_imported["duplicate spans"] = (
-                self.report.not_imported.get("duplicate spans", 0) + 1)
+                self.report.not_imported.get("duplicate spans", 0) + 1
+            )
         if file_id is not None:
             self._ids[file_id] = local
         return local
@@ -79,7 +80,8 @@ class AnnotationBuilder:
         key = (head, child, label)
         if key in self._rel_keys:
             self.report.not_imported["duplicate relations"] = (
-                self.report.not_imported.get("duplicate relations", 0) + 1)
+                self.report.not_imported.get("duplicate relations", 0) + 1
+            )
             return
         self._rel_keys.add(key)
         self.relations.append(Relation(head, child, label))
@@ -222,7 +224,11 @@ the spans and relations it writes (`run.count`) and reports what it cannot hold 
 
 
 def write_lines(
-    project: Any, out: Path, fmt: str, options: ExportOptions, progress: Progress | None,
+    project: Any,
+    out: Path,
+    fmt: str,
+    options: ExportOptions,
+    progress: Progress | None,
     render: Render,
 ) -> ExportReport:
     """The export loop of the text formats: each document rendered into the train or dev file."""

@@ -50,8 +50,11 @@ Sentence = list[tuple[str, str, int]]
 
 def _is_iob_line(line: str) -> bool:
     fields = line.split()
-    return len(fields) > 1 and "\t" not in line and all(
-        "|" in f and TAG.match(f.rsplit("|", 1)[1]) for f in fields)
+    return (
+        len(fields) > 1
+        and "\t" not in line
+        and all("|" in f and TAG.match(f.rsplit("|", 1)[1]) for f in fields)
+    )
 
 
 def _documents(path: Path, text: str) -> Iterator[tuple[int, list[Sentence]]]:
@@ -86,12 +89,10 @@ def _documents(path: Path, text: str) -> Iterator[tuple[int, list[Sentence]]]:
             sentences.append([(f.split("|", 1)[0], f.rsplit("|", 1)[1], lineno) for f in fields])
             continue
         if len(fields) < 2:
-            raise FormatError(path, f"a token line needs a tag column, got {line.strip()!r}",
-                              lineno)
+            raise FormatError(path, f"a token line needs a tag column, got {line.strip()!r}", lineno)
         tag = fields[-1]
         if not TAG.match(tag):
-            raise FormatError(path, f"{tag!r} is not a tag (O, B-X, I-X, L-X, U-X, E-X, S-X)",
-                              lineno)
+            raise FormatError(path, f"{tag!r} is not a tag (O, B-X, I-X, L-X, U-X, E-X, S-X)", lineno)
         sentence.append((fields[0], tag, lineno))
     if sentence:
         sentences.append(sentence)
@@ -203,7 +204,7 @@ def conll_lines(doc: Document, ann: Annotation, run: ExportRun) -> list[str]:
             tags[i] = f"I-{span.label}"
     lines: list[str] = []
     for tok, tag in zip(tokens, tags, strict=True):
-        word = doc.text[tok.start:tok.end]
+        word = doc.text[tok.start : tok.end]
         if word.isspace():
             if LINE_BREAKS & set(word) and lines and lines[-1]:
                 lines.append("")
@@ -229,9 +230,7 @@ def _non_overlapping(aligned: list[tuple[int, int, Any]]) -> list[Any]:
     return sorted(kept, key=lambda x: x[0])
 
 
-def write(
-    project: Any, out: Path, options: ExportOptions, progress: Progress | None
-) -> ExportReport:
+def write(project: Any, out: Path, options: ExportOptions, progress: Progress | None) -> ExportReport:
     return write_lines(project, out, "conll", options, progress, render)
 
 
@@ -245,6 +244,11 @@ def render(run: ExportRun, doc: Document, ann: Annotation) -> str | None:
 
 
 FORMAT = register(
-    Format("conll", "CoNLL-2003 columns: token ... tag (IOB1, IOB2 or BILUO in; IOB2 out)",
-           reader=read, writer=write, sniff=sniff)
+    Format(
+        "conll",
+        "CoNLL-2003 columns: token ... tag (IOB1, IOB2 or BILUO in; IOB2 out)",
+        reader=read,
+        writer=write,
+        sniff=sniff,
+    )
 )

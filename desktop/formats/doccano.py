@@ -45,12 +45,16 @@ STRUCTURE = {"id", "meta", "relations", "Comments", "comments"}
 
 def _is_triples(value: Any) -> bool:
     return isinstance(value, list) and all(
-        isinstance(v, list | tuple) and len(v) == 3 and isinstance(v[2], str | int) for v in value)
+        isinstance(v, list | tuple) and len(v) == 3 and isinstance(v[2], str | int) for v in value
+    )
 
 
 def _is_entities(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(
-        isinstance(v, dict) and "start_offset" in v for v in value)
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(v, dict) and "start_offset" in v for v in value)
+    )
 
 
 def text_field(obj: dict[str, Any]) -> str | None:
@@ -63,11 +67,9 @@ def text_field(obj: dict[str, Any]) -> str | None:
 
 def label_field(obj: dict[str, Any]) -> str | None:
     for name in LABEL_FIELDS:
-        if name in obj and (_is_triples(obj[name]) or _is_entities(obj[name])
-                            or obj[name] == []):
+        if name in obj and (_is_triples(obj[name]) or _is_entities(obj[name]) or obj[name] == []):
             return name
-    found = [k for k, v in obj.items() if k not in STRUCTURE and v and
-             (_is_triples(v) or _is_entities(v))]
+    found = [k for k, v in obj.items() if k not in STRUCTURE and v and (_is_triples(v) or _is_entities(v))]
     return found[0] if len(found) == 1 else None
 
 
@@ -110,12 +112,14 @@ def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Rec
             _relations(path, line, obj["relations"], _builder(builders, options, report), report)
         if lfield or obj.get("relations"):
             record.annotations += [b.build() for b in builders.values()] or [
-                _builder(builders, options, report).build()]
+                _builder(builders, options, report).build()
+            ]
         yield record
 
 
-def _builder(builders: dict[str, AnnotationBuilder], options: ImportOptions, report: FileReport,
-             user: Any = None) -> AnnotationBuilder:
+def _builder(
+    builders: dict[str, AnnotationBuilder], options: ImportOptions, report: FileReport, user: Any = None
+) -> AnnotationBuilder:
     """The builder of one annotator: doccano 1.x names a user per span (`user1`, ...)."""
     name = annotator_name(options, None if user is None else f"user{user}")
     if name not in builders:
@@ -123,8 +127,7 @@ def _builder(builders: dict[str, AnnotationBuilder], options: ImportOptions, rep
     return builders[name]
 
 
-def _relations(path: Path, line: int, relations: Any, builder: AnnotationBuilder,
-               report: FileReport) -> None:
+def _relations(path: Path, line: int, relations: Any, builder: AnnotationBuilder, report: FileReport) -> None:
     if not relations:
         return
     if not isinstance(relations, list):
@@ -135,8 +138,11 @@ def _relations(path: Path, line: int, relations: Any, builder: AnnotationBuilder
         head, child = builder.local_id(rel["from_id"]), builder.local_id(rel["to_id"])
         label = rel.get("type", rel.get("label"))
         if head is None or child is None:
-            raise FormatError(path, f"relation {rel.get('id', '')} refers to an entity id that "
-                              "this record does not have", line)
+            raise FormatError(
+                path,
+                f"relation {rel.get('id', '')} refers to an entity id that this record does not have",
+                line,
+            )
         if not isinstance(label, str) or not label:
             raise FormatError(path, "a relation has no `type`", line)
         if head == child:
@@ -155,8 +161,11 @@ def sniff(path: Path) -> bool:
     if isinstance(rels, list) and rels and isinstance(rels[0], dict) and "from_id" in rels[0]:
         return True
     lfield = label_field(obj)
-    return lfield is not None and text_field(obj) is not None and not (
-        {"spans", "tokens", "_input_hash"} & obj.keys())
+    return (
+        lfield is not None
+        and text_field(obj) is not None
+        and not ({"spans", "tokens", "_input_hash"} & obj.keys())
+    )
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -168,16 +177,18 @@ def example(doc: Document, ann: Annotation, number: int) -> dict[str, Any]:
         "id": number,
         "text": doc.text,
         "meta": doc.meta,
-        "entities": [{"id": ids[s.id], "label": s.label, "start_offset": s.start,
-                      "end_offset": s.end} for s in ann.spans],
-        "relations": [{"id": i, "from_id": ids[r.head], "to_id": ids[r.child], "type": r.label}
-                      for i, r in enumerate(ann.relations)],
+        "entities": [
+            {"id": ids[s.id], "label": s.label, "start_offset": s.start, "end_offset": s.end}
+            for s in ann.spans
+        ],
+        "relations": [
+            {"id": i, "from_id": ids[r.head], "to_id": ids[r.child], "type": r.label}
+            for i, r in enumerate(ann.relations)
+        ],
     }
 
 
-def write(
-    project: Any, out: Path, options: ExportOptions, progress: Progress | None
-) -> ExportReport:
+def write(project: Any, out: Path, options: ExportOptions, progress: Progress | None) -> ExportReport:
     def render(run: ExportRun, doc: Document, ann: Annotation) -> str:
         run.count(ann)
         number = run.report.documents + 1
@@ -187,6 +198,11 @@ def write(
 
 
 FORMAT = register(
-    Format("doccano", "doccano JSONL (relation form, label triples, renamed columns)",
-           reader=read, writer=write, sniff=sniff)
+    Format(
+        "doccano",
+        "doccano JSONL (relation form, label triples, renamed columns)",
+        reader=read,
+        writer=write,
+        sniff=sniff,
+    )
 )

@@ -77,8 +77,7 @@ def split_paths(out: Path, dev_split: float) -> tuple[Path, Path | None]:
     """`out` alone, or `out` with `-train`/`-dev` before its suffix when splitting."""
     if not dev_split:
         return out, None
-    return (out.with_name(f"{out.stem}-train{out.suffix}"),
-            out.with_name(f"{out.stem}-dev{out.suffix}"))
+    return (out.with_name(f"{out.stem}-train{out.suffix}"), out.with_name(f"{out.stem}-dev{out.suffix}"))
 
 
 def export_project(
@@ -138,8 +137,7 @@ def move_into_place(staged: Path, target: Path, paths: list[str]) -> list[str]:
     Returns `paths` (the writer's report) as they are after the move. Every destination is checked
     before the first file moves, so a clash changes nothing.
     """
-    moves = [(f, target / f.relative_to(staged)) for f in sorted(staged.rglob("*"))
-             if not f.is_dir()]
+    moves = [(f, target / f.relative_to(staged)) for f in sorted(staged.rglob("*")) if not f.is_dir()]
     for _, dest in moves:
         if dest.is_dir():
             raise FormatError(dest, "is a folder where the export writes a file")
@@ -149,6 +147,4 @@ def move_into_place(staged: Path, target: Path, paths: list[str]) -> list[str]:
     for src, dest in moves:
         dest.parent.mkdir(parents=True, exist_ok=True)
         os.replace(src, dest)
-    return [str(target / Path(p).relative_to(staged)) if Path(p).is_relative_to(staged) else p
-            for p in paths]
-
+    return [str(target / Path(p).relative_to(staged)) if Path(p).is_relative_to(staged) else p for p in paths]

@@ -43,8 +43,9 @@ def expand(paths: Iterable[str | Path], fmt: str = "auto") -> list[tuple[Path, F
             if chosen.reader is None:
                 raise FormatError(path, f"Etiquette cannot import the {fmt} format")
             if path.is_dir() and not chosen.folder:
-                out += [(p, chosen) for p in sorted(path.rglob("*")) if p.is_file()
-                        and not p.name.startswith(".")]
+                out += [
+                    (p, chosen) for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(".")
+                ]
             else:
                 out.append((path, chosen))
             continue
@@ -112,15 +113,14 @@ def _chunks(records: Iterator[Record]) -> Iterator[list[Record]]:
 
 
 def _store(project: Project, chunk: list[Record], report: FileReport, tokenize: object) -> None:
-    result = project.add_documents(
-        (NewDocument(r.text, r.meta, r.source) for r in chunk), tokenize
-    )
+    result = project.add_documents((NewDocument(r.text, r.meta, r.source) for r in chunk), tokenize)
     report.records += len(chunk)
     report.added += result.added
     report.duplicates += result.duplicates
     ids = result.ids
-    docs = {d.id: d for d in project.iter_documents(
-        [i for i, r in zip(ids, chunk, strict=True) if r.annotations])}
+    docs = {
+        d.id: d for d in project.iter_documents([i for i, r in zip(ids, chunk, strict=True) if r.annotations])
+    }
     annotations: list[Annotation] = []
     for doc_id, record in zip(ids, chunk, strict=True):
         for ann in record.annotations:

@@ -79,6 +79,11 @@ def _write(project: Any, out: Path, options: Any, progress: Any) -> Any:
 
 
 FORMAT = register(
-    Format("jsonl", "JSONL with a `text` field and optional `meta` (Prodigy tasks on export)",
-           reader=read, writer=_write, sniff=sniff)
+    Format(
+        "jsonl",
+        "JSONL with a `text` field and optional `meta` (Prodigy tasks on export)",
+        reader=read,
+        writer=_write,
+        sniff=sniff,
+    )
 )

@@ -93,8 +93,7 @@ def task_record(
         status = ANSWERS[answer]
     else:
         raise FormatError(path, f"unknown answer {answer!r} (accept, reject or ignore)", lineno)
-    who = annotator_from_session(task.get("_annotator_id")) or annotator_from_session(
-        task.get("_session_id"))
+    who = annotator_from_session(task.get("_annotator_id")) or annotator_from_session(task.get("_session_id"))
     builder = AnnotationBuilder(annotator_name(options, who), status, report)
     tokens = _tokens(path, lineno, task.get("tokens"))
     by_last_token: dict[int, int] = {}
@@ -126,9 +125,7 @@ def _tokens(path: Path, lineno: int, value: Any) -> list[tuple[int, int]]:
     return out
 
 
-def _offsets(
-    path: Path, lineno: int, span: dict[str, Any], tokens: list[tuple[int, int]]
-) -> tuple[int, int]:
+def _offsets(path: Path, lineno: int, span: dict[str, Any], tokens: list[tuple[int, int]]) -> tuple[int, int]:
     start, end = span.get("start"), span.get("end")
     if start is None and end is None:
         ts, te = span.get("token_start"), span.get("token_end")
@@ -209,7 +206,7 @@ def signed_hash(*parts: Any) -> int:
 def _span_json(doc: Document, span: Span, with_text: bool = True) -> dict[str, Any]:
     out: dict[str, Any] = {"start": span.start, "end": span.end}
     if with_text:
-        out["text"] = doc.text[span.start:span.end]
+        out["text"] = doc.text[span.start : span.end]
     if span.token_start >= 0:
         out["token_start"] = span.token_start
         out["token_end"] = span.token_end - 1
@@ -227,21 +224,25 @@ def task(doc: Document, ann: Annotation, dataset: str) -> dict[str, Any]:
     relations = []
     for r in ann.relations:
         head, child = by_id[r.head], by_id[r.child]
-        relations.append({
-            "head": head.token_end - 1 if head.token_start >= 0 else None,
-            "child": child.token_end - 1 if child.token_start >= 0 else None,
-            "head_span": _span_json(doc, head, False),
-            "child_span": _span_json(doc, child, False),
-            "label": r.label,
-        })
+        relations.append(
+            {
+                "head": head.token_end - 1 if head.token_start >= 0 else None,
+                "child": child.token_end - 1 if child.token_start >= 0 else None,
+                "head_span": _span_json(doc, head, False),
+                "child_span": _span_json(doc, child, False),
+                "label": r.label,
+            }
+        )
     input_hash = lifted.pop("_input_hash", None)
     if input_hash is None:
         input_hash = signed_hash(text)
     task_hash = lifted.pop("_task_hash", None)
     if task_hash is None:
-        task_hash = signed_hash(input_hash, [s.key for s in ann.spans],
-                                [(by_id[r.head].key, by_id[r.child].key, r.label)
-                                 for r in ann.relations])
+        task_hash = signed_hash(
+            input_hash,
+            [s.key for s in ann.spans],
+            [(by_id[r.head].key, by_id[r.child].key, r.label) for r in ann.relations],
+        )
     out: dict[str, Any] = {"text": text}
     if plain:
         out["meta"] = plain
@@ -249,9 +250,15 @@ def task(doc: Document, ann: Annotation, dataset: str) -> dict[str, Any]:
     out["_task_hash"] = task_hash
     tokens = doc.tokens
     out["tokens"] = [
-        {"text": text[t.start:t.end], "start": t.start, "end": t.end, "id": i,
-         "ws": t.end < len(text) and text[t.end] == " "
-         and (i + 1 == len(tokens) or tokens[i + 1].start > t.end)}
+        {
+            "text": text[t.start : t.end],
+            "start": t.start,
+            "end": t.end,
+            "id": i,
+            "ws": t.end < len(text)
+            and text[t.end] == " "
+            and (i + 1 == len(tokens) or tokens[i + 1].start > t.end),
+        }
         for i, t in enumerate(tokens)
     ]
     out["spans"] = spans
@@ -272,9 +279,7 @@ def dumps(obj: dict[str, Any]) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
-def write(
-    project: Any, out: Path, options: ExportOptions, progress: Progress | None
-) -> ExportReport:
+def write(project: Any, out: Path, options: ExportOptions, progress: Progress | None) -> ExportReport:
     dataset = dataset_name(out)
 
     def render(run: ExportRun, doc: Document, ann: Annotation) -> str:
@@ -285,6 +290,11 @@ def write(
 
 
 FORMAT = register(
-    Format("prodigy", "Prodigy JSONL tasks (ner_manual, spans_manual, relations)",
-           reader=read, writer=write, sniff=sniff)
+    Format(
+        "prodigy",
+        "Prodigy JSONL tasks (ner_manual, spans_manual, relations)",
+        reader=read,
+        writer=write,
+        sniff=sniff,
+    )
 )

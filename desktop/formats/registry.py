@@ -86,13 +86,15 @@ def names() -> list[str]:
 def importable() -> list[str]:
     """The formats Etiquette reads, without importing their modules."""
     return [b.name for b in BUILTIN if b.reads] + [
-        f.name for f in FORMATS.values() if f.name not in _BY_NAME and f.reader is not None]
+        f.name for f in FORMATS.values() if f.name not in _BY_NAME and f.reader is not None
+    ]
 
 
 def exportable() -> list[str]:
     """The formats Etiquette writes, without importing their modules."""
     return [b.name for b in BUILTIN if b.writes] + [
-        f.name for f in FORMATS.values() if f.name not in _BY_NAME and f.writer is not None]
+        f.name for f in FORMATS.values() if f.name not in _BY_NAME and f.writer is not None
+    ]
 
 
 def sniff(path: Path) -> Format:

@@ -72,8 +72,9 @@ def fast_msgpack() -> Iterator[None]:
     """
     from srsly import msgpack
 
-    registries = [r for r in (msgpack.msgpack_encoders, msgpack.msgpack_decoders)
-                  if "get_all" not in vars(r)]  # not already inside another fast_msgpack()
+    registries = [
+        r for r in (msgpack.msgpack_encoders, msgpack.msgpack_decoders) if "get_all" not in vars(r)
+    ]  # not already inside another fast_msgpack()
     for r in registries:
         plugins = r.get_all()
         r.get_all = lambda plugins=plugins: dict(plugins)  # type: ignore[method-assign]
@@ -94,8 +95,9 @@ def relation_labels(project: Any, source: str) -> list[str]:
     return labels + sorted(x for x in used if x not in labels)
 
 
-def make_doc(vocab: Any, doc: Document, ann: Annotation, key: str, rel_labels: list[str],
-             run: ExportRun) -> Any:
+def make_doc(
+    vocab: Any, doc: Document, ann: Annotation, key: str, rel_labels: list[str], run: ExportRun
+) -> Any:
     """The spaCy Doc of one annotated document; what cannot be held is counted in `run`."""
     from spacy.tokens import Doc
     from spacy.util import filter_spans
@@ -122,8 +124,9 @@ def make_doc(vocab: Any, doc: Document, ann: Annotation, key: str, rel_labels: l
     return sdoc
 
 
-def _set_relations(sdoc: Any, doc: Document, ann: Annotation, aligned: dict[Any, Any],
-                   labels: list[str], run: ExportRun) -> None:
+def _set_relations(
+    sdoc: Any, doc: Document, ann: Annotation, aligned: dict[Any, Any], labels: list[str], run: ExportRun
+) -> None:
     starts: dict[int, int] = {}
     for sspan in aligned.values():
         starts[sspan.start] = starts.get(sspan.start, 0) + 1
@@ -144,9 +147,7 @@ def _set_relations(sdoc: Any, doc: Document, ann: Annotation, aligned: dict[Any,
         sdoc._.rel = rels
 
 
-def write(
-    project: Any, out: Path, options: ExportOptions, progress: Progress | None
-) -> ExportReport:
+def write(project: Any, out: Path, options: ExportOptions, progress: Progress | None) -> ExportReport:
     from spacy.tokens import DocBin
     from spacy.vocab import Vocab
 
@@ -195,8 +196,7 @@ def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Rec
         yield doc_record(path, i, sdoc, options, report)
 
 
-def doc_record(path: Path, index: int, sdoc: Any, options: ImportOptions,
-               report: FileReport) -> Record:
+def doc_record(path: Path, index: int, sdoc: Any, options: ImportOptions, report: FileReport) -> Record:
     text = sdoc.text
     if not text.strip():
         raise FormatError(path, "empty text", index)
@@ -236,6 +236,11 @@ def sniff(path: Path) -> bool:
 
 
 FORMAT = register(
-    Format("spacy", "spaCy DocBin (.spacy): doc.ents, doc.spans, doc._.rel and metadata",
-           reader=read, writer=write, sniff=sniff)
+    Format(
+        "spacy",
+        "spaCy DocBin (.spacy): doc.ents, doc.spans, doc._.rel and metadata",
+        reader=read,
+        writer=write,
+        sniff=sniff,
+    )
 )

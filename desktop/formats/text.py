@@ -19,8 +19,7 @@ def read_text_file(path: Path) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        raise FormatError(path, f"not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})",
-                          line) from e
+        raise FormatError(path, f"not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})", line) from e
     return text
 
 

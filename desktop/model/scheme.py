@@ -6,8 +6,18 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 PALETTE = [
-    "#7aecec", "#feca74", "#c887fb", "#bfeeb7", "#ff9561", "#aa9cfc",
-    "#e4e7d2", "#9cc9cc", "#ffeb80", "#ff8197", "#f0d0ff", "#bfe1d9",
+    "#7aecec",
+    "#feca74",
+    "#c887fb",
+    "#bfeeb7",
+    "#ff9561",
+    "#aa9cfc",
+    "#e4e7d2",
+    "#9cc9cc",
+    "#ffeb80",
+    "#ff8197",
+    "#f0d0ff",
+    "#bfe1d9",
 ]
 KEYS = "1234567890"
 
@@ -110,9 +120,7 @@ class LabelScheme:
             raise SchemeError(f"unknown relation label {label!r}")
         if not rel.allows(head_label, child_label):
             pairs = ", ".join(f"{h}→{c}" for h, c in rel.allowed)
-            raise SchemeError(
-                f"{label} cannot join {head_label} → {child_label} (allowed: {pairs})"
-            )
+            raise SchemeError(f"{label} cannot join {head_label} → {child_label} (allowed: {pairs})")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

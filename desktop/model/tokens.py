@@ -70,8 +70,8 @@ def words_and_spaces(text: str, tokens: Sequence[Token]) -> tuple[list[str], lis
         if t.start < pos or t.end <= t.start:
             continue
         if t.start > pos:
-            _gap(text[pos:t.start], words, spaces)
-        words.append(text[t.start:t.end])
+            _gap(text[pos : t.start], words, spaces)
+        words.append(text[t.start : t.end])
         spaces.append(False)
         pos = t.end
     if pos < len(text):

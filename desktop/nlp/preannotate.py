@@ -57,8 +57,13 @@ def read_patterns(path: str | Path) -> list[dict[str, Any]]:
             raise PipelineError(f"{path}:{lineno}: a pattern needs `label` and `pattern`")
         if not isinstance(record["pattern"], str | list):
             raise PipelineError(f"{path}:{lineno}: `pattern` is a string or a list of token patterns")
-        patterns.append({"label": record["label"], "pattern": record["pattern"],
-                         **({"id": record["id"]} if "id" in record else {})})
+        patterns.append(
+            {
+                "label": record["label"],
+                "pattern": record["pattern"],
+                **({"id": record["id"]} if "id" in record else {}),
+            }
+        )
     return patterns
 
 
@@ -67,8 +72,7 @@ def prepare(nlp: Language, patterns: list[dict[str, Any]] | None = None) -> list
     if patterns:
         config = {"overwrite_ents": True, "phrase_matcher_attr": "LOWER"}
         if "ner" in nlp.pipe_names:
-            ruler = nlp.add_pipe("entity_ruler", name="etiquette_patterns", after="ner",
-                                 config=config)
+            ruler = nlp.add_pipe("entity_ruler", name="etiquette_patterns", after="ner", config=config)
         else:
             ruler = nlp.add_pipe("entity_ruler", name="etiquette_patterns", config=config)
         ruler.add_patterns(patterns)  # type: ignore[attr-defined]

@@ -19,7 +19,6 @@ from desktop.store.documents import DocumentStore
 
 
 class AnnotationStore(DocumentStore):
-
     def annotation(self, doc_id: int, annotator: str) -> Annotation | None:
         ann_id = self._annotator_id(annotator)
         if ann_id is None:
@@ -37,12 +36,18 @@ class AnnotationStore(DocumentStore):
         self, aid: int, doc_id: int, annotator: str, status: str, updated: str, reviewer: str | None
     ) -> Annotation:
         spans, relations = self._children([aid])
-        return Annotation(doc_id, annotator, Status(status), spans.get(aid, []),
-                          relations.get(aid, []), updated, reviewer, aid)
+        return Annotation(
+            doc_id,
+            annotator,
+            Status(status),
+            spans.get(aid, []),
+            relations.get(aid, []),
+            updated,
+            reviewer,
+            aid,
+        )
 
-    def _children(
-        self, aids: list[int]
-    ) -> tuple[dict[int, list[Span]], dict[int, list[Relation]]]:
+    def _children(self, aids: list[int]) -> tuple[dict[int, list[Span]], dict[int, list[Relation]]]:
         """The spans and relations of many annotations, two queries in all, grouped by annotation."""
         marks = ",".join("?" * len(aids))
         spans: dict[int, list[Span]] = {}
@@ -96,9 +101,18 @@ class AnnotationStore(DocumentStore):
             docs = {d.id: d for d in self._documents_in([r[1] for r in rows])}
             spans, relations = self._children([r[0] for r in rows])
             for aid, doc_id, status, updated, reviewer in rows:
-                yield docs[doc_id], Annotation(
-                    doc_id, annotator, Status(status), spans.get(aid, []),
-                    relations.get(aid, []), updated, reviewer, aid,
+                yield (
+                    docs[doc_id],
+                    Annotation(
+                        doc_id,
+                        annotator,
+                        Status(status),
+                        spans.get(aid, []),
+                        relations.get(aid, []),
+                        updated,
+                        reviewer,
+                        aid,
+                    ),
                 )
 
     # --- writing whole annotations (imports, pre-annotation, merges) ------------------------------
@@ -111,9 +125,12 @@ class AnnotationStore(DocumentStore):
         """
         with self.transaction():
             stored = self._write_annotation(ann, kind)
-            self._log(ann.annotator, ann.document_id, "save_annotation",
-                      {"spans": len(ann.spans), "relations": len(ann.relations),
-                       "status": str(ann.status)})
+            self._log(
+                ann.annotator,
+                ann.document_id,
+                "save_annotation",
+                {"spans": len(ann.spans), "relations": len(ann.relations), "status": str(ann.status)},
+            )
         return stored
 
     def save_annotations(
@@ -169,15 +186,15 @@ class AnnotationStore(DocumentStore):
                     f"document {ann.document_id}: relation {r.label} refers to a span it does not have"
                 )
             cur = self.db.execute(
-                "INSERT INTO relations(annotation_id, head, child, label, origin) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO relations(annotation_id, head, child, label, origin) VALUES (?, ?, ?, ?, ?)",
                 [aid, new_ids[r.head], new_ids[r.child], r.label, str(r.origin)],
             )
             relations.append(
                 Relation(new_ids[r.head], new_ids[r.child], r.label, r.origin, int(cur.lastrowid or 0))
             )
-        return Annotation(ann.document_id, ann.annotator, ann.status, spans, relations, stamp,
-                          ann.reviewer, aid)
+        return Annotation(
+            ann.document_id, ann.annotator, ann.status, spans, relations, stamp, ann.reviewer, aid
+        )
 
     def documents_annotated_by(self, annotator: str) -> set[int]:
         ann_id = self._annotator_id(annotator)
@@ -189,11 +206,11 @@ class AnnotationStore(DocumentStore):
                 "SELECT document_id FROM annotations WHERE annotator_id = ?", [ann_id]
             ).fetchall()
         }
+
     # --- statistics -------------------------------------------------------------------------------
 
     def stats(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"path": str(self.path), "documents": self.document_count(),
-                               "annotators": {}}
+        out: dict[str, Any] = {"path": str(self.path), "documents": self.document_count(), "annotators": {}}
         for info in self.annotators():
             ann_id = self._annotator_id(info.name)
             spans = dict(
@@ -219,4 +236,3 @@ class AnnotationStore(DocumentStore):
                 "relations": rels,
             }
         return out
-

@@ -80,6 +80,7 @@ class ProjectBase:
         self.path = path
         self._annotator_ids: dict[str, int] = {}
         self._scheme: LabelScheme | None = None
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Group several changes into one; nested calls join the outer transaction."""
@@ -126,6 +127,7 @@ class ProjectBase:
         with self.transaction():
             self._set("scheme", json.dumps(scheme.to_dict()))
         self._scheme = scheme
+
     # --- annotators -------------------------------------------------------------------------------
 
     def annotators(self, kind: AnnotatorKind | None = None) -> list[AnnotatorInfo]:
@@ -168,6 +170,7 @@ class ProjectBase:
 
     def model_annotators(self) -> list[str]:
         return [a.name for a in self.annotators(AnnotatorKind.MODEL)]
+
     def latest_model(self) -> str | None:
         models = self.model_annotators()
         return models[-1] if models else None
@@ -187,16 +190,23 @@ class ProjectBase:
             sql += " WHERE document_id = ?"
             params.append(doc_id)
         return [
-            {"id": r[0], "at": r[1], "annotator": r[2], "document_id": r[3], "action": r[4],
-             "detail": json.loads(r[5])}
+            {
+                "id": r[0],
+                "at": r[1],
+                "annotator": r[2],
+                "document_id": r[3],
+                "action": r[4],
+                "detail": json.loads(r[5]),
+            }
             for r in self.db.execute(sql + " ORDER BY id", params).fetchall()
         ]
+
 
 def fts_query(text: str) -> str:
     """A user's search words as an FTS5 query: every word must appear, quotes escaped."""
     words = [w.replace('"', '""') for w in text.split()]
     return " ".join(f'"{w}"' for w in words) or '""'
 
+
 def document_from_row(row: tuple[Any, ...]) -> Document:
     return Document(row[0], row[1], decode_tokens(row[2]), json.loads(row[3]), row[4])
-

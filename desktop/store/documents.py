@@ -24,7 +24,6 @@ from desktop.store.base import (
 
 
 class DocumentStore(ProjectBase):
-
     def add_documents(
         self,
         docs: Iterable[NewDocument],
@@ -73,8 +72,7 @@ class DocumentStore(ProjectBase):
         for (h, doc), tokens in zip(fresh.items(), tokenize(texts), strict=True):
             cur = self.db.execute(
                 "INSERT INTO documents(hash, text, tokens, meta, created_at) VALUES (?, ?, ?, ?, ?)",
-                [h, doc.text, encode_tokens(tokens), json.dumps(doc.meta, ensure_ascii=False),
-                 created],
+                [h, doc.text, encode_tokens(tokens), json.dumps(doc.meta, ensure_ascii=False), created],
             )
             known[h] = int(cur.lastrowid or 0)
             result.added += 1
@@ -98,8 +96,7 @@ class DocumentStore(ProjectBase):
             last = 0
             while True:
                 rows = self.db.execute(
-                    "SELECT id, text, tokens, meta, hash FROM documents WHERE id > ? "
-                    "ORDER BY id LIMIT ?",
+                    "SELECT id, text, tokens, meta, hash FROM documents WHERE id > ? ORDER BY id LIMIT ?",
                     [last, batch],
                 ).fetchall()
                 if not rows:
@@ -153,9 +150,7 @@ class DocumentStore(ProjectBase):
             where.append(f"coalesce(a.status, 'todo') IN ({marks})")
             params += wanted
         if search:
-            where.append(
-                "d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)"
-            )
+            where.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
             params.append(fts_query(search))
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -178,8 +173,14 @@ class DocumentStore(ProjectBase):
             [ann_id if ann_id is not None else -1, *ids],
         ).fetchall()
         by_id = {
-            r[0]: {"id": r[0], "preview": r[1], "length": r[2], "status": Status(r[3]),
-                   "updated_at": r[4], "spans": r[5]}
+            r[0]: {
+                "id": r[0],
+                "preview": r[1],
+                "length": r[2],
+                "status": Status(r[3]),
+                "updated_at": r[4],
+                "spans": r[5],
+            }
             for r in rows
         }
         return [by_id[i] for i in ids if i in by_id]

@@ -17,7 +17,6 @@ from desktop.store.base import ProjectError, decode_tokens, now
 
 
 class EditStore(AnnotationStore):
-
     def start_annotation(
         self, doc_id: int, annotator: str, suggestions_from: str | None = None
     ) -> Annotation:
@@ -41,6 +40,7 @@ class EditStore(AnnotationStore):
             stored = self._write_annotation(ann, AnnotatorKind.GOLD if annotator == GOLD else None)
             self._log(annotator, doc_id, "open", {"suggestions": len(ann.spans), "from": source})
         return stored
+
     def _annotation_id(self, doc_id: int, annotator: str) -> int:
         ann_id = self._annotator_id(annotator)
         row = (
@@ -64,29 +64,43 @@ class EditStore(AnnotationStore):
 
     def add_span(self, doc_id: int, annotator: str, span: Span) -> Span:
         """Add one span; with `span.id` set (an undo), the span comes back under its old id."""
-        row = self.db.execute(
-            "SELECT length(text), tokens FROM documents WHERE id = ?", [doc_id]
-        ).fetchone()
+        row = self.db.execute("SELECT length(text), tokens FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None or not (0 <= span.start < span.end <= row[0]):
             raise ProjectError(f"span {span.start}-{span.end} is outside document {doc_id}")
         if span.token_start < 0:
-            span = Span(span.start, span.end, span.label,
-                        *token_range(decode_tokens(row[1]), span.start, span.end),
-                        origin=span.origin, id=span.id)
+            span = Span(
+                span.start,
+                span.end,
+                span.label,
+                *token_range(decode_tokens(row[1]), span.start, span.end),
+                origin=span.origin,
+                id=span.id,
+            )
         with self.transaction():
             aid = self._annotation_id(doc_id, annotator)
             cur = self.db.execute(
                 'INSERT INTO spans(id, annotation_id, start, "end", token_start, token_end, label,'
                 " origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [span.id, aid, span.start, span.end, span.token_start, span.token_end, span.label,
-                 str(span.origin)],
+                [
+                    span.id,
+                    aid,
+                    span.start,
+                    span.end,
+                    span.token_start,
+                    span.token_end,
+                    span.label,
+                    str(span.origin),
+                ],
             )
             sid = int(cur.lastrowid or 0)
             self._touch(aid)
-            self._log(annotator, doc_id, "add_span",
-                      {"id": sid, "start": span.start, "end": span.end, "label": span.label})
-        return Span(span.start, span.end, span.label, span.token_start, span.token_end,
-                    span.origin, sid)
+            self._log(
+                annotator,
+                doc_id,
+                "add_span",
+                {"id": sid, "start": span.start, "end": span.end, "label": span.label},
+            )
+        return Span(span.start, span.end, span.label, span.token_start, span.token_end, span.origin, sid)
 
     def _span(self, aid: int, span_id: int, doc_id: int, annotator: str) -> Span:
         row = self.db.execute(
@@ -113,8 +127,9 @@ class EditStore(AnnotationStore):
             ]
             self.db.execute("DELETE FROM spans WHERE id = ?", [span_id])
             self._touch(aid)
-            self._log(annotator, doc_id, "remove_span",
-                      {"id": span_id, "label": span.label, "relations": len(rels)})
+            self._log(
+                annotator, doc_id, "remove_span", {"id": span_id, "label": span.label, "relations": len(rels)}
+            )
         return span, rels
 
     def restore_span(self, doc_id: int, annotator: str, span: Span, relations: list[Relation]) -> None:
@@ -147,14 +162,15 @@ class EditStore(AnnotationStore):
                 [label or old.label, str(origin or old.origin), start, end, tstart, tend, span_id],
             )
             self._touch(aid)
-            self._log(annotator, doc_id, "update_span",
-                      {"id": span_id, "label": label, "origin": origin and str(origin),
-                       "bounds": bounds})
+            self._log(
+                annotator,
+                doc_id,
+                "update_span",
+                {"id": span_id, "label": label, "origin": origin and str(origin), "bounds": bounds},
+            )
         return old
 
-    def add_relation(
-        self, doc_id: int, annotator: str, rel: Relation, check: bool = True
-    ) -> Relation:
+    def add_relation(self, doc_id: int, annotator: str, rel: Relation, check: bool = True) -> Relation:
         """Add a relation between two spans of the same annotation.
 
         With `check`, a pair that the label scheme forbids raises SchemeError and nothing is stored.
@@ -180,8 +196,12 @@ class EditStore(AnnotationStore):
             )
             rid = int(cur.lastrowid or 0)
             self._touch(aid)
-            self._log(annotator, doc_id, "add_relation",
-                      {"id": rid, "head": rel.head, "child": rel.child, "label": rel.label})
+            self._log(
+                annotator,
+                doc_id,
+                "add_relation",
+                {"id": rid, "head": rel.head, "child": rel.child, "label": rel.label},
+            )
         return Relation(rel.head, rel.child, rel.label, rel.origin, rid)
 
     def remove_relation(self, doc_id: int, annotator: str, rel_id: int) -> Relation:
@@ -214,16 +234,12 @@ class EditStore(AnnotationStore):
                 raise ProjectError(f"no relation {rel_id} in {annotator}'s document {doc_id}")
             if check:
                 self.scheme.check_relation(label, row[5], row[6])
-            self.db.execute(
-                "UPDATE relations SET label = ?, origin = 'person' WHERE id = ?", [label, rel_id]
-            )
+            self.db.execute("UPDATE relations SET label = ?, origin = 'person' WHERE id = ?", [label, rel_id])
             self._touch(aid)
             self._log(annotator, doc_id, "update_relation", {"id": rel_id, "label": label})
         return Relation(row[1], row[2], row[3], Origin(row[4]), row[0])
 
-    def set_status(
-        self, doc_id: int, annotator: str, status: Status, reviewer: str | None = None
-    ) -> Status:
+    def set_status(self, doc_id: int, annotator: str, status: Status, reviewer: str | None = None) -> Status:
         """Set the annotator's status for a document; returns the previous one, for undo.
 
         Accepting a document accepts every span in it, suggestions included; a span's origin keeps

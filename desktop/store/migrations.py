@@ -79,7 +79,7 @@ def m001_initial(db: Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'the edit log is append-only'); END;
         CREATE TRIGGER edit_log_append_only_delete BEFORE DELETE ON edit_log
             BEGIN SELECT RAISE(ABORT, 'the edit log is append-only'); END;
-        """
+        """,
     )
     db.table("documents").enable_fts(["text"], fts_version="FTS5", create_triggers=True)
 
@@ -87,9 +87,7 @@ def m001_initial(db: Database) -> None:
 @MIGRATIONS()
 def m002_annotations_by_annotator_and_document(db: Database) -> None:
     # Exports and agreement walk one annotator's annotations in document order.
-    db.execute(
-        "CREATE INDEX annotations_by_annotator_document ON annotations(annotator_id, document_id)"
-    )
+    db.execute("CREATE INDEX annotations_by_annotator_document ON annotations(annotator_id, document_id)")
 
 
 def _run_script(db: Database, script: str) -> None:

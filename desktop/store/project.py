@@ -82,6 +82,8 @@ class Project(EditStore):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
 def _connect(path: Path, check_id: bool = False, new: bool = False) -> Database:
     """Open the file with Etiquette's settings (WAL, foreign keys), after checking it is a project.
 

@@ -36,9 +36,7 @@ def read_documents(db: Database, with_text: bool = True) -> list[StoredDocument]
     meta = "meta" if with_text else "'{}'"
     return [
         StoredDocument(r[0], r[1], r[2], r[3], json.loads(r[4]))
-        for r in db.execute(
-            f"SELECT id, hash, {text}, tokens, {meta} FROM documents ORDER BY id"
-        ).fetchall()
+        for r in db.execute(f"SELECT id, hash, {text}, tokens, {meta} FROM documents ORDER BY id").fetchall()
     ]
 
 
@@ -63,16 +61,21 @@ class StoredAnnotation:
 
     def signature(self) -> tuple[Any, ...]:
         spans = tuple((s[1], s[2], s[5], s[6]) for s in self.spans)
-        relations = tuple(sorted(((r[4], r[5], r[6]), (r[7], r[8], r[9]), r[2], r[3])
-                                 for r in self.relations))
+        relations = tuple(
+            sorted(((r[4], r[5], r[6]), (r[7], r[8], r[9]), r[2], r[3]) for r in self.relations)
+        )
         return (self.status, self.reviewer, spans, relations)
 
     def to_annotation(self) -> Annotation:
         return Annotation(
-            self.document_id, self.annotator, _STATUSES[self.status],
+            self.document_id,
+            self.annotator,
+            _STATUSES[self.status],
             [Span(s[1], s[2], s[5], s[3], s[4], _ORIGINS[s[6]], s[0]) for s in self.spans],
             [Relation(r[0], r[1], r[2], _ORIGINS[r[3]]) for r in self.relations],
-            self.updated_at, self.reviewer, self.id,
+            self.updated_at,
+            self.reviewer,
+            self.id,
         )
 
 
@@ -81,8 +84,7 @@ def signature(ann: Annotation) -> tuple[Any, ...]:
     status, reviewer, spans (offsets, label, origin) and relations (their spans, label, origin)."""
     by_id = {s.id: (s.start, s.end, s.label) for s in ann.spans}
     spans = tuple(sorted((s.start, s.end, s.label, str(s.origin)) for s in ann.spans))
-    relations = tuple(sorted((by_id[r.head], by_id[r.child], r.label, str(r.origin))
-                             for r in ann.relations))
+    relations = tuple(sorted((by_id[r.head], by_id[r.child], r.label, str(r.origin)) for r in ann.relations))
     return (str(ann.status), ann.reviewer, spans, relations)
 
 

@@ -77,8 +77,10 @@ class MergeReport:
 
     @property
     def changed(self) -> bool:
-        return any(f.documents_added or f.added or f.replaced or f.annotators_added
-                   or f.labels_added for f in self.files)
+        return any(
+            f.documents_added or f.added or f.replaced or f.annotators_added or f.labels_added
+            for f in self.files
+        )
 
 
 @dataclass(slots=True)
@@ -121,15 +123,20 @@ def read_project(path: Path) -> Source:
         docs: list[IncomingDocument] = []
         for d in read_documents(other.db):
             anns = sorted(by_doc.get(d.id, []), key=lambda a: a.annotator)
-            docs.append(IncomingDocument(d.text, d.tokens, d.meta, list(anns),
-                                         {a.annotator: kinds[a.annotator] for a in anns},
-                                         str(path)))
+            docs.append(
+                IncomingDocument(
+                    d.text,
+                    d.tokens,
+                    d.meta,
+                    list(anns),
+                    {a.annotator: kinds[a.annotator] for a in anns},
+                    str(path),
+                )
+            )
         return Source(path, docs, other.scheme.entity_names, other.scheme.relation_names)
 
 
-def merge_paths(
-    project: Project, paths: Sequence[str | Path], annotator: str | None = None
-) -> MergeReport:
+def merge_paths(project: Project, paths: Sequence[str | Path], annotator: str | None = None) -> MergeReport:
     """Merge other project files and annotated JSONL into `project`, in one transaction."""
     sources = []
     for raw in paths:
@@ -170,8 +177,7 @@ def _merge_one(project: Project, source: Source) -> MergeFileReport:
         for incoming in doc.annotations:
             report.annotations += 1
             if _decide(existing.get((target.id, incoming.annotator)), incoming, target.id, report):
-                ann = (incoming.to_annotation() if isinstance(incoming, StoredAnnotation)
-                       else incoming)
+                ann = incoming.to_annotation() if isinstance(incoming, StoredAnnotation) else incoming
                 pending.append(_retarget(ann, target.id, tokens, same_tokens))
     if pending:
         project.save_annotations(pending, log=f"merge {path.name}")
@@ -188,8 +194,9 @@ def _merge_annotators(project: Project, source: Source, report: MergeFileReport)
             project.ensure_annotator(name, kind)
             report.annotators_added.append(name)
         elif known != kind:
-            raise FormatError(source.path, f"annotator {name!r} is a {kind} there but a {known} "
-                              f"in {project.path}")
+            raise FormatError(
+                source.path, f"annotator {name!r} is a {kind} there but a {known} in {project.path}"
+            )
 
 
 def _merge_scheme(project: Project, source: Source, report: MergeFileReport) -> None:
@@ -238,9 +245,7 @@ def _merge_documents(
             yield next(iter(own([text])))
 
     if missing:
-        result = project.add_documents(
-            (NewDocument(d.text, d.meta, d.where) for d in missing), tokenize
-        )
+        result = project.add_documents((NewDocument(d.text, d.meta, d.where) for d in missing), tokenize)
         report.documents_added = result.added
     return {d.hash: d for d in read_documents(project.db, with_text=False)}
 
@@ -249,12 +254,10 @@ def _retarget(ann: Annotation, doc_id: int, tokens: list[Any], same_tokens: bool
     """The incoming annotation on the project's document, token indices on the project's tokens."""
     spans = []
     for s in ann.spans:
-        first, last = ((s.token_start, s.token_end) if same_tokens
-                       else token_range(tokens, s.start, s.end))
+        first, last = (s.token_start, s.token_end) if same_tokens else token_range(tokens, s.start, s.end)
         spans.append(Span(s.start, s.end, s.label, first, last, s.origin, s.id))
     relations = [Relation(r.head, r.child, r.label, r.origin) for r in ann.relations]
-    return Annotation(doc_id, ann.annotator, ann.status, spans, relations, ann.updated_at,
-                      ann.reviewer)
+    return Annotation(doc_id, ann.annotator, ann.status, spans, relations, ann.updated_at, ann.reviewer)
 
 
 def _decide(
@@ -267,15 +270,15 @@ def _decide(
     if existing is None:
         report.added += 1
         return True
-    theirs = (incoming.signature() if isinstance(incoming, StoredAnnotation)
-              else signature(incoming))
+    theirs = incoming.signature() if isinstance(incoming, StoredAnnotation) else signature(incoming)
     if existing.signature() == theirs:
         report.unchanged += 1
         return False
     ours, stamp = existing.updated_at or "", incoming.updated_at or ""
     newer = stamp > ours
-    report.conflicts.append(Conflict(doc_id, incoming.annotator,
-                                     "incoming" if newer else "project", ours, stamp))
+    report.conflicts.append(
+        Conflict(doc_id, incoming.annotator, "incoming" if newer else "project", ours, stamp)
+    )
     if newer:
         report.replaced += 1
     return newer

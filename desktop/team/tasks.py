@@ -55,18 +55,19 @@ def read_tasks(
     docs: dict[str, IncomingDocument] = {}
     for lineno, task in iter_json_lines(path):
         if not (task.get("_annotator_id") or task.get("_session_id") or annotator):
-            raise FormatError(path, "no `_annotator_id` in this record; say who made it with "
-                              "--annotator", lineno)
+            raise FormatError(
+                path, "no `_annotator_id` in this record; say who made it with --annotator", lineno
+            )
         when = task.get("_timestamp")
         if when is not None and (not isinstance(when, int | float) or isinstance(when, bool)):
             raise FormatError(path, "`_timestamp` must be a number of seconds", lineno)
         record = task_record(path, lineno, task, options, report)
-        doc = docs.setdefault(record.text, IncomingDocument(record.text, meta=record.meta,
-                                                            where=record.source))
+        doc = docs.setdefault(
+            record.text, IncomingDocument(record.text, meta=record.meta, where=record.source)
+        )
         for ann in record.annotations:
             ann.updated_at = stamp(when) if when is not None else default_stamp
             doc.annotations = [a for a in doc.annotations if a.annotator != ann.annotator]
             doc.annotations.append(ann)
-            doc.kinds[ann.annotator] = (AnnotatorKind.GOLD if ann.annotator == GOLD
-                                        else AnnotatorKind.PERSON)
+            doc.kinds[ann.annotator] = AnnotatorKind.GOLD if ann.annotator == GOLD else AnnotatorKind.PERSON
     return list(docs.values())

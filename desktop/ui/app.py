@@ -44,8 +44,9 @@ def make_app(argv: Sequence[str] = ()) -> QApplication:
     return app
 
 
-def build_window(project_path: str | Path | None, settings: QSettings,
-                 annotator: str | None = None) -> MainWindow:
+def build_window(
+    project_path: str | Path | None, settings: QSettings, annotator: str | None = None
+) -> MainWindow:
     """The window as `main()` makes it, with the project open (tests drive this)."""
     window = MainWindow(settings, annotator=annotator)
     if annotator:
@@ -104,9 +105,11 @@ def main(argv: Sequence[str] = ()) -> int:
         if report:
             ready, rss = time.time(), rss_mb()  # before spaCy starts loading in its thread
             window.start_model_loading()
-            print(f"etiquette-startup shown={marks['shown']:.4f} ready={ready:.4f} "
-                  f"rss_mb={rss:.1f} model_loading={int(window.model_job is not None)}",
-                  flush=True)
+            print(
+                f"etiquette-startup shown={marks['shown']:.4f} ready={ready:.4f} "
+                f"rss_mb={rss:.1f} model_loading={int(window.model_job is not None)}",
+                flush=True,
+            )
             # A pipeline still loading in its thread would hold the exit back: leave at once.
             os._exit(0)
         QTimer.singleShot(300, window.start_model_loading)

@@ -75,8 +75,7 @@ class BackgroundWork(_Base):
         self.model_label.setText("spaCy: not available")
         self.say(f"The spaCy pipeline could not be loaded: {message.splitlines()[0]}")
 
-    def _run(self, name: str, work: workers.Work, title: str, label: str,
-             done: Any) -> workers.Job:
+    def _run(self, name: str, work: workers.Work, title: str, label: str, done: Any) -> workers.Job:
         job = workers.Job(work, name)
         workers.with_progress_dialog(job, self, title, label)
 
@@ -104,13 +103,20 @@ class BackgroundWork(_Base):
             self.start_model_loading()
             self.say("Pre-annotation starts as soon as the spaCy pipeline has loaded")
             return
-        self._run("preannotate", workers.preannotate_work(self.project.path, self.nlp),
-                  "Pre-annotate", "Documents annotated:", self._preannotated)
+        self._run(
+            "preannotate",
+            workers.preannotate_work(self.project.path, self.nlp),
+            "Pre-annotate",
+            "Documents annotated:",
+            self._preannotated,
+        )
 
     def _preannotated(self, result: Any) -> None:
         state = "cancelled after" if result.cancelled else "done:"
-        self.say(f"Pre-annotation {state} {result.done:,} documents, {result.spans:,} spans "
-                 f"({result.skipped:,} already done)")
+        self.say(
+            f"Pre-annotation {state} {result.done:,} documents, {result.spans:,} spans "
+            f"({result.skipped:,} already done)"
+        )
         self._reload_after_job()
 
     def import_files(self, paths: list[str] | None = None) -> None:
@@ -123,8 +129,13 @@ class BackgroundWork(_Base):
         if not dialog.exec():
             return
         inputs, fmt, options = dialog.choice()
-        self._run("import", workers.import_work(self.project.path, inputs, fmt, options),
-                  "Import", "Documents read:", self._imported)
+        self._run(
+            "import",
+            workers.import_work(self.project.path, inputs, fmt, options),
+            "Import",
+            "Documents read:",
+            self._imported,
+        )
 
     def _imported(self, report: Any) -> None:
         self._reload_after_job()
@@ -139,8 +150,13 @@ class BackgroundWork(_Base):
         if not dialog.exec():
             return
         out, fmt, options = dialog.choice()
-        self._run("export", workers.export_work(self.project.path, out, fmt, options),
-                  "Export", "Documents written:", self._exported)
+        self._run(
+            "export",
+            workers.export_work(self.project.path, out, fmt, options),
+            "Export",
+            "Documents written:",
+            self._exported,
+        )
 
     def _exported(self, report: Any) -> None:
         self.tell("Export", export_summary(report))

@@ -89,9 +89,7 @@ class RemoveSpan(Edit):
 class UpdateSpan(Edit):
     """Relabel a span, or confirm a suggestion: either way the span becomes the person's."""
 
-    def __init__(
-        self, ctl: AnnotationController, doc_id: int, span_id: int, label: str | None
-    ) -> None:
+    def __init__(self, ctl: AnnotationController, doc_id: int, span_id: int, label: str | None) -> None:
         super().__init__(ctl, doc_id, f"Relabel as {label}" if label else "Confirm suggestion")
         self.span_id = span_id
         self.label = label
@@ -151,12 +149,10 @@ class RelabelRelation(Edit):
         self.old = old
 
     def do(self) -> None:
-        self.project.update_relation(self.doc_id, self.annotator, self.rel_id, self.label,
-                                     check=False)
+        self.project.update_relation(self.doc_id, self.annotator, self.rel_id, self.label, check=False)
 
     def revert(self) -> None:
-        self.project.update_relation(self.doc_id, self.annotator, self.rel_id, self.old.label,
-                                     check=False)
+        self.project.update_relation(self.doc_id, self.annotator, self.rel_id, self.old.label, check=False)
 
 
 class SetStatus(Edit):

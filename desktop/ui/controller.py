@@ -39,8 +39,9 @@ class AnnotationController(QObject):
     """Something to tell the annotator in the status bar (a refused edit, a hint)."""
     pending_relation_changed = Signal(bool)
 
-    def __init__(self, project: Project, annotator: str, editor: Editor,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, project: Project, annotator: str, editor: Editor, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.project = project
         self.annotator = annotator
@@ -119,8 +120,9 @@ class AnnotationController(QObject):
             return
         if span.label == label and span.origin == Origin.PERSON:
             return
-        self.undo_stack.push(commands.UpdateSpan(self, self.document.id, span.id or 0,
-                                                 None if span.label == label else label))
+        self.undo_stack.push(
+            commands.UpdateSpan(self, self.document.id, span.id or 0, None if span.label == label else label)
+        )
         self.editor.select_span(span.id or 0)
 
     def _add_span(self, label: str, start: int, end: int) -> None:
@@ -131,14 +133,15 @@ class AnnotationController(QObject):
             # Labelling a suggestion's exact text again relabels (and confirms) it.
             self.editor.clear_selection()
             if same.label != label or same.origin != Origin.PERSON:
-                self.undo_stack.push(commands.UpdateSpan(self, doc_id, same.id or 0,
-                                                         None if same.label == label else label))
+                self.undo_stack.push(
+                    commands.UpdateSpan(self, doc_id, same.id or 0, None if same.label == label else label)
+                )
             self.editor.select_span(same.id or 0)
             return
         new = Span(start, end, label, origin=Origin.PERSON)
-        clashing = [] if self.project.scheme.allow_overlap else [
-            s for s in self.annotation.spans if s.overlaps(new)
-        ]
+        clashing = (
+            [] if self.project.scheme.allow_overlap else [s for s in self.annotation.spans if s.overlaps(new)]
+        )
         add = commands.AddSpan(self, doc_id, new)
         self.editor.clear_selection()
         if clashing:
@@ -191,8 +194,7 @@ class AnnotationController(QObject):
         scheme = self.project.scheme
         fitting = [r for r in scheme.relations if r.allows(h.label, c.label)]
         keys = ", ".join(f"{r.key.upper()} {r.name}" for r in fitting if r.key) or "none fits"
-        self.message.emit(f"Relation {h.label} → {c.label}: press its label key ({keys}); "
-                          "Escape cancels")
+        self.message.emit(f"Relation {h.label} → {c.label}: press its label key ({keys}); Escape cancels")
 
     def link_selected(self) -> None:
         """The keyboard way to draw a relation: the selected span is the head, then the child."""
@@ -202,8 +204,7 @@ class AnnotationController(QObject):
             return
         if self.link_head is None or self.link_head == span.id or self._span(self.link_head) is None:
             self.link_head = span.id
-            self.message.emit(f"Head: {span.label}. Select the child span and press the link key "
-                              "again")
+            self.message.emit(f"Head: {span.label}. Select the child span and press the link key again")
             return
         head, self.link_head = self.link_head, None
         self.relation_drawn(head, span.id)
@@ -216,8 +217,9 @@ class AnnotationController(QObject):
         if self.pending is not None:
             head, child = self.pending
             try:
-                rel = self.project.add_relation(doc_id, self.annotator,
-                                                Relation(head, child, label, Origin.PERSON))
+                rel = self.project.add_relation(
+                    doc_id, self.annotator, Relation(head, child, label, Origin.PERSON)
+                )
             except (SchemeError, ProjectError) as e:
                 self.message.emit(f"Relation refused: {e}")
                 return

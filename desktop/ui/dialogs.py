@@ -62,8 +62,9 @@ class ImportDialog(QDialog):
         form.addRow("Import", row)
         form.addRow("Format", self.format)
         form.addRow("Annotations belong to", self.annotator)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -90,8 +91,11 @@ class ImportDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.paths))
 
     def choice(self) -> tuple[list[str], str, ImportOptions]:
-        return (self.paths, self.format.currentData(),
-                ImportOptions(annotator=self.annotator.text().strip() or None))
+        return (
+            self.paths,
+            self.format.currentData(),
+            ImportOptions(annotator=self.annotator.text().strip() or None),
+        )
 
 
 SUFFIXES = {"spacy": ".spacy", "brat": "", "conll": ".conll"}
@@ -101,8 +105,9 @@ SUFFIXES = {"spacy": ".spacy", "brat": "", "conll": ".conll"}
 class ExportDialog(QDialog):
     """Format, source annotator, output path, dev split and seed, strictness."""
 
-    def __init__(self, annotators: list[str], current: str, project_path: Path,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, annotators: list[str], current: str, project_path: Path, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export training data")
         self.format = QComboBox()
@@ -129,8 +134,9 @@ class ExportDialog(QDialog):
         form.addRow("Dev split", self.dev_split)
         form.addRow("Shuffle seed", self.seed)
         form.addRow("", self.strict)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -150,9 +156,12 @@ class ExportDialog(QDialog):
             self.out.setText(path)
 
     def choice(self) -> tuple[str, str, ExportOptions]:
-        options = ExportOptions(source=self.source.currentData(),
-                                dev_split=self.dev_split.value(), seed=self.seed.value(),
-                                strict=self.strict.isChecked())
+        options = ExportOptions(
+            source=self.source.currentData(),
+            dev_split=self.dev_split.value(),
+            seed=self.seed.value(),
+            strict=self.strict.isChecked(),
+        )
         return self.out.text().strip(), self.format.currentData(), options
 
 
@@ -163,9 +172,11 @@ def _n(count: int, noun: str) -> str:
 def import_summary(report: ImportReport) -> str:
     if report.cancelled:
         return "Import cancelled: nothing was added."
-    lines = [f"{_n(report.added, 'document')} added, "
-             f"{report.duplicates:,} already in the project." if report.duplicates else
-             f"{_n(report.added, 'document')} added, none already in the project."]
+    lines = [
+        f"{_n(report.added, 'document')} added, {report.duplicates:,} already in the project."
+        if report.duplicates
+        else f"{_n(report.added, 'document')} added, none already in the project."
+    ]
     if report.spans or report.relations:
         lines.append(f"{report.spans:,} spans and {report.relations:,} relations imported.")
     for f in report.files:
@@ -177,8 +188,11 @@ def import_summary(report: ImportReport) -> str:
 def export_summary(report: ExportReport) -> str:
     if report.cancelled:
         return "Export cancelled."
-    lines = [f"{_n(report.documents, 'document')}, {_n(report.spans, 'span')} and "
-             f"{_n(report.relations, 'relation')} written to:", *report.paths]
+    lines = [
+        f"{_n(report.documents, 'document')}, {_n(report.spans, 'span')} and "
+        f"{_n(report.relations, 'relation')} written to:",
+        *report.paths,
+    ]
     if report.left_out:
         statuses = ", ".join(f"{n:,} {status}" for status, n in report.left_out.items())
         lines.append(f"Left out (only accepted documents are exported): {statuses}.")
@@ -193,8 +207,9 @@ def export_summary(report: ExportReport) -> str:
 class ShortcutSheet(QDialog):
     """Every action with its keys, then the label keys of the project's scheme."""
 
-    def __init__(self, keys: dict[str, tuple[str, ...]], scheme: LabelScheme,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, keys: dict[str, tuple[str, ...]], scheme: LabelScheme, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         rows: list[tuple[str, str, str]] = []

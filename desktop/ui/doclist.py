@@ -108,8 +108,12 @@ class DocumentListModel(QAbstractTableModel):
         if self.project is None:
             self._ids = array("q")
         else:
-            self._ids = array("q", self.project.document_ids(
-                annotator=self.annotator, statuses=self.statuses, search=self.search or None))
+            self._ids = array(
+                "q",
+                self.project.document_ids(
+                    annotator=self.annotator, statuses=self.statuses, search=self.search or None
+                ),
+            )
         self.endResetModel()
 
     def refresh_document(self, doc_id: int) -> bool:
@@ -147,8 +151,12 @@ class DocumentListModel(QAbstractTableModel):
         rows = self.project.document_rows([doc_id], self.annotator)
         if not rows or rows[0]["status"] not in self.statuses:
             return False
-        return listed or not self.search or doc_id in self.project.document_ids(
-            annotator=self.annotator, statuses=self.statuses, search=self.search)
+        return (
+            listed
+            or not self.search
+            or doc_id
+            in self.project.document_ids(annotator=self.annotator, statuses=self.statuses, search=self.search)
+        )
 
     def _forget_blocks_from(self, row: int) -> None:
         """Drop the cached blocks whose rows moved (those from `row` on)."""
@@ -183,10 +191,12 @@ class DocumentListModel(QAbstractTableModel):
         if rows is None:
             if self.project is None:
                 return None
-            ids = [int(i) for i in self._ids[block * BLOCK:(block + 1) * BLOCK]]
+            ids = [int(i) for i in self._ids[block * BLOCK : (block + 1) * BLOCK]]
             fetched = {r["id"]: r for r in self.project.document_rows(ids, self.annotator)}
-            rows = [fetched.get(i, {"id": i, "preview": "", "length": 0,
-                                    "status": Status.TODO, "spans": 0}) for i in ids]
+            rows = [
+                fetched.get(i, {"id": i, "preview": "", "length": 0, "status": Status.TODO, "spans": 0})
+                for i in ids
+            ]
             self._blocks[block] = rows
             while len(self._blocks) > MAX_BLOCKS:
                 self._blocks.popitem(last=False)
@@ -203,22 +213,31 @@ class DocumentListModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.COLUMNS)):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.COLUMNS)
+        ):
             return self.COLUMNS[section]
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
         col = index.column()
         if role == self.ID_ROLE:
             return self.doc_id(index.row())
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole,
-                        Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.TextAlignmentRole):
+        if role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.DecorationRole,
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.TextAlignmentRole,
+        ):
             return None
         row = self.row_data(index.row())
         if row is None:
@@ -347,8 +366,7 @@ class DocumentList(QWidget):
         total = self.model.project.document_count() if self.model.project else 0
         filtered = self.model.statuses is not None or self.model.search
         noun = "document" if total == 1 else "documents"
-        self.count_label.setText(f"{n:,} of {total:,} {noun}" if filtered
-                                 else f"{total:,} {noun}")
+        self.count_label.setText(f"{n:,} of {total:,} {noun}" if filtered else f"{total:,} {noun}")
 
     def update_progress(self) -> None:
         project = self.model.project
@@ -387,7 +405,6 @@ class DocumentList(QWidget):
         index = self.model.index(row, 0)
         selection.setCurrentIndex(
             index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.view.scrollTo(index)

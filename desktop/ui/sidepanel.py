@@ -48,7 +48,7 @@ def swatch(color: str) -> QIcon:
 def excerpt(text: str, start: int, end: int, limit: int = 60) -> str:
     """A span's text on one line, shortened in the middle when long."""
     words = " ".join(text[start:end].split())
-    return words if len(words) <= limit else words[: limit // 2 - 1] + "…" + words[-limit // 2:]
+    return words if len(words) <= limit else words[: limit // 2 - 1] + "…" + words[-limit // 2 :]
 
 
 class SpanListModel(QAbstractListModel):
@@ -71,8 +71,9 @@ class SpanListModel(QAbstractListModel):
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.spans)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.spans):
             return None
         span = self.spans[index.row()]
@@ -107,8 +108,9 @@ class RelationListModel(QAbstractListModel):
         self.spans: dict[int, Span] = {}
         self.scheme = LabelScheme()
 
-    def set_relations(self, text: str, spans: list[Span], relations: list[Relation],
-                      scheme: LabelScheme) -> None:
+    def set_relations(
+        self, text: str, spans: list[Span], relations: list[Relation], scheme: LabelScheme
+    ) -> None:
         self.beginResetModel()
         self.text, self.scheme = text, scheme
         self.spans = {s.id: s for s in spans if s.id is not None}
@@ -122,8 +124,9 @@ class RelationListModel(QAbstractListModel):
         span = self.spans.get(span_id)
         return excerpt(self.text, span.start, span.end, 30) if span else "?"
 
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.relations):
             return None
         rel = self.relations[index.row()]
@@ -159,16 +162,19 @@ class SidePanel(QTabWidget):
         self.palette_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.palette_view.itemClicked.connect(
             lambda item, _col: self.label_clicked.emit(
-                item.text(0), bool(item.data(0, Qt.ItemDataRole.UserRole))))
+                item.text(0), bool(item.data(0, Qt.ItemDataRole.UserRole))
+            )
+        )
         self.span_model = SpanListModel()
         self.span_view = self._list(self.span_model, "span_list")
         self.relation_model = RelationListModel()
         self.relation_view = self._list(self.relation_model, "relation_list")
         self.span_view.clicked.connect(
-            lambda i: self.span_clicked.emit(self.span_model.data(i, SpanListModel.ID_ROLE)))
+            lambda i: self.span_clicked.emit(self.span_model.data(i, SpanListModel.ID_ROLE))
+        )
         self.relation_view.clicked.connect(
-            lambda i: self.relation_clicked.emit(
-                self.relation_model.data(i, RelationListModel.ID_ROLE)))
+            lambda i: self.relation_clicked.emit(self.relation_model.data(i, RelationListModel.ID_ROLE))
+        )
 
         annotations = QSplitter(Qt.Orientation.Vertical)
         annotations.addWidget(self._titled("Labels", self.palette_view))
@@ -221,8 +227,7 @@ class SidePanel(QTabWidget):
         self.guidelines.setPlainText(guidelines or "This project has no guidelines yet.")
         self.show_annotation(None, None, scheme)
 
-    def show_annotation(self, doc: Document | None, ann: Annotation | None,
-                        scheme: LabelScheme) -> None:
+    def show_annotation(self, doc: Document | None, ann: Annotation | None, scheme: LabelScheme) -> None:
         text = doc.text if doc else ""
         spans = ann.spans if ann else []
         relations = ann.relations if ann else []
@@ -230,16 +235,22 @@ class SidePanel(QTabWidget):
         self.span_model.set_spans(text, spans, scheme)
         self.relation_model.set_relations(text, spans, relations, scheme)
         suggestions = sum(1 for s in spans if s.origin == Origin.MODEL)
-        self.spans_title.setText(f"Spans ({len(spans)}; {suggestions} suggestions to check, "
-                                 "in grey)" if suggestions else f"Spans ({len(spans)})")
+        self.spans_title.setText(
+            f"Spans ({len(spans)}; {suggestions} suggestions to check, in grey)"
+            if suggestions
+            else f"Spans ({len(spans)})"
+        )
         self.relations_title.setText(f"Relations ({len(relations)})")
 
     def show_document_meta(self, doc: Document | None) -> None:
         self.meta_view.clear()
         if doc is None:
             return
-        rows: list[tuple[str, str]] = [("id", str(doc.id)), ("characters", f"{len(doc.text):,}"),
-                                       ("tokens", f"{len(doc.tokens):,}")]
+        rows: list[tuple[str, str]] = [
+            ("id", str(doc.id)),
+            ("characters", f"{len(doc.text):,}"),
+            ("tokens", f"{len(doc.tokens):,}"),
+        ]
         for key, value in doc.meta.items():
             shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
             rows.append((str(key), shown))
@@ -247,19 +258,19 @@ class SidePanel(QTabWidget):
             QTreeWidgetItem(self.meta_view, [key, value])
         self.meta_view.resizeColumnToContents(0)
 
-    def _fill_palette(self, scheme: LabelScheme, spans: list[Span],
-                      relations: list[Relation]) -> None:
+    def _fill_palette(self, scheme: LabelScheme, spans: list[Span], relations: list[Relation]) -> None:
         counts: dict[str, int] = {}
         for label in [s.label for s in spans] + [r.label for r in relations]:
             counts[label] = counts.get(label, 0) + 1
         self.palette_view.clear()
         for ent in scheme.entities:
-            QTreeWidgetItem(self.palette_view, [ent.name, ent.key.upper(),
-                                                str(counts.get(ent.name, 0))]
-                            ).setIcon(0, swatch(ent.color))
+            QTreeWidgetItem(
+                self.palette_view, [ent.name, ent.key.upper(), str(counts.get(ent.name, 0))]
+            ).setIcon(0, swatch(ent.color))
         for rel in scheme.relations:
-            item = QTreeWidgetItem(self.palette_view, [rel.name, rel.key.upper(),
-                                                       str(counts.get(rel.name, 0))])
+            item = QTreeWidgetItem(
+                self.palette_view, [rel.name, rel.key.upper(), str(counts.get(rel.name, 0))]
+            )
             item.setIcon(0, swatch(rel.color))
             item.setData(0, Qt.ItemDataRole.UserRole, True)
             pairs = ", ".join(f"{h}→{c}" for h, c in rel.allowed) or "any spans"

@@ -66,8 +66,9 @@ class MainWindow(BackgroundWork, QMainWindow):
     job_finished = Signal(str, object)
     """(job name, result) once a background job's result has been shown."""
 
-    def __init__(self, settings: QSettings, overrides: registry.Overrides | None = None,
-                 annotator: str | None = None) -> None:
+    def __init__(
+        self, settings: QSettings, overrides: registry.Overrides | None = None, annotator: str | None = None
+    ) -> None:
         super().__init__()
         self.setObjectName("main_window")
         self.settings = settings
@@ -100,10 +101,8 @@ class MainWindow(BackgroundWork, QMainWindow):
 
         self.doc_list = DocumentList()
         self.side = SidePanel()
-        self.docs_dock = self._dock("Documents", self.doc_list,
-                                    Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.side_dock = self._dock("Annotations", self.side,
-                                    Qt.DockWidgetArea.RightDockWidgetArea)
+        self.docs_dock = self._dock("Documents", self.doc_list, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.side_dock = self._dock("Annotations", self.side, Qt.DockWidgetArea.RightDockWidgetArea)
 
         self.model_label = QLabel("spaCy: not loaded")
         self.model_label.setObjectName("model_status")
@@ -130,8 +129,10 @@ class MainWindow(BackgroundWork, QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock_{title.lower()}")
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
         self.addDockWidget(area, dock)
         return dock
 
@@ -142,8 +143,16 @@ class MainWindow(BackgroundWork, QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         for spec in registry.ACTIONS:
             menu = menus[spec.menu]
-            if spec.id in ("import", "switch_annotator", "quit", "undo", "find", "accept",
-                           "preannotate", "zoom_in"):
+            if spec.id in (
+                "import",
+                "switch_annotator",
+                "quit",
+                "undo",
+                "find",
+                "accept",
+                "preannotate",
+                "zoom_in",
+            ):
                 menu.addSeparator()
             menu.addAction(self.action_map[spec.id])
         self.addActions(list(self.action_map.values()))
@@ -175,8 +184,7 @@ class MainWindow(BackgroundWork, QMainWindow):
         if state is not None:
             self.restoreState(state)
         else:
-            self.resizeDocks([self.docs_dock, self.side_dock], [360, 390],
-                             Qt.Orientation.Horizontal)
+            self.resizeDocks([self.docs_dock, self.side_dock], [360, 390], Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -227,8 +235,7 @@ class MainWindow(BackgroundWork, QMainWindow):
         return recent_projects(self.settings)
 
     def _remember(self, path: Path) -> None:
-        recent = [str(path.resolve())] + [p for p in self.recent_projects()
-                                          if p != str(path.resolve())]
+        recent = [str(path.resolve())] + [p for p in self.recent_projects() if p != str(path.resolve())]
         self.settings.setValue("recent_projects", recent[:MAX_RECENT])
 
     def _fill_recent_menu(self) -> None:
@@ -341,20 +348,23 @@ class MainWindow(BackgroundWork, QMainWindow):
         if not path:
             return
         schemes = resources.label_schemes()
-        name, ok = QInputDialog.getItem(self, "New project", "Labels of the project:",
-                                        [n for n, _ in schemes], 0, False)
+        name, ok = QInputDialog.getItem(
+            self, "New project", "Labels of the project:", [n for n, _ in schemes], 0, False
+        )
         if ok:
             self.open_project_path(Path(path).with_suffix(".db"), dict(schemes)[name])
 
     def open_project(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", "",
-                                              "Etiquette projects (*.db);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open project", "", "Etiquette projects (*.db);;All files (*)"
+        )
         if path:
             self.open_project_path(Path(path))
 
     def ask_annotator(self) -> bool:
-        name, ok = QInputDialog.getText(self, APP_TITLE, "Your name (it is saved with every edit):",
-                                        text=self.annotator)
+        name, ok = QInputDialog.getText(
+            self, APP_TITLE, "Your name (it is saved with every edit):", text=self.annotator
+        )
         name = name.strip()
         if not ok or not name:
             return False
@@ -379,12 +389,16 @@ class MainWindow(BackgroundWork, QMainWindow):
         self.label_actions = []
         self.labels_menu.clear()
         assert self.project is not None and self.controller is not None
-        taken = {QKeySequence(k).toString() for keys in
-                 registry.effective_shortcuts(self.overrides).values() for k in keys}
+        taken = {
+            QKeySequence(k).toString()
+            for keys in registry.effective_shortcuts(self.overrides).values()
+            for k in keys
+        }
         scheme = self.project.scheme
         entries = [(e.name, e.key, self.controller.apply_entity_label, "") for e in scheme.entities]
-        entries += [(r.name, r.key, self.controller.apply_relation_label, "relation ")
-                    for r in scheme.relations]
+        entries += [
+            (r.name, r.key, self.controller.apply_relation_label, "relation ") for r in scheme.relations
+        ]
         for name, key, apply, kind in entries:
             action = QAction(f"{kind}{name}".capitalize() if kind else name, self)
             action.setObjectName(f"label_{kind.strip() or 'entity'}_{name}")
@@ -415,8 +429,7 @@ class MainWindow(BackgroundWork, QMainWindow):
         except ProjectError as e:
             self.say(str(e))
             return
-        self.editor.set_content(doc.text, doc.tokens, ann.spans, ann.relations,
-                                self.project.scheme)
+        self.editor.set_content(doc.text, doc.tokens, ann.spans, ann.relations, self.project.scheme)
         self.side.show_annotation(doc, ann, self.project.scheme)
         self.side.show_document_meta(doc)
         self.doc_list.show_document(doc_id)
@@ -431,8 +444,7 @@ class MainWindow(BackgroundWork, QMainWindow):
             return
         doc = ctl.document
         source = doc.meta.get("source") or doc.meta.get("file") or ""
-        parts = [f"Document {doc.id}", STATUS_TEXT[ctl.annotation.status],
-                 f"{len(doc.text):,} characters"]
+        parts = [f"Document {doc.id}", STATUS_TEXT[ctl.annotation.status], f"{len(doc.text):,} characters"]
         if source:
             parts.append(str(source))
         self.header.setText("  ·  ".join(parts))
@@ -443,16 +455,16 @@ class MainWindow(BackgroundWork, QMainWindow):
         self.doc_list.refresh_document(doc_id)
         self.doc_list.update_progress()
         if doc_id == self.controller.doc_id:
-            self.side.show_annotation(self.controller.document, self.controller.annotation,
-                                      self.project.scheme)
+            self.side.show_annotation(
+                self.controller.document, self.controller.annotation, self.project.scheme
+            )
             self.side.select_span(self.editor.selected_span())
             self._update_header()
 
     def _step(self, step: int) -> None:
         target = self.doc_list.model.next_id(self.doc_id, step)
         if target is None:
-            self.say("No next document in this list" if step > 0
-                     else "No previous document in this list")
+            self.say("No next document in this list" if step > 0 else "No previous document in this list")
             return
         self.open_document(target)
 
@@ -502,8 +514,10 @@ class MainWindow(BackgroundWork, QMainWindow):
             self.controller.cancel()
         else:
             # The editor knows what Escape means to it (a drag, a head clicked, relation mode).
-            QApplication.sendEvent(self.editor, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape,
-                                                          Qt.KeyboardModifier.NoModifier))
+            QApplication.sendEvent(
+                self.editor,
+                QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+            )
 
     def link_selected(self) -> None:
         if self.controller is None:
@@ -520,8 +534,11 @@ class MainWindow(BackgroundWork, QMainWindow):
     def toggle_relation_mode(self) -> None:
         self.editor.set_relation_mode(not self.editor.relation_mode())
         self.action_map["relation_mode"].setChecked(self.editor.relation_mode())
-        self.say("Relation mode: drag from one span to another, then press the relation's key"
-                 if self.editor.relation_mode() else "Span mode")
+        self.say(
+            "Relation mode: drag from one span to another, then press the relation's key"
+            if self.editor.relation_mode()
+            else "Span mode"
+        )
 
     def next_span(self) -> None:
         self.editor.next_span()

@@ -116,6 +116,7 @@ def with_progress_dialog(job: Job, parent: QWidget, title: str, label: str) -> Q
         dialog.setLabelText(f"{label} {done:,}" + (f" / {total:,}" if total else ""))
 
     job.signals.progress.connect(on_progress)
+
     def close() -> None:
         dialog.close()
         dialog.deleteLater()

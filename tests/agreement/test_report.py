@@ -58,11 +58,14 @@ def test_cohen_kappa_on_token_labels(two: Project) -> None:
 
 def test_unitizing_alpha_matches_the_continuum_computation(two: Project) -> None:
     report = compute_agreement(two)
-    per, joint = unitizing_alpha({
-        "PER": [[(0, 15), (28, 41)], [(0, 15)]],
-        "LOC": [[(44, 50)], [(42, 50)]],
-        "ORG": [[], [(28, 41)]],
-    }, len(TEXT))
+    per, joint = unitizing_alpha(
+        {
+            "PER": [[(0, 15), (28, 41)], [(0, 15)]],
+            "LOC": [[(44, 50)], [(42, 50)]],
+            "ORG": [[], [(28, 41)]],
+        },
+        len(TEXT),
+    )
     for label in ("PER", "LOC", "ORG"):
         assert report.unitizing_by_label[label].alpha == pytest.approx(per[label].alpha)
     assert report.unitizing_alpha.alpha == pytest.approx(joint.alpha)
@@ -73,8 +76,12 @@ def test_identical_annotations_agree_perfectly(project: Project, doc: Doc, ann) 
     for text in (TEXT, "Vladimir Poutine est à Moscou ."):
         d = doc(project, text)
         for name in ("alice", "bruno", "chloé"):
-            ann(project, d, name, [(0, 15, "PER"), (44, 50, "LOC")] if text == TEXT
-                else [(0, 16, "PER"), (24, 30, "LOC")])
+            ann(
+                project,
+                d,
+                name,
+                [(0, 15, "PER"), (44, 50, "LOC")] if text == TEXT else [(0, 16, "PER"), (24, 30, "LOC")],
+            )
     report = compute_agreement(project)
     for p in report.pairs:
         assert p.spans.exact.f1 == 1.0 and p.spans.overlap.f1 == 1.0
@@ -85,8 +92,7 @@ def test_identical_annotations_agree_perfectly(project: Project, doc: Doc, ann) 
     assert all(r.f1 == 1.0 and r.unmatched == 0 for r in report.document_rows)
 
 
-def test_no_spans_at_all_gives_undefined_values_not_errors(project: Project, doc: Doc,
-                                                           ann) -> None:
+def test_no_spans_at_all_gives_undefined_values_not_errors(project: Project, doc: Doc, ann) -> None:
     d = doc(project, TEXT)
     ann(project, d, "alice", [])
     ann(project, d, "bruno", [])
@@ -121,8 +127,14 @@ def test_unfinished_documents_are_left_out_of_the_pair(project: Project, doc: Do
 
 def test_model_is_compared_by_default_and_can_be_left_out(two: Project, doc: Doc, ann) -> None:
     d = two.document_ids()[0]
-    ann(two, d, "fr_core_news_sm-3.8.0", [(0, 15, "PER"), (44, 50, "LOC")],
-        status=Status.TODO, kind=AnnotatorKind.MODEL)
+    ann(
+        two,
+        d,
+        "fr_core_news_sm-3.8.0",
+        [(0, 15, "PER"), (44, 50, "LOC")],
+        status=Status.TODO,
+        kind=AnnotatorKind.MODEL,
+    )
     report = compute_agreement(two)
     assert report.model == "fr_core_news_sm-3.8.0"
     pair = report.pair("alice", "fr_core_news_sm-3.8.0")
@@ -148,8 +160,7 @@ def test_relation_f1(project: Project, doc: Doc, ann) -> None:
     assert rel.f1 == pytest.approx(2 / 3)
 
 
-def test_token_coefficients_equal_the_dense_computation(project: Project, doc: Doc,
-                                                        ann) -> None:
+def test_token_coefficients_equal_the_dense_computation(project: Project, doc: Doc, ann) -> None:
     """Only tokens under some span get a column; the bulk O/O counts must give the same values."""
     rng = random.Random(3)
     words = "le la un Moscou Kremlin accord de et Poutine Washington".split()
@@ -159,8 +170,9 @@ def test_token_coefficients_equal_the_dense_computation(project: Project, doc: D
         for i, name in enumerate(("alice", "bruno", "chloé")):
             spans = []
             for t in sorted(rng.sample(range(0, 38, 3), 6)):
-                spans.append((tokens[t].start, tokens[t + rng.randint(0, 1)].end,
-                              rng.choice(["PER", "LOC", "ORG"])))
+                spans.append(
+                    (tokens[t].start, tokens[t + rng.randint(0, 1)].end, rng.choice(["PER", "LOC", "ORG"]))
+                )
             status = Status.ACCEPTED if rng.random() < 0.8 or i == 0 else Status.IN_PROGRESS
             ann(project, d, name, spans, status=status)
     names, model = choose_annotators(project)
@@ -171,10 +183,12 @@ def test_token_coefficients_equal_the_dense_computation(project: Project, doc: D
     docs = corpus.finished[0] & corpus.finished[1]
     keep = np.repeat(docs, corpus.token_len)
     assert tk.cohen_kappa(t, 0, 1, docs) == pytest.approx(
-        co.cohen_kappa(co.confusion(full[0][keep], full[1][keep], k)))
+        co.cohen_kappa(co.confusion(full[0][keep], full[1][keep], k))
+    )
     complete = corpus.finished.all(axis=0)
     assert tk.fleiss_kappa(t, complete) == pytest.approx(
-        co.fleiss_kappa_labels(full[:, np.repeat(complete, corpus.token_len)], k))
+        co.fleiss_kappa_labels(full[:, np.repeat(complete, corpus.token_len)], k)
+    )
     anyone = np.ones(len(corpus.doc_ids), dtype=bool)
     assert tk.krippendorff_alpha(t, anyone) == pytest.approx(co.krippendorff_alpha_labels(full, k))
 
@@ -205,8 +219,9 @@ def test_cli_agreement_json_html_and_bad_input(two: Project, tmp_path: Path, cap
     assert main(["agreement", str(tmp_path / "missing.db")]) == 1
 
 
-def test_reading_in_two_halves_gives_the_same_corpus(two: Project, doc: Doc, ann,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reading_in_two_halves_gives_the_same_corpus(
+    two: Project, doc: Doc, ann, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from desktop.agreement import data
 
     for text in ("Vladimir Poutine est à Moscou .", "Le Kremlin a répondu à Riyad ."):
@@ -223,8 +238,7 @@ def test_reading_in_two_halves_gives_the_same_corpus(two: Project, doc: Doc, ann
     assert sum(len(s) for s in halves.spans) == 10
 
 
-def test_labels_missing_from_the_scheme_are_compared_too(project: Project, doc: Doc,
-                                                         ann) -> None:
+def test_labels_missing_from_the_scheme_are_compared_too(project: Project, doc: Doc, ann) -> None:
     d = doc(project, TEXT)
     ann(project, d, "alice", [(0, 15, "PER"), (44, 50, "VILLE")])
     ann(project, d, "bruno", [(0, 15, "PER"), (44, 50, "VILLE")])

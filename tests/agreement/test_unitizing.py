@@ -86,6 +86,7 @@ def test_interval_helpers() -> None:
     # Touching units stay apart.
     s, e = merge_overlapping(np.array([0, 4]), np.array([4, 8]))
     assert s.tolist() == [0, 4]
-    ia, ib = overlap_pairs(np.array([0, 10]), np.array([5, 20]), np.array([0, 4, 12, 30]),
-                           np.array([30, 6, 14, 40]))
+    ia, ib = overlap_pairs(
+        np.array([0, 10]), np.array([5, 20]), np.array([0, 4, 12, 30]), np.array([30, 6, 14, 40])
+    )
     assert sorted(zip(ia.tolist(), ib.tolist(), strict=True)) == [(0, 0), (0, 1), (1, 0), (1, 2)]

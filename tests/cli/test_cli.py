@@ -24,15 +24,15 @@ def snapshot(path: Path) -> str:
 @pytest.fixture
 def db(tmp_path: Path, seed_file: Path) -> Path:
     path = tmp_path / "cli.db"
-    assert main(["init", str(path), "--labels", "PER,LOC,ORG", "--relations",
-                 "porte_parole:PER>ORG"]) == 0
+    assert main(["init", str(path), "--labels", "PER,LOC,ORG", "--relations", "porte_parole:PER>ORG"]) == 0
     assert main(["import", str(path), str(seed_file)]) == 0
     return path
 
 
 def test_help_documents_every_command() -> None:
-    out = subprocess.run([sys.executable, "-m", "desktop.cli", "--help"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "desktop.cli", "--help"], capture_output=True, text=True, check=True
+    ).stdout
     commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     for name in commands:
         assert name in out
@@ -47,8 +47,9 @@ def test_import_counts_duplicates(db: Path, seed_file: Path, capsys) -> None:
 
 def test_jsonl_with_meta(db: Path, tmp_path: Path) -> None:
     src = tmp_path / "docs.jsonl"
-    src.write_text('{"text": "Moscou répond.", "meta": {"id": 7}}\n\n'
-                   '{"text": "Kiev aussi."}\n', encoding="utf-8")
+    src.write_text(
+        '{"text": "Moscou répond.", "meta": {"id": 7}}\n\n{"text": "Kiev aussi."}\n', encoding="utf-8"
+    )
     assert main(["import", str(db), str(src)]) == 0
     with Project.open(db) as p:
         metas = [d.meta for d in p.iter_documents()]
@@ -107,8 +108,9 @@ def test_export_says_which_documents_it_left_out_by_status(db: Path, tmp_path: P
     with Project.open(db) as p:
         doc = p.document_ids()[0]
         p.start_annotation(doc, "alice")
-    assert main(["export", str(db), str(tmp_path / "out.jsonl"), "--format", "jsonl",
-                 "--source", "alice"]) == 0
+    assert (
+        main(["export", str(db), str(tmp_path / "out.jsonl"), "--format", "jsonl", "--source", "alice"]) == 0
+    )
     out = capsys.readouterr().out
     assert "exported 0 documents" in out
     assert "left out by status (only accepted documents are exported): 1 to do" in out

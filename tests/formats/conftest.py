@@ -42,26 +42,37 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Callable[[], Path]:
 
 
 def new_project(path: Path) -> Project:
-    scheme = LabelScheme.from_names(["PER", "LOC", "ORG", "MISC"], ["rel", "works_for"],
-                                    allow_overlap=True)
+    scheme = LabelScheme.from_names(["PER", "LOC", "ORG", "MISC"], ["rel", "works_for"], allow_overlap=True)
     return Project.create(path, scheme=scheme)
 
 
-def build_project(path: Path, docs: list[DocSpec], tokenize: Any,
-                  annotator: str = "alice", meta: list[dict[str, Any]] | None = None) -> Project:
+def build_project(
+    path: Path,
+    docs: list[DocSpec],
+    tokenize: Any,
+    annotator: str = "alice",
+    meta: list[dict[str, Any]] | None = None,
+) -> Project:
     """A project whose documents carry the given spans, relations and statuses for `annotator`."""
     project = new_project(path)
     result = project.add_documents(
-        [NewDocument(text, (meta or [{}] * len(docs))[i]) for i, (text, *_) in enumerate(docs)],
-        tokenize)
+        [NewDocument(text, (meta or [{}] * len(docs))[i]) for i, (text, *_) in enumerate(docs)], tokenize
+    )
     anns = []
     for doc_id, (_, spans, rels, status) in zip(result.ids, docs, strict=True):
         tokens = project.document(doc_id).tokens
-        anns.append(Annotation(
-            doc_id, annotator, status,
-            [Span(s, e, label, *token_range(tokens, s, e), id=i)
-             for i, (s, e, label) in enumerate(spans)],
-            [Relation(h, c, label) for h, c, label in rels]))
+        anns.append(
+            Annotation(
+                doc_id,
+                annotator,
+                status,
+                [
+                    Span(s, e, label, *token_range(tokens, s, e), id=i)
+                    for i, (s, e, label) in enumerate(spans)
+                ],
+                [Relation(h, c, label) for h, c, label in rels],
+            )
+        )
     project.save_annotations(anns)
     return project
 
@@ -71,6 +82,12 @@ def seen(project: Project, annotator: str) -> list[tuple[str, str, list[Any], li
     out = []
     for doc, ann in project.iter_annotations(annotator):
         keys = {s.id: s.key for s in ann.spans}
-        out.append((doc.text, str(ann.status), sorted(keys.values()),
-                    sorted((keys[r.head], keys[r.child], r.label) for r in ann.relations)))
+        out.append(
+            (
+                doc.text,
+                str(ann.status),
+                sorted(keys.values()),
+                sorted((keys[r.head], keys[r.child], r.label) for r in ann.relations),
+            )
+        )
     return sorted(out)

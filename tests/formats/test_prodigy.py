@@ -16,19 +16,51 @@ TEXT = "Smad-phosphorylation of Id1 mRNA and IRF-4 protein binds interferon regu
 def _tokens(text: str, disabled: set[int]) -> list[dict[str, Any]]:
     # Tokens as Prodigy's relations recipe writes them, `disabled` included.
     out, pos = [], 0
-    for i, word in enumerate(["Smad", "-", "phosphorylation", "of", "Id1", "mRNA", "and", "IRF-4",
-                              "protein", "binds", "interferon", "regulatory", "factor", "4", "."]):
+    for i, word in enumerate(
+        [
+            "Smad",
+            "-",
+            "phosphorylation",
+            "of",
+            "Id1",
+            "mRNA",
+            "and",
+            "IRF-4",
+            "protein",
+            "binds",
+            "interferon",
+            "regulatory",
+            "factor",
+            "4",
+            ".",
+        ]
+    ):
         start = text.index(word, pos)
         pos = start + len(word)
-        out.append({"text": word, "start": start, "end": pos, "id": i,
-                    "ws": pos < len(text) and text[pos] == " ", "disabled": i in disabled})
+        out.append(
+            {
+                "text": word,
+                "start": start,
+                "end": pos,
+                "id": i,
+                "ws": pos < len(text) and text[pos] == " ",
+                "disabled": i in disabled,
+            }
+        )
     return out
 
 
 def _span(text: str, word: str, ts: int, te: int, label: str = "GGP") -> dict[str, Any]:
     start = text.index(word)
-    return {"text": word, "start": start, "end": start + len(word), "token_start": ts,
-            "token_end": te, "type": "span", "label": label}
+    return {
+        "text": word,
+        "start": start,
+        "end": start + len(word),
+        "token_start": ts,
+        "token_end": te,
+        "type": "span",
+        "label": label,
+    }
 
 
 def relations_task() -> dict[str, Any]:
@@ -42,16 +74,27 @@ def relations_task() -> dict[str, Any]:
         def bare(s: dict[str, Any]) -> dict[str, Any]:
             return {k: s[k] for k in ("start", "end", "token_start", "token_end", "label")}
 
-        return {"head": head["token_end"], "child": child["token_end"], "head_span": bare(head),
-                "child_span": bare(child), "color": "#c2f2f6", "label": label}
+        return {
+            "head": head["token_end"],
+            "child": child["token_end"],
+            "head_span": bare(head),
+            "child_span": bare(child),
+            "color": "#c2f2f6",
+            "label": label,
+        }
 
-    return {"text": TEXT, "spans": [smad, id1, irf, factor],
-            "meta": {"source": "BioNLP 2011 Genia Shared Task, PMC-1134658-00-TIAB.txt"},
-            "_input_hash": -13216227, "_task_hash": -1944660624, "tokens": tokens,
-            "_session_id": None, "_view_id": "relations",
-            "relations": [rel(smad, id1, "Pos-Reg"), rel(irf, factor, "Binds"),
-                          rel(factor, smad, "Neg-Reg")],
-            "answer": "accept"}
+    return {
+        "text": TEXT,
+        "spans": [smad, id1, irf, factor],
+        "meta": {"source": "BioNLP 2011 Genia Shared Task, PMC-1134658-00-TIAB.txt"},
+        "_input_hash": -13216227,
+        "_task_hash": -1944660624,
+        "tokens": tokens,
+        "_session_id": None,
+        "_view_id": "relations",
+        "relations": [rel(smad, id1, "Pos-Reg"), rel(irf, factor, "Binds"), rel(factor, smad, "Neg-Reg")],
+        "answer": "accept",
+    }
 
 
 def write_jsonl(path: Path, tasks: list[dict[str, Any]]) -> Path:
@@ -66,8 +109,7 @@ def test_relations_import_keeps_every_span_and_relation(tmp_path: Path, project:
     assert (report.spans, report.relations) == (4, 3)
     [(text, status, spans, rels)] = seen(project, "ann")
     assert status == "accepted"
-    assert [text[s:e] for s, e, _ in spans] == [
-        "Smad", "Id1", "IRF-4", "interferon regulatory factor 4"]
+    assert [text[s:e] for s, e, _ in spans] == ["Smad", "Id1", "IRF-4", "interferon regulatory factor 4"]
     words = {(s, e, label): text[s:e] for s, e, label in spans}
     assert sorted((words[h], words[c], label) for h, c, label in rels) == [
         ("IRF-4", "interferon regulatory factor 4", "Binds"),
@@ -77,8 +119,12 @@ def test_relations_import_keeps_every_span_and_relation(tmp_path: Path, project:
 
 
 def test_relations_export_uses_the_last_token_of_each_span(tmp_path: Path, project: Any) -> None:
-    import_paths(project, [write_jsonl(tmp_path / "rel.jsonl", [relations_task()])], "prodigy",
-                 ImportOptions(annotator="ann"))
+    import_paths(
+        project,
+        [write_jsonl(tmp_path / "rel.jsonl", [relations_task()])],
+        "prodigy",
+        ImportOptions(annotator="ann"),
+    )
     export_project(project, tmp_path / "out.jsonl", "jsonl", ExportOptions(source="ann"))
     [task] = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     # Hashes and other underscore fields survive; the session names the annotator.
@@ -99,21 +145,31 @@ def test_relations_export_uses_the_last_token_of_each_span(tmp_path: Path, proje
 def test_answers_sessions_and_annotator_option(tmp_path: Path, project: Any) -> None:
     base = {"tokens": [], "spans": []}
     tasks = [
-        {**base, "text": "Paris est belle.", "answer": "accept", "_session_id": "news-alex",
-         "spans": [{"start": 0, "end": 5, "label": "LOC"}]},
-        {**base, "text": "Lyon aussi.", "answer": "reject", "_annotator_id": "news-alex",
-         "_session_id": "news-alex"},
+        {
+            **base,
+            "text": "Paris est belle.",
+            "answer": "accept",
+            "_session_id": "news-alex",
+            "spans": [{"start": 0, "end": 5, "label": "LOC"}],
+        },
+        {
+            **base,
+            "text": "Lyon aussi.",
+            "answer": "reject",
+            "_annotator_id": "news-alex",
+            "_session_id": "news-alex",
+        },
         {**base, "text": "Marseille ?", "answer": "ignore", "_session_id": "news-bea"},
         {**base, "text": "Sans session.", "answer": "accept"},
     ]
-    import_paths(project, [write_jsonl(tmp_path / "a.jsonl", tasks)], "auto",
-                 ImportOptions(annotator="carla"))
+    import_paths(
+        project, [write_jsonl(tmp_path / "a.jsonl", tasks)], "auto", ImportOptions(annotator="carla")
+    )
     assert [a.name for a in project.annotators()] == ["alex", "bea", "carla"]
     assert sorted(s for _, s, _, _ in seen(project, "alex")) == ["accepted", "rejected"]
     assert [s for _, s, _, _ in seen(project, "bea")] == ["skipped"]
     # Rejected documents are never exported; accepted ones without spans are.
-    report = export_project(project, tmp_path / "out.jsonl", "jsonl",
-                            ExportOptions(source="alex"))
+    report = export_project(project, tmp_path / "out.jsonl", "jsonl", ExportOptions(source="alex"))
     assert report.documents == 1
     report = export_project(project, tmp_path / "c.jsonl", "jsonl", ExportOptions(source="carla"))
     [task] = [json.loads(x) for x in (tmp_path / "c.jsonl").read_text().splitlines()]
@@ -123,9 +179,11 @@ def test_answers_sessions_and_annotator_option(tmp_path: Path, project: Any) -> 
 def test_character_spans_without_tokens(tmp_path: Path, project: Any) -> None:
     # The shape of Prodigy's bio_events.jsonl: spans with offsets only, no tokens, no answer.
     text = "the transcription factor interferon regulatory factor 4 (IRF-4), is implicated"
-    task = {"text": text, "meta": {"source": "BioNLP"},
-            "spans": [{"start": 25, "end": 55, "label": "GGP"},
-                      {"start": 57, "end": 62, "label": "GGP"}]}
+    task = {
+        "text": text,
+        "meta": {"source": "BioNLP"},
+        "spans": [{"start": 25, "end": 55, "label": "GGP"}, {"start": 57, "end": 62, "label": "GGP"}],
+    }
     report = import_paths(project, [write_jsonl(tmp_path / "bio.jsonl", [task])])
     assert report.files[0].format == "prodigy"
     [(_, status, spans, _)] = seen(project, "imported")

@@ -35,25 +35,26 @@ def test_every_format_module_is_in_the_table() -> None:
 
 
 def test_choices_come_in_auto_order() -> None:
-    assert registry.importable() == ["spacy", "brat", "doccano", "prodigy", "conll", "jsonl",
-                                     "text"]
+    assert registry.importable() == ["spacy", "brat", "doccano", "prodigy", "conll", "jsonl", "text"]
     assert registry.exportable() == ["spacy", "brat", "doccano", "prodigy", "conll", "jsonl"]
 
 
 def test_building_the_cli_parser_imports_no_format_module() -> None:
-    code = ("import json, sys\n"
-            "from desktop.cli import build_parser\n"
-            "build_parser()\n"
-            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "{'desktop', 'sqlite_utils', 'srsly', 'numpy', 'spacy', 'PySide6'})))\n")
+    code = (
+        "import json, sys\n"
+        "from desktop.cli import build_parser\n"
+        "build_parser()\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'desktop', 'sqlite_utils', 'srsly', 'numpy', 'spacy', 'PySide6'})))\n"
+    )
     root = Path(desktop.__file__).parent.parent
     env = {**os.environ, "PYTHONPATH": str(root)}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                         check=True, cwd=root).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True, cwd=root
+    ).stdout
     loaded = json.loads(out)
     assert not [m for m in loaded if m.split(".")[0] in HEAVY or m.startswith(HEAVY)]
-    assert not [m for m in loaded if m.startswith("desktop.formats.")
-                and m != "desktop.formats.registry"]
+    assert not [m for m in loaded if m.startswith("desktop.formats.") and m != "desktop.formats.registry"]
 
 
 def test_package_names_load_on_first_use() -> None:

@@ -17,18 +17,42 @@ from desktop.formats import ExportOptions, ImportOptions, export_project, import
 from desktop.model import Status
 from tests.formats.conftest import build_project, new_project, seen
 
-WORDS = ["Paris", "été", "Zoë", "Łódź", "naïve", "😀", "🇫🇷", "𝔘𝔫𝔦", "中文", "東京都", "x", "42",
-         "l'Europe", "porte-parole", ",", ".", "«", "»", "ÉTATS-UNIS", "ça"]
+WORDS = [
+    "Paris",
+    "été",
+    "Zoë",
+    "Łódź",
+    "naïve",
+    "😀",
+    "🇫🇷",
+    "𝔘𝔫𝔦",
+    "中文",
+    "東京都",
+    "x",
+    "42",
+    "l'Europe",
+    "porte-parole",
+    ",",
+    ".",
+    "«",
+    "»",
+    "ÉTATS-UNIS",
+    "ça",
+]
 SEPARATORS = [" ", " ", " ", "\n", "\r\n", "  ", "\n\n", "\t", " \u2028", "\u00a0"]
 LABELS = ["PER", "LOC", "ORG", "MISC"]
 REL_LABELS = ["rel", "works_for"]
-SETTINGS = settings(max_examples=30, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 odd_words = st.text(
     st.characters(exclude_categories=("Cs", "Cc", "Co", "Cn"), exclude_characters="\ufeff"),
-    min_size=1, max_size=5).filter(lambda w: not w.isspace())
+    min_size=1,
+    max_size=5,
+).filter(lambda w: not w.isspace())
 
 
 @st.composite
@@ -42,12 +66,17 @@ def texts(draw: Any, words: Any = None) -> str:
 
 def word_tokens(project: Any, doc_id: int) -> list[tuple[int, int]]:
     doc = project.document(doc_id)
-    return [(t.start, t.end) for t in doc.tokens if not doc.text[t.start:t.end].isspace()]
+    return [(t.start, t.end) for t in doc.tokens if not doc.text[t.start : t.end].isspace()]
 
 
-def draw_spans(data: Any, text: str, tokens: list[tuple[int, int]], aligned_only: bool,
-               distinct_starts: bool = False, inner_breaks: bool = False,
-               ) -> list[tuple[int, int, str]]:
+def draw_spans(
+    data: Any,
+    text: str,
+    tokens: list[tuple[int, int]],
+    aligned_only: bool,
+    distinct_starts: bool = False,
+    inner_breaks: bool = False,
+) -> list[tuple[int, int, str]]:
     """Unique spans over tokens (and, unless `aligned_only`, over any characters).
 
     With `inner_breaks`, no span starts or ends with a line break (brat cannot hold those).
@@ -59,13 +88,18 @@ def draw_spans(data: Any, text: str, tokens: list[tuple[int, int]], aligned_only
         candidates.append(pair.map(lambda ij: (tokens[ij[0]][0], tokens[ij[1]][1])))
     if not aligned_only:
         pair = st.tuples(st.integers(0, len(text) - 1), st.integers(1, len(text))).map(sorted)
-        candidates.append(pair.filter(
-            lambda se: se[0] < se[1] and text[se[0]:se[1]].strip()
-            and not (inner_breaks and text[se[0]:se[1]].strip("\r\n") != text[se[0]:se[1]])))
+        candidates.append(
+            pair.filter(
+                lambda se: (
+                    se[0] < se[1]
+                    and text[se[0] : se[1]].strip()
+                    and not (inner_breaks and text[se[0] : se[1]].strip("\r\n") != text[se[0] : se[1]])
+                )
+            )
+        )
     if not candidates:
         return []
-    raw = data.draw(st.lists(st.tuples(st.one_of(candidates), st.sampled_from(LABELS)),
-                             max_size=6))
+    raw = data.draw(st.lists(st.tuples(st.one_of(candidates), st.sampled_from(LABELS)), max_size=6))
     spans: dict[tuple[int, int, str], None] = {}
     starts: set[int] = set()
     for (start, end), label in raw:
@@ -79,19 +113,33 @@ def draw_spans(data: Any, text: str, tokens: list[tuple[int, int]], aligned_only
 def draw_relations(data: Any, n_spans: int) -> list[tuple[int, int, str]]:
     if n_spans < 2:
         return []
-    rels = data.draw(st.lists(st.tuples(st.integers(0, n_spans - 1), st.integers(0, n_spans - 1),
-                                        st.sampled_from(REL_LABELS)), max_size=5))
+    rels = data.draw(
+        st.lists(
+            st.tuples(st.integers(0, n_spans - 1), st.integers(0, n_spans - 1), st.sampled_from(REL_LABELS)),
+            max_size=5,
+        )
+    )
     return list(dict.fromkeys(r for r in rels if r[0] != r[1]))
 
 
-def annotated_project(data: Any, path: Path, tokenize: Any, text_strategy: Any,
-                      aligned_only: bool, statuses: list[Status], relations: bool = True,
-                      distinct_starts: bool = False, overlapping: bool = True,
-                      inner_breaks: bool = False, same: Any = None) -> Any:
-    docs_texts = data.draw(st.lists(text_strategy, min_size=1, max_size=3,
-                                    unique_by=same or (lambda t: t)))
-    tokenized = [[(s, e) for s, e in toks if not t[s:e].isspace()]
-                 for t, toks in zip(docs_texts, tokenize(docs_texts), strict=True)]
+def annotated_project(
+    data: Any,
+    path: Path,
+    tokenize: Any,
+    text_strategy: Any,
+    aligned_only: bool,
+    statuses: list[Status],
+    relations: bool = True,
+    distinct_starts: bool = False,
+    overlapping: bool = True,
+    inner_breaks: bool = False,
+    same: Any = None,
+) -> Any:
+    docs_texts = data.draw(st.lists(text_strategy, min_size=1, max_size=3, unique_by=same or (lambda t: t)))
+    tokenized = [
+        [(s, e) for s, e in toks if not t[s:e].isspace()]
+        for t, toks in zip(docs_texts, tokenize(docs_texts), strict=True)
+    ]
     docs = []
     for text, tokens in zip(docs_texts, tokenized, strict=True):
         spans = draw_spans(data, text, tokens, aligned_only, distinct_starts, inner_breaks)
@@ -112,36 +160,44 @@ def _no_overlap(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]
 
 def files_of(path: Path) -> dict[str, bytes]:
     if path.is_dir():
-        return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*"))
-                if p.is_file()}
+        return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
     return {path.name: path.read_bytes()}
 
 
-def round_trip(p1: Any, d: Path, fmt: str, name: str, options: ExportOptions,
-               import_options: ImportOptions, allowed: frozenset[str] = frozenset(),
-               ) -> tuple[Any, dict[str, bytes], dict[str, bytes]]:
+def round_trip(
+    p1: Any,
+    d: Path,
+    fmt: str,
+    name: str,
+    options: ExportOptions,
+    import_options: ImportOptions,
+    allowed: frozenset[str] = frozenset(),
+) -> tuple[Any, dict[str, bytes], dict[str, bytes]]:
     first = d / "one" / name
     second = d / "two" / name
     r1 = export_project(p1, first, fmt, options)
     assert set(r1.lost) <= allowed
     p2 = new_project(d / "two.db")
     import_paths(p2, [first], "auto", import_options)
-    export_project(p2, second, fmt, ExportOptions(source=options.source,
-                                                  statuses=options.statuses))
+    export_project(p2, second, fmt, ExportOptions(source=options.source, statuses=options.statuses))
     return p2, files_of(first), files_of(second)
 
 
-@pytest.mark.parametrize("fmt,name", [("jsonl", "tasks.jsonl"), ("prodigy", "tasks.jsonl"),
-                                      ("doccano", "doccano.jsonl"), ("brat", "brat")])
+@pytest.mark.parametrize(
+    "fmt,name",
+    [("jsonl", "tasks.jsonl"), ("prodigy", "tasks.jsonl"), ("doccano", "doccano.jsonl"), ("brat", "brat")],
+)
 @SETTINGS
 @given(data=st.data())
-def test_character_offset_formats_round_trip(fmt: str, name: str, data: Any, fr_tokenize: Any,
-                                             workdir: Any) -> None:
+def test_character_offset_formats_round_trip(
+    fmt: str, name: str, data: Any, fr_tokenize: Any, workdir: Any
+) -> None:
     d = workdir()
     prodigy = fmt in {"jsonl", "prodigy"}
     statuses = [Status.ACCEPTED, Status.SKIPPED] if prodigy else [Status.ACCEPTED]
-    p1 = annotated_project(data, d / "one.db", fr_tokenize, texts(), False, statuses,
-                           inner_breaks=fmt == "brat")
+    p1 = annotated_project(
+        data, d / "one.db", fr_tokenize, texts(), False, statuses, inner_breaks=fmt == "brat"
+    )
     options = ExportOptions(source="alice", statuses=tuple(statuses))
     p2, one, two = round_trip(p1, d, fmt, name, options, ImportOptions(annotator="alice"))
     assert one == two
@@ -154,12 +210,19 @@ def test_character_offset_formats_round_trip(fmt: str, name: str, data: Any, fr_
 @given(data=st.data())
 def test_spacy_round_trip(data: Any, fr_tokenize: Any, workdir: Any) -> None:
     d = workdir()
-    p1 = annotated_project(data, d / "one.db", fr_tokenize, texts(), True, [Status.ACCEPTED],
-                           distinct_starts=True)
+    p1 = annotated_project(
+        data, d / "one.db", fr_tokenize, texts(), True, [Status.ACCEPTED], distinct_starts=True
+    )
     # Overlapping spans stay out of doc.ents (a reported loss) but are all in doc.spans["sc"].
-    p2, one, two = round_trip(p1, d, "spacy", "train.spacy", ExportOptions(source="alice"),
-                              ImportOptions(annotator="alice"),
-                              frozenset({"overlapping spans not in doc.ents"}))
+    p2, one, two = round_trip(
+        p1,
+        d,
+        "spacy",
+        "train.spacy",
+        ExportOptions(source="alice"),
+        ImportOptions(annotator="alice"),
+        frozenset({"overlapping spans not in doc.ents"}),
+    )
     assert seen(p2, "alice") == seen(p1, "alice")
     assert one == two
 
@@ -172,15 +235,26 @@ plain_words = st.sampled_from(["Paris", "été", "Zoë", "😀", "中文", "x", 
 def test_conll_round_trip(data: Any, fr_tokenize: Any, workdir: Any) -> None:
     d = workdir()
     # CoNLL keeps tokens, not whitespace: texts that differ only in whitespace are one text.
-    p1 = annotated_project(data, d / "one.db", fr_tokenize, texts(plain_words), True,
-                           [Status.ACCEPTED], relations=False, overlapping=False,
-                           same=lambda t: tuple(t.split()))
-    p2, one, two = round_trip(p1, d, "conll", "train.conll", ExportOptions(source="alice"),
-                              ImportOptions(annotator="alice"))
+    p1 = annotated_project(
+        data,
+        d / "one.db",
+        fr_tokenize,
+        texts(plain_words),
+        True,
+        [Status.ACCEPTED],
+        relations=False,
+        overlapping=False,
+        same=lambda t: tuple(t.split()),
+    )
+    p2, one, two = round_trip(
+        p1, d, "conll", "train.conll", ExportOptions(source="alice"), ImportOptions(annotator="alice")
+    )
     assert one == two
 
     def labelled(p: Any) -> list[list[tuple[str, str]]]:
-        return [[(" ".join(doc.text[s.start:s.end].split()), s.label) for s in ann.spans]
-                for doc, ann in p.iter_annotations("alice")]
+        return [
+            [(" ".join(doc.text[s.start : s.end].split()), s.label) for s in ann.spans]
+            for doc, ann in p.iter_annotations("alice")
+        ]
 
     assert labelled(p2) == labelled(p1)

@@ -26,15 +26,19 @@ def _docs() -> list[Any]:
             docs.append((f"Rien de neuf le {i} mai.", [], [], Status.ACCEPTED))
             continue
         text = f"{who} s’est rendu à {where} le {i + 1} mai. Le Kremlin a réagi."
-        spans = [(0, len(who), "PER"), (text.index(where), text.index(where) + len(where), "LOC"),
-                 (text.index("Kremlin"), text.index("Kremlin") + 7, "ORG")]
+        spans = [
+            (0, len(who), "PER"),
+            (text.index(where), text.index(where) + len(where), "LOC"),
+            (text.index("Kremlin"), text.index("Kremlin") + 7, "ORG"),
+        ]
         docs.append((text, spans, [], Status.ACCEPTED))
     return docs
 
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "spacy", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "spacy", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.mark.slow
@@ -42,8 +46,9 @@ def test_spacy_export_passes_debug_data_and_trains(tmp_path: Path, fr_tokenize: 
     from spacy.cli.init_config import init_config
 
     project = build_project(tmp_path / "p.db", _docs(), fr_tokenize)
-    report = export_project(project, tmp_path / "corpus.spacy", "spacy",
-                            ExportOptions(source="alice", dev_split=0.25, seed=3))
+    report = export_project(
+        project, tmp_path / "corpus.spacy", "spacy", ExportOptions(source="alice", dev_split=0.25, seed=3)
+    )
     assert report.lost == {}
     train, dev = report.paths
     config = init_config(lang="fr", pipeline=["ner"], optimize="efficiency")

@@ -4,8 +4,15 @@ from desktop.model import Token
 from desktop.model.tokens import aligned, snap, token_range
 
 TEXT = "Le Kremlin a parlé. 🇷🇺 Moscou"
-TOKENS = [Token(0, 2), Token(3, 10), Token(11, 12), Token(13, 18), Token(18, 19),
-          Token(20, 22), Token(23, 29)]
+TOKENS = [
+    Token(0, 2),
+    Token(3, 10),
+    Token(11, 12),
+    Token(13, 18),
+    Token(18, 19),
+    Token(20, 22),
+    Token(23, 29),
+]
 
 
 def test_token_range_covers_partial_tokens() -> None:

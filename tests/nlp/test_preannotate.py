@@ -39,9 +39,14 @@ def test_finds_the_people_and_places_a_french_reader_expects(seeded: Project, nl
     result = preannotate(seeded, nlp)
     assert result.annotator == "fr_core_news_sm-3.8.0"
     found = entities(seeded, result.annotator)
-    for expected in [("Kirill Dmitriev", "PER"), ("Dmitry Peskov", "PER"),
-                     ("Vladimir Poutine", "PER"), ("Russie", "LOC"), ("Arabie saoudite", "LOC"),
-                     ("Moscou", "LOC")]:
+    for expected in [
+        ("Kirill Dmitriev", "PER"),
+        ("Dmitry Peskov", "PER"),
+        ("Vladimir Poutine", "PER"),
+        ("Russie", "LOC"),
+        ("Arabie saoudite", "LOC"),
+        ("Moscou", "LOC"),
+    ]:
         assert expected in found
 
 
@@ -78,10 +83,10 @@ def test_label_map_renames_and_drops(seeded: Project, nlp) -> None:
 
 def test_patterns_add_labels_the_model_lacks(seeded: Project, nlp, tmp_path: Path) -> None:
     patterns = tmp_path / "patterns.jsonl"
-    patterns.write_text(json.dumps({"label": "RESSOURCE", "pattern": "terres rares"}) + "\n",
-                        encoding="utf-8")
-    result = preannotate(seeded, load_pipeline("fr_core_news_sm"),
-                         patterns=read_patterns(patterns))
+    patterns.write_text(
+        json.dumps({"label": "RESSOURCE", "pattern": "terres rares"}) + "\n", encoding="utf-8"
+    )
+    result = preannotate(seeded, load_pipeline("fr_core_news_sm"), patterns=read_patterns(patterns))
     assert ("terres rares", "RESSOURCE") in entities(seeded, result.annotator)
     assert seeded.scheme.entity("RESSOURCE") is not None
 
@@ -98,9 +103,7 @@ def test_an_unknown_pipeline_is_a_clear_error() -> None:
         load_pipeline("xx_nothing_here")
 
 
-def test_stored_tokens_give_the_same_entities_as_the_pipeline_tokenizing_itself(
-    seeded: Project, nlp
-) -> None:
+def test_stored_tokens_give_the_same_entities_as_the_pipeline_tokenizing_itself(seeded: Project, nlp) -> None:
     result = preannotate(seeded, nlp)
     doc = next(seeded.iter_documents())
     with nlp.select_pipes(enable=ner_components(nlp)):

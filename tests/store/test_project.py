@@ -38,10 +38,12 @@ def rows(path: Path, sql: str) -> list[tuple]:
 
 
 def test_reimporting_the_same_text_is_counted_not_added(project: Project) -> None:
-    first = project.add_documents([NewDocument("Bonjour Moscou"), NewDocument("Salut Kiev")],
-                                  whitespace_tokens)
-    again = project.add_documents([NewDocument("Bonjour Moscou"), NewDocument("Bonjour Moscou")],
-                                  whitespace_tokens)
+    first = project.add_documents(
+        [NewDocument("Bonjour Moscou"), NewDocument("Salut Kiev")], whitespace_tokens
+    )
+    again = project.add_documents(
+        [NewDocument("Bonjour Moscou"), NewDocument("Bonjour Moscou")], whitespace_tokens
+    )
     assert (first.added, first.duplicates) == (2, 0)
     assert (again.added, again.duplicates) == (0, 2)
     assert project.document_count() == 2
@@ -66,8 +68,9 @@ def test_each_edit_is_on_disk_when_the_call_returns(project: Project) -> None:
     kremlin = project.add_span(doc, "alice", Span(28, 35, "ORG"))
     project.add_relation(doc, "alice", Relation(peskov.id, kremlin.id, "porte_parole"))
     # Another connection (another process) sees every edit without any save.
-    assert rows(project.path, 'SELECT start, "end", label, token_start, token_end FROM spans '
-                              "ORDER BY start") == [(0, 13, "PER", 0, 2), (28, 35, "ORG", 5, 6)]
+    assert rows(
+        project.path, 'SELECT start, "end", label, token_start, token_end FROM spans ORDER BY start'
+    ) == [(0, 13, "PER", 0, 2), (28, 35, "ORG", 5, 6)]
     assert rows(project.path, "SELECT label FROM relations") == [("porte_parole",)]
     assert rows(project.path, "SELECT status FROM annotations") == [("in_progress",)]
 
@@ -101,8 +104,7 @@ def test_a_person_starts_from_model_suggestions_never_from_another_person(projec
 
     (doc,) = add(project, "Vladimir Poutine à Moscou")
     project.save_annotation(
-        Annotation(doc, "fr_core_news_sm-3.8.0", Status.ACCEPTED,
-                   [Span(0, 16, "PER", origin=Origin.MODEL)]),
+        Annotation(doc, "fr_core_news_sm-3.8.0", Status.ACCEPTED, [Span(0, 16, "PER", origin=Origin.MODEL)]),
         AnnotatorKind.MODEL,
     )
     bob = project.start_annotation(doc, "bob")
@@ -199,8 +201,13 @@ def test_an_annotators_documents_stream_in_document_order_with_their_spans(proje
 
     ids = add(project, *[f"texte numéro {i}" for i in range(12)])
     project.save_annotations(
-        Annotation(doc, "alice", Status.ACCEPTED, [Span(0, 5, "MISC", id=1), Span(6, 12, "MISC", id=2)],
-                   [Relation(1, 2, "lie")])
+        Annotation(
+            doc,
+            "alice",
+            Status.ACCEPTED,
+            [Span(0, 5, "MISC", id=1), Span(6, 12, "MISC", id=2)],
+            [Relation(1, 2, "lie")],
+        )
         for doc in reversed(ids)
     )
     seen = list(project.iter_annotations("alice", batch=5))

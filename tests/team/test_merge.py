@@ -19,8 +19,7 @@ from tests.annotated import add_document, annotate
 TEXT = "Kirill Dmitriev a rencontré Dmitry Peskov à Moscou ."
 OTHER = "Vladimir Poutine est à Moscou ."
 MODEL = "fr_core_news_sm-3.8.0"
-T1, T2, T3 = "2026-01-01T10:00:00.000+00:00", "2026-01-02T10:00:00.000+00:00", \
-    "2026-01-03T10:00:00.000+00:00"
+T1, T2, T3 = "2026-01-01T10:00:00.000+00:00", "2026-01-02T10:00:00.000+00:00", "2026-01-03T10:00:00.000+00:00"
 
 
 @pytest.fixture
@@ -29,8 +28,7 @@ def base(tmp_path: Path, scheme: LabelScheme) -> Path:
     path = tmp_path / "project.db"
     with Project.create(path, scheme=scheme) as p:
         d = add_document(p, TEXT)
-        annotate(p, d, MODEL, [(0, 15, "PER"), (44, 50, "LOC")], kind=AnnotatorKind.MODEL,
-                 updated_at=T1)
+        annotate(p, d, MODEL, [(0, 15, "PER"), (44, 50, "LOC")], kind=AnnotatorKind.MODEL, updated_at=T1)
     return path
 
 
@@ -43,11 +41,24 @@ def copy(base: Path, name: str) -> Path:
 def state(path: Path) -> dict[str, object]:
     """Everything a merge may change, to compare before and after."""
     with Project.open(path) as p:
-        anns = {(d, a.annotator): (a.updated_at, a.status, a.reviewer,
-                                   sorted(s.key for s in a.spans), len(a.relations))
-                for d in p.document_ids() for a in p.annotations_of(d)}
-        return {"docs": p.document_count(), "anns": anns, "log": len(p.edit_log()),
-                "scheme": p.scheme.to_dict(), "annotators": [a.name for a in p.annotators()]}
+        anns = {
+            (d, a.annotator): (
+                a.updated_at,
+                a.status,
+                a.reviewer,
+                sorted(s.key for s in a.spans),
+                len(a.relations),
+            )
+            for d in p.document_ids()
+            for a in p.annotations_of(d)
+        }
+        return {
+            "docs": p.document_count(),
+            "anns": anns,
+            "log": len(p.edit_log()),
+            "scheme": p.scheme.to_dict(),
+            "annotators": [a.name for a in p.annotators()],
+        }
 
 
 @pytest.fixture
@@ -55,14 +66,19 @@ def copies(base: Path) -> tuple[Path, Path]:
     alice, bruno = copy(base, "alice"), copy(base, "bruno")
     with Project.open(alice) as p:
         d = p.document_ids()[0]
-        annotate(p, d, "alice", [(0, 15, "PER"), (28, 41, "PER"), (44, 50, "LOC")],
-                 [(1, 2, "porte_parole")], updated_at=T2)
+        annotate(
+            p,
+            d,
+            "alice",
+            [(0, 15, "PER"), (28, 41, "PER"), (44, 50, "LOC")],
+            [(1, 2, "porte_parole")],
+            updated_at=T2,
+        )
         new = add_document(p, OTHER)
         annotate(p, new, "alice", [(0, 16, "PER"), (24, 30, "LOC")], updated_at=T2)
     with Project.open(bruno) as p:
         d = p.document_ids()[0]
-        annotate(p, d, "bruno", [(0, 15, "PER"), (28, 41, "ORG")], status=Status.IN_PROGRESS,
-                 updated_at=T2)
+        annotate(p, d, "bruno", [(0, 15, "PER"), (28, 41, "ORG")], status=Status.IN_PROGRESS, updated_at=T2)
     return alice, bruno
 
 
@@ -125,8 +141,15 @@ def test_conflicts_are_reported_and_the_newest_wins(base: Path, copies) -> None:
 def test_gold_and_reviewer_names_survive_a_merge(base: Path) -> None:
     review = copy(base, "review")
     with Project.open(review) as p:
-        annotate(p, p.document_ids()[0], GOLD, [(0, 15, "PER")], reviewer="rémi",
-                 kind=AnnotatorKind.GOLD, updated_at=T2)
+        annotate(
+            p,
+            p.document_ids()[0],
+            GOLD,
+            [(0, 15, "PER")],
+            reviewer="rémi",
+            kind=AnnotatorKind.GOLD,
+            updated_at=T2,
+        )
     with Project.open(base) as p:
         merge_paths(p, [review])
         assert p.annotator_kind(GOLD) == AnnotatorKind.GOLD
@@ -156,25 +179,43 @@ def test_new_labels_join_the_scheme_and_kinds_must_agree(base: Path) -> None:
 
 
 def write_jsonl(path: Path, records: list[object]) -> Path:
-    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)
-                              for r in records) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records) + "\n",
+        encoding="utf-8",
+    )
     return path
 
 
-def test_annotated_jsonl_with_annotator_ids_merges_the_same_way(base: Path,
-                                                                tmp_path: Path) -> None:
+def test_annotated_jsonl_with_annotator_ids_merges_the_same_way(base: Path, tmp_path: Path) -> None:
     records = [
-        {"text": TEXT, "_annotator_id": "ner-alice", "answer": "accept", "_timestamp": 1767261600,
-         "spans": [{"start": 0, "end": 15, "label": "PER"}, {"start": 28, "end": 41,
-                                                             "label": "PER"},
-                   {"start": 44, "end": 50, "label": "LOC"}],
-         "relations": [{"head": 4, "child": 7, "label": "porte_parole",
-                        "head_span": {"start": 28, "end": 41, "label": "PER"},
-                        "child_span": {"start": 44, "end": 50, "label": "LOC"}}]},
+        {
+            "text": TEXT,
+            "_annotator_id": "ner-alice",
+            "answer": "accept",
+            "_timestamp": 1767261600,
+            "spans": [
+                {"start": 0, "end": 15, "label": "PER"},
+                {"start": 28, "end": 41, "label": "PER"},
+                {"start": 44, "end": 50, "label": "LOC"},
+            ],
+            "relations": [
+                {
+                    "head": 4,
+                    "child": 7,
+                    "label": "porte_parole",
+                    "head_span": {"start": 28, "end": 41, "label": "PER"},
+                    "child_span": {"start": 44, "end": 50, "label": "LOC"},
+                }
+            ],
+        },
         {"text": TEXT, "_annotator_id": "ner-bruno", "answer": "reject", "spans": []},
-        {"text": OTHER, "_annotator_id": "ner-alice", "meta": {"id": 7},
-         "spans": [{"start": 0, "end": 16, "label": "PER", "token_start": 0, "token_end": 1}],
-         "relations": [{"head": 5, "child": 1, "label": "partenaire"}]},
+        {
+            "text": OTHER,
+            "_annotator_id": "ner-alice",
+            "meta": {"id": 7},
+            "spans": [{"start": 0, "end": 16, "label": "PER", "token_start": 0, "token_end": 1}],
+            "relations": [{"head": 5, "child": 1, "label": "partenaire"}],
+        },
     ]
     path = write_jsonl(tmp_path / "annotations.jsonl", records)
     with Project.open(base) as p:
@@ -185,8 +226,10 @@ def test_annotated_jsonl_with_annotator_ids_merges_the_same_way(base: Path,
         assert len(alice.spans) == 3 and alice.status == Status.ACCEPTED
         assert alice.updated_at.startswith("2026-01-01T10:00:00")
         (rel,) = alice.relations
-        assert (alice.span_by_id(rel.head).key, alice.span_by_id(rel.child).key) == \
-            ((28, 41, "PER"), (44, 50, "LOC"))
+        assert (alice.span_by_id(rel.head).key, alice.span_by_id(rel.child).key) == (
+            (28, 41, "PER"),
+            (44, 50, "LOC"),
+        )
         assert p.annotation(d1, "bruno").status == Status.REJECTED
         d2 = [i for i in p.document_ids() if i != d1][0]
         assert p.document(d2).meta == {"id": 7}
@@ -210,17 +253,22 @@ def test_jsonl_without_annotator_needs_one_named(base: Path, tmp_path: Path) -> 
         assert p.annotation(p.document_ids()[0], "chloé") is not None
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ("{not json", "not valid JSON"),
-    ({"text": TEXT, "_annotator_id": "x", "spans": [{"start": 40, "end": 99, "label": "PER"}]},
-     "out of range"),
-    ({"text": TEXT, "_annotator_id": "x", "spans": [{"start": 0, "end": 4}]}, "no label"),
-    ({"text": TEXT, "_annotator_id": "x", "answer": "maybe"}, "answer"),
-    ({"text": TEXT, "_annotator_id": "x", "_timestamp": "yesterday", "answer": "accept"},
-     "_timestamp"),
-])
-def test_bad_jsonl_names_file_and_line_and_changes_nothing(base: Path, tmp_path: Path,
-                                                           line: object, message: str) -> None:
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{not json", "not valid JSON"),
+        (
+            {"text": TEXT, "_annotator_id": "x", "spans": [{"start": 40, "end": 99, "label": "PER"}]},
+            "out of range",
+        ),
+        ({"text": TEXT, "_annotator_id": "x", "spans": [{"start": 0, "end": 4}]}, "no label"),
+        ({"text": TEXT, "_annotator_id": "x", "answer": "maybe"}, "answer"),
+        ({"text": TEXT, "_annotator_id": "x", "_timestamp": "yesterday", "answer": "accept"}, "_timestamp"),
+    ],
+)
+def test_bad_jsonl_names_file_and_line_and_changes_nothing(
+    base: Path, tmp_path: Path, line: object, message: str
+) -> None:
     good = {"text": OTHER, "_annotator_id": "x", "spans": []}
     path = write_jsonl(tmp_path / "bad.jsonl", [good, line])
     before = state(base)
@@ -241,19 +289,30 @@ def test_cli_merge_and_its_exit_codes(base: Path, copies, tmp_path: Path, capsys
     notes = tmp_path / "notes.db"
     notes.write_text("not a database", encoding="utf-8")
     bad = write_jsonl(tmp_path / "bad.jsonl", ["{oops"])
-    cases = [([str(notes)], "notes.db"), ([str(tmp_path / "missing.db")], "no such file"),
-             ([str(alice), str(bad)], "bad.jsonl:1"), ([str(base)], "the project itself")]
+    cases = [
+        ([str(notes)], "notes.db"),
+        ([str(tmp_path / "missing.db")], "no such file"),
+        ([str(alice), str(bad)], "bad.jsonl:1"),
+        ([str(base)], "the project itself"),
+    ]
     for args, message in cases:
         assert main(["merge", str(base), *args]) == 1
         assert message in capsys.readouterr().err
     assert state(base) == before
 
 
-def test_a_failed_merge_leaves_project_and_open_handle_as_they_were(base: Path,
-                                                                     tmp_path: Path) -> None:
-    good = write_jsonl(tmp_path / "good.jsonl", [
-        {"text": OTHER, "_annotator_id": "chloé", "answer": "accept",
-         "spans": [{"start": 0, "end": 16, "label": "EVENT"}]}])
+def test_a_failed_merge_leaves_project_and_open_handle_as_they_were(base: Path, tmp_path: Path) -> None:
+    good = write_jsonl(
+        tmp_path / "good.jsonl",
+        [
+            {
+                "text": OTHER,
+                "_annotator_id": "chloé",
+                "answer": "accept",
+                "spans": [{"start": 0, "end": 16, "label": "EVENT"}],
+            }
+        ],
+    )
     clash = copy(base, "clash")
     with Project.open(clash) as p:
         annotate(p, p.document_ids()[0], "chloé", [(0, 15, "PER")], kind=AnnotatorKind.MODEL)

@@ -36,15 +36,17 @@ SUGGESTIONS = [
 ]
 
 
-def make_project(path: Path, texts: list[str], suggestions: list[list[tuple[str, str]]],
-                 scheme: LabelScheme) -> Path:
+def make_project(
+    path: Path, texts: list[str], suggestions: list[list[tuple[str, str]]], scheme: LabelScheme
+) -> Path:
     """A project with these documents and a model's suggestions (each text's first occurrence)."""
     with Project.create(path, scheme=scheme) as project:
         result = project.add_documents((NewDocument(t) for t in texts), tokenize_texts("fr"))
         anns = []
         for doc_id, text, sugg in zip(result.ids, texts, suggestions, strict=False):
-            spans = [Span(text.index(s), text.index(s) + len(s), label, origin=Origin.MODEL)
-                     for s, label in sugg]
+            spans = [
+                Span(text.index(s), text.index(s) + len(s), label, origin=Origin.MODEL) for s, label in sugg
+            ]
             doc = project.document(doc_id)
             for span in spans:
                 span.token_start, span.token_end = token_range(doc.tokens, span.start, span.end)
@@ -65,8 +67,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def ui_settings(home: Path) -> QSettings:
-    return QSettings(str(home / ".config" / "etiquette" / "etiquette.ini"),
-                     QSettings.Format.IniFormat)
+    return QSettings(str(home / ".config" / "etiquette" / "etiquette.ini"), QSettings.Format.IniFormat)
 
 
 @pytest.fixture
@@ -87,8 +88,7 @@ def ui_project(tmp_path: Path, ui_scheme: LabelScheme) -> Path:
 def project_with(tmp_path: Path, ui_scheme: LabelScheme) -> Callable[..., Path]:
     """Make a project of these texts with these suggestions."""
 
-    def make(texts: list[str], suggestions: list[list[tuple[str, str]]],
-             name: str = "project.db") -> Path:
+    def make(texts: list[str], suggestions: list[list[tuple[str, str]]], name: str = "project.db") -> Path:
         return make_project(tmp_path / name, texts, suggestions, ui_scheme)
 
     return make
@@ -141,7 +141,7 @@ class Store:
             "WHERE n.name = ? AND a.document_id = ? ORDER BY s.start",
             (annotator, doc_id),
         )
-        return [(str(text)[int(s):int(e)], str(lab), str(o)) for s, e, lab, o in rows]  # type: ignore[call-overload]
+        return [(str(text)[int(s) : int(e)], str(lab), str(o)) for s, e, lab, o in rows]  # type: ignore[call-overload]
 
     def relations(self, doc_id: int, annotator: str = "alice") -> list[tuple[str, str, str]]:
         """(head text, label, child text) of the annotator's relations."""
@@ -155,8 +155,10 @@ class Store:
             (annotator, doc_id),
         )
         t = str(text)
-        return [(t[int(hs):int(he)], str(lab), t[int(cs):int(ce)])  # type: ignore[call-overload]
-                for hs, he, lab, cs, ce in rows]
+        return [
+            (t[int(hs) : int(he)], str(lab), t[int(cs) : int(ce)])  # type: ignore[call-overload]
+            for hs, he, lab, cs, ce in rows
+        ]
 
     def status(self, doc_id: int, annotator: str = "alice") -> str | None:
         rows = self._query(
@@ -182,7 +184,7 @@ class Gestures:
         ann = window.controller.annotation  # type: ignore[union-attr]
         doc = window.controller.document  # type: ignore[union-attr]
         assert ann is not None and doc is not None
-        found = [s.id for s in ann.spans if doc.text[s.start:s.end] == text]
+        found = [s.id for s in ann.spans if doc.text[s.start : s.end] == text]
         assert found, f"no span {text!r}"
         return int(found[0])  # type: ignore[arg-type]
 
@@ -201,14 +203,12 @@ class Gestures:
     def click_span(self, window: MainWindow, span_id: int) -> None:
         rect = window.editor.span_rect(span_id)
         assert rect is not None
-        self.qtbot.mouseClick(window.editor.viewport(), Qt.MouseButton.LeftButton,
-                              pos=rect.center())
+        self.qtbot.mouseClick(window.editor.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
     def click_relation(self, window: MainWindow, rel_id: int) -> None:
         rect = window.editor.arc_label_rect(rel_id)
         assert rect is not None
-        self.qtbot.mouseClick(window.editor.viewport(), Qt.MouseButton.LeftButton,
-                              pos=rect.center())
+        self.qtbot.mouseClick(window.editor.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
     def drag_span_to_span(self, window: MainWindow, head: int, child: int) -> None:
         view = window.editor.viewport()
@@ -219,8 +219,9 @@ class Gestures:
         self.qtbot.mouseMove(view, pos=b)
         self.qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=b)
 
-    def key(self, window: MainWindow, key: Qt.Key,
-            modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    def key(
+        self, window: MainWindow, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+    ) -> None:
         self.qtbot.keyClick(window.editor, key, modifier)
 
 

@@ -16,10 +16,8 @@ from desktop.ui.window import MainWindow
 @pytest.fixture
 def big(tmp_path: Path) -> Project:
     project = Project.create(tmp_path / "big.db")
-    texts = [f"Document numéro {i} sur la ville {'Paris' if i % 7 == 0 else 'Lyon'}."
-             for i in range(2000)]
-    project.add_documents((NewDocument(t) for t in texts),
-                          lambda ts: ([(0, 8)] for _ in ts))
+    texts = [f"Document numéro {i} sur la ville {'Paris' if i % 7 == 0 else 'Lyon'}." for i in range(2000)]
+    project.add_documents((NewDocument(t) for t in texts), lambda ts: ([(0, 8)] for _ in ts))
     project.ensure_annotator("alice")
     for doc_id in (1, 2, 3):
         project.start_annotation(doc_id, "alice")
@@ -41,8 +39,9 @@ def test_rows_are_read_in_blocks_on_demand(big: Project, monkeypatch) -> None:
     assert model.rowCount() == 2000
     calls: list[int] = []
     real = big.document_rows
-    monkeypatch.setattr(big, "document_rows",
-                        lambda ids, annotator: calls.append(len(ids)) or real(ids, annotator))
+    monkeypatch.setattr(
+        big, "document_rows", lambda ids, annotator: calls.append(len(ids)) or real(ids, annotator)
+    )
     assert model.index(1500, 0).data() == "1501"
     assert model.index(1501, 3).data().startswith("Document numéro 1501 ")
     assert calls == [doclist.BLOCK]
@@ -67,8 +66,7 @@ def test_filter_by_status_and_full_text_search(big: Project) -> None:
     assert model.rowCount() == 0
 
 
-def test_status_changes_move_documents_in_and_out_of_a_filtered_list(qtmodeltester,
-                                                                     big: Project) -> None:
+def test_status_changes_move_documents_in_and_out_of_a_filtered_list(qtmodeltester, big: Project) -> None:
     model = DocumentListModel(big, "alice")
     model.set_filter((Status.TODO, Status.IN_PROGRESS), "Paris")
     qtmodeltester.check(model, force_py=True)
@@ -86,8 +84,7 @@ def test_status_changes_move_documents_in_and_out_of_a_filtered_list(qtmodeltest
     assert model.index(1, 1).data() == "to do"
 
 
-def test_the_panel_filters_searches_and_counts(window: MainWindow, qtbot, gestures,
-                                               store) -> None:
+def test_the_panel_filters_searches_and_counts(window: MainWindow, qtbot, gestures, store) -> None:
     panel = window.doc_list
     assert panel.progress_label.text() == "0 / 3 done"
     gestures.key(window, doclist.Qt.Key.Key_A)
@@ -99,8 +96,11 @@ def test_the_panel_filters_searches_and_counts(window: MainWindow, qtbot, gestur
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
     assert panel.model.doc_id(0) == 2
     assert store.status(2) == "todo"  # the A and S typed in the search box were text, not keys
-    qtbot.mouseClick(panel.view.viewport(), doclist.Qt.MouseButton.LeftButton,
-                     pos=panel.view.visualRect(panel.model.index(0, 3)).center())
+    qtbot.mouseClick(
+        panel.view.viewport(),
+        doclist.Qt.MouseButton.LeftButton,
+        pos=panel.view.visualRect(panel.model.index(0, 3)).center(),
+    )
     assert window.doc_id == 2
 
 
@@ -115,8 +115,9 @@ def test_arrow_keys_in_the_list_open_documents(window: MainWindow, qtbot) -> Non
     assert view.currentIndex().row() == 1
 
 
-def test_a_document_leaves_the_filtered_list_when_its_status_changes(window: MainWindow, gestures,
-                                                                      store) -> None:
+def test_a_document_leaves_the_filtered_list_when_its_status_changes(
+    window: MainWindow, gestures, store
+) -> None:
     panel = window.doc_list
     panel.filter.setCurrentIndex(1)  # to do
     assert window.doc_id == 1 and panel.model.rowCount() == 3

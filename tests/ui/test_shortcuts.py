@@ -32,8 +32,7 @@ def _write(home: Path, text: str) -> Path:
     return path
 
 
-def test_shortcuts_file_overrides_the_defaults(home: Path, open_window, ui_project, store,
-                                               gestures) -> None:
+def test_shortcuts_file_overrides_the_defaults(home: Path, open_window, ui_project, store, gestures) -> None:
     path = _write(home, '[shortcuts]\naccept = "Ctrl+K"\nreject = ""\nskip = ["S", "F8"]\n')
     assert actions.shortcuts_file() == path
     window: MainWindow = open_window(ui_project)
@@ -62,8 +61,9 @@ def test_the_shortcut_sheet_lists_actions_and_labels(window: MainWindow, gesture
     gestures.key(window, K.Key_F1)
     sheet = window.findChild(object, "shortcut_sheet")
     assert sheet is not None and sheet.isVisible()
-    rows = {sheet.table.item(r, 1).text(): sheet.table.item(r, 2).text()
-            for r in range(sheet.table.rowCount())}
+    rows = {
+        sheet.table.item(r, 1).text(): sheet.table.item(r, 2).text() for r in range(sheet.table.rowCount())
+    }
     assert rows["Accept and Next"] == "A, Ctrl+Return"
     assert rows["PER"] == "1"
     assert rows["porte_parole"] == "Q"

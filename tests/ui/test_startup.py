@@ -12,16 +12,25 @@ from conftest import Store
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_window_shows_while_the_pipeline_is_still_loading(ui_project: Path,
-                                                              home: Path) -> None:
+def test_the_window_shows_while_the_pipeline_is_still_loading(ui_project: Path, home: Path) -> None:
     config = home / ".config" / "etiquette"
     config.mkdir(parents=True, exist_ok=True)
     (config / "etiquette.ini").write_text("[General]\nannotator=erin\n", encoding="utf-8")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT),
-           "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
-           "ETIQUETTE_REPORT_STARTUP": "1"}
-    out = subprocess.run([sys.executable, "-m", "desktop.cli", "gui", str(ui_project)],
-                         env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": str(ROOT),
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "ETIQUETTE_REPORT_STARTUP": "1",
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "desktop.cli", "gui", str(ui_project)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     line = next(ln for ln in out.stdout.splitlines() if ln.startswith("etiquette-startup"))
     fields = dict(item.split("=") for item in line.split()[1:])

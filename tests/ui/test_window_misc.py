@@ -15,9 +15,9 @@ K = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-def test_the_annotator_is_asked_once_and_remembered(open_window, ui_project: Path,
-                                                    ui_settings: QSettings,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_annotator_is_asked_once_and_remembered(
+    open_window, ui_project: Path, ui_settings: QSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     asked: list[str] = []
 
     def get_text(*args: object, **kwargs: object) -> tuple[str, bool]:
@@ -35,8 +35,9 @@ def test_the_annotator_is_asked_once_and_remembered(open_window, ui_project: Pat
     assert again.annotator == "carol"
 
 
-def test_switching_annotator_shows_their_own_work(window: MainWindow, gestures, store,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_switching_annotator_shows_their_own_work(
+    window: MainWindow, gestures, store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     gestures.key(window, K.Key_A)
     assert window.doc_list.progress_label.text() == "1 / 3 done"
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("dave", True))
@@ -48,8 +49,7 @@ def test_switching_annotator_shows_their_own_work(window: MainWindow, gestures, 
     assert store.status(1, "alice") == "accepted"
 
 
-def test_recent_projects_are_remembered(window: MainWindow, ui_project: Path,
-                                        ui_settings: QSettings) -> None:
+def test_recent_projects_are_remembered(window: MainWindow, ui_project: Path, ui_settings: QSettings) -> None:
     assert window.recent_projects() == [str(ui_project.resolve())]
     window._fill_recent_menu()
     assert [a.text() for a in window.recent_menu.actions()] == [str(ui_project.resolve())]
@@ -64,8 +64,9 @@ def test_a_file_that_is_not_a_project_is_refused(open_window, tmp_path: Path) ->
     assert window.project is None
 
 
-def test_new_project_with_a_scheme_from_resources(open_window, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_project_with_a_scheme_from_resources(
+    open_window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from PySide6.QtWidgets import QFileDialog
 
     target = tmp_path / "fresh"
@@ -104,8 +105,9 @@ def test_guidelines_and_metadata_are_shown(open_window, project_with) -> None:
         p.db.conn.commit()
     window: MainWindow = open_window(path)
     assert window.side.guidelines.toPlainText() == "Annotate <names> & places."
-    meta = {window.side.meta_view.topLevelItem(i).text(0):
-            window.side.meta_view.topLevelItem(i).text(1)
-            for i in range(window.side.meta_view.topLevelItemCount())}
+    meta = {
+        window.side.meta_view.topLevelItem(i).text(0): window.side.meta_view.topLevelItem(i).text(1)
+        for i in range(window.side.meta_view.topLevelItemCount())
+    }
     assert meta["source"] == "<a>.txt"
     assert "<a>.txt" in window.header.text()

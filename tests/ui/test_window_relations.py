@@ -38,8 +38,7 @@ def test_relation_by_keyboard_in_relation_mode(window: MainWindow, store, gestur
     assert not window.editor.relation_mode()
 
 
-def test_relation_by_mouse_drag_then_relabel_and_delete(window: MainWindow, store,
-                                                        gestures) -> None:
+def test_relation_by_mouse_drag_then_relabel_and_delete(window: MainWindow, store, gestures) -> None:
     head, child = gestures.span_id(window, "Dmitry Peskov"), gestures.span_id(window, "Moscou")
     gestures.drag_span_to_span(window, head, child)
     gestures.key(window, K.Key_Q)
@@ -64,10 +63,10 @@ def test_relation_by_mouse_drag_then_relabel_and_delete(window: MainWindow, stor
     assert window.controller.annotation.relations[0].id == rel_id
 
 
-def test_a_forbidden_pair_is_refused_and_nothing_stored(window: MainWindow, store,
-                                                        gestures) -> None:
-    gestures.drag_span_to_span(window, gestures.span_id(window, "Moscou"),
-                               gestures.span_id(window, "Kremlin"))
+def test_a_forbidden_pair_is_refused_and_nothing_stored(window: MainWindow, store, gestures) -> None:
+    gestures.drag_span_to_span(
+        window, gestures.span_id(window, "Moscou"), gestures.span_id(window, "Kremlin")
+    )
     gestures.key(window, K.Key_Q)  # porte_parole joins PER to ORG or LOC, not LOC to ORG
     message = window.statusBar().currentMessage()
     assert "refused" in message and "porte_parole cannot join LOC → ORG" in message
@@ -77,8 +76,9 @@ def test_a_forbidden_pair_is_refused_and_nothing_stored(window: MainWindow, stor
 
 
 def test_relabel_to_a_forbidden_label_is_refused(window: MainWindow, store, gestures) -> None:
-    gestures.drag_span_to_span(window, gestures.span_id(window, "Dmitry Peskov"),
-                               gestures.span_id(window, "Kremlin"))
+    gestures.drag_span_to_span(
+        window, gestures.span_id(window, "Dmitry Peskov"), gestures.span_id(window, "Kremlin")
+    )
     gestures.key(window, K.Key_Q)
     rel_id = window.controller.annotation.relations[0].id
     window.editor.select_relation(rel_id)
@@ -87,8 +87,9 @@ def test_relabel_to_a_forbidden_label_is_refused(window: MainWindow, store, gest
     assert store.relations(1) == [("Dmitry Peskov", "porte_parole", "Kremlin")]
 
 
-def test_deleting_a_span_takes_its_relations_and_undo_brings_both(window: MainWindow, store,
-                                                                  gestures) -> None:
+def test_deleting_a_span_takes_its_relations_and_undo_brings_both(
+    window: MainWindow, store, gestures
+) -> None:
     peskov = gestures.span_id(window, "Dmitry Peskov")
     gestures.drag_span_to_span(window, peskov, gestures.span_id(window, "Kremlin"))
     gestures.key(window, K.Key_Q)
@@ -101,10 +102,10 @@ def test_deleting_a_span_takes_its_relations_and_undo_brings_both(window: MainWi
     assert gestures.span_id(window, "Dmitry Peskov") == peskov
 
 
-def test_escape_cancels_a_relation_waiting_for_its_label(window: MainWindow, store,
-                                                         gestures) -> None:
-    gestures.drag_span_to_span(window, gestures.span_id(window, "Dmitry Peskov"),
-                               gestures.span_id(window, "Kremlin"))
+def test_escape_cancels_a_relation_waiting_for_its_label(window: MainWindow, store, gestures) -> None:
+    gestures.drag_span_to_span(
+        window, gestures.span_id(window, "Dmitry Peskov"), gestures.span_id(window, "Kremlin")
+    )
     gestures.key(window, K.Key_Escape)
     gestures.key(window, K.Key_Q)
     assert store.relations(1) == []

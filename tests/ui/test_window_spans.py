@@ -8,8 +8,12 @@ from desktop.ui.window import MainWindow
 
 K = Qt.Key
 SHIFT, CTRL = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
-SUGGESTED = [("Kirill Dmitriev", "PER", "model"), ("Dmitry Peskov", "PER", "model"),
-             ("Moscou", "LOC", "model"), ("Kremlin", "ORG", "model")]
+SUGGESTED = [
+    ("Kirill Dmitriev", "PER", "model"),
+    ("Dmitry Peskov", "PER", "model"),
+    ("Moscou", "LOC", "model"),
+    ("Kremlin", "ORG", "model"),
+]
 
 
 def test_opening_a_document_copies_the_suggestions(window: MainWindow, store) -> None:
@@ -66,8 +70,7 @@ def test_delete_then_undo_and_redo(window: MainWindow, store, gestures) -> None:
     assert len(store.spans(1)) == 3
 
 
-def test_a_wider_selection_replaces_the_suggestion_it_overlaps(window: MainWindow, store,
-                                                                gestures) -> None:
+def test_a_wider_selection_replaces_the_suggestion_it_overlaps(window: MainWindow, store, gestures) -> None:
     text = window.editor.text()
     start = text.index("Le Kremlin")
     gestures.select_text(window, start, start + len("Le Kremlin"))
@@ -78,8 +81,7 @@ def test_a_wider_selection_replaces_the_suggestion_it_overlaps(window: MainWindo
     assert store.spans(1) == SUGGESTED
 
 
-def test_accept_reject_skip_move_on_and_undo_comes_back(window: MainWindow, store,
-                                                        gestures) -> None:
+def test_accept_reject_skip_move_on_and_undo_comes_back(window: MainWindow, store, gestures) -> None:
     gestures.key(window, K.Key_A)
     assert store.status(1) == "accepted"
     assert window.doc_id == 2
@@ -113,24 +115,20 @@ def test_page_keys_move_between_documents(window: MainWindow, gestures) -> None:
     assert "Washington" in window.editor.text()
 
 
-def test_clicking_a_span_in_the_side_panel_selects_it(window: MainWindow, qtbot,
-                                                      gestures) -> None:
+def test_clicking_a_span_in_the_side_panel_selects_it(window: MainWindow, qtbot, gestures) -> None:
     view = window.side.span_view
     index = window.side.span_model.index(2)
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
-                     pos=view.visualRect(index).center())
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center())
     assert window.editor.selected_span() == gestures.span_id(window, "Moscou")
 
 
-def test_label_key_without_selection_says_what_to_do(window: MainWindow, store,
-                                                     gestures) -> None:
+def test_label_key_without_selection_says_what_to_do(window: MainWindow, store, gestures) -> None:
     gestures.key(window, K.Key_1)
     assert "Select some text" in window.statusBar().currentMessage()
     assert store.spans(1) == SUGGESTED
 
 
-def test_window_reloads_everything_from_the_file(open_window, ui_project, store,
-                                                 gestures) -> None:
+def test_window_reloads_everything_from_the_file(open_window, ui_project, store, gestures) -> None:
     first = open_window(ui_project)
     gestures.click_span(first, gestures.span_id(first, "Moscou"))
     gestures.key(first, K.Key_Delete)
@@ -155,14 +153,14 @@ def test_undo_says_what_it_undoes_and_history_lists_edits(window: MainWindow, ge
     assert window.action_map["redo"].isEnabled()
 
 
-def test_clicking_a_label_in_the_palette_labels_the_selection(window: MainWindow, store, qtbot,
-                                                              gestures) -> None:
+def test_clicking_a_label_in_the_palette_labels_the_selection(
+    window: MainWindow, store, qtbot, gestures
+) -> None:
     text = window.editor.text()
     start = text.index("États-Unis")
     gestures.select_text(window, start, start + len("États-Unis"))
     assert "selected: press a label's key" in window.statusBar().currentMessage()
     palette = window.side.palette_view
     item = palette.findItems("MISC", Qt.MatchFlag.MatchExactly, 0)[0]
-    qtbot.mouseClick(palette.viewport(), Qt.MouseButton.LeftButton,
-                     pos=palette.visualItemRect(item).center())
+    qtbot.mouseClick(palette.viewport(), Qt.MouseButton.LeftButton, pos=palette.visualItemRect(item).center())
     assert ("États-Unis", "MISC", "person") in store.spans(1)

@@ -26,11 +26,10 @@ def test_markup_in_a_document_is_shown_literally(open_window, project_with, gest
     texts = [window.side.span_model.index(i).data() for i in range(2)]
     assert any("<b>Paris</b>" in t for t in texts)
     spans = window.controller.annotation.spans
-    assert any(MARKUP[s.start:s.end] == "<b>Paris</b>" for s in spans)
+    assert any(MARKUP[s.start : s.end] == "<b>Paris</b>" for s in spans)
 
 
-def test_emoji_and_crlf_before_a_span_keep_python_offsets(open_window, project_with,
-                                                          gestures) -> None:
+def test_emoji_and_crlf_before_a_span_keep_python_offsets(open_window, project_with, gestures) -> None:
     path = project_with([UNICODE], [[("Marie Curie", "PER")]])
     window: MainWindow = open_window(path)
     assert window.editor.text() == UNICODE
@@ -38,8 +37,7 @@ def test_emoji_and_crlf_before_a_span_keep_python_offsets(open_window, project_w
     gestures.select_text(window, start, start + len("Paris"))
     assert window.editor.text_selection() == (start, start + len("Paris"))
     gestures.key(window, K.Key_2)
-    assert Store(path).spans(1) == [("Marie Curie", "PER", "model"),
-                                       ("Paris", "LOC", "person")]
+    assert Store(path).spans(1) == [("Marie Curie", "PER", "model"), ("Paris", "LOC", "person")]
     gestures.click_span(window, gestures.span_id(window, "Marie Curie"))
     gestures.key(window, K.Key_Delete)
     assert Store(path).spans(1) == [("Paris", "LOC", "person")]

@@ -20,9 +20,13 @@ from desktop.ui.window import MainWindow
 def _blank_with_ruler() -> Any:
     nlp = spacy.blank("fr")
     ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([{"label": "LOC", "pattern": "Riyad"},  # type: ignore[attr-defined]
-                        {"label": "LOC", "pattern": "Washington"},
-                        {"label": "EVENT", "pattern": "rencontre"}])
+    ruler.add_patterns(
+        [
+            {"label": "LOC", "pattern": "Riyad"},  # type: ignore[attr-defined]
+            {"label": "LOC", "pattern": "Washington"},
+            {"label": "EVENT", "pattern": "rencontre"},
+        ]
+    )
     return nlp
 
 
@@ -32,8 +36,9 @@ def accept_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dialogs.ExportDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
 
 
-def test_import_from_the_window_runs_in_a_worker(window: MainWindow, qtbot, tmp_path: Path,
-                                                 accept_dialogs, ui_project: Path) -> None:
+def test_import_from_the_window_runs_in_a_worker(
+    window: MainWindow, qtbot, tmp_path: Path, accept_dialogs, ui_project: Path
+) -> None:
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "a.txt").write_text("Emmanuel Macron est à Berlin.", encoding="utf-8")
@@ -48,13 +53,19 @@ def test_import_from_the_window_runs_in_a_worker(window: MainWindow, qtbot, tmp_
         assert p.document_count() == 5
 
 
-def test_export_from_the_window_says_what_was_lost(window: MainWindow, qtbot, tmp_path: Path,
-                                                   accept_dialogs) -> None:
+def test_export_from_the_window_says_what_was_lost(
+    window: MainWindow, qtbot, tmp_path: Path, accept_dialogs
+) -> None:
     def writer(project: Project, out: Path, options: Any, progress: Any) -> ExportReport:
         assert options.source == "alice"
         out.write_text("exported\n", encoding="utf-8")
-        return ExportReport("lossy", [str(out)], documents=1, spans=3,
-                            losses=[Loss(1, {"relations (the format has none)": 2})])
+        return ExportReport(
+            "lossy",
+            [str(out)],
+            documents=1,
+            spans=3,
+            losses=[Loss(1, {"relations (the format has none)": 2})],
+        )
 
     registry.register(registry.Format("lossy", "test format", writer=writer))
     try:
@@ -78,11 +89,12 @@ def test_export_from_the_window_says_what_was_lost(window: MainWindow, qtbot, tm
 
 
 def test_preannotate_waits_for_the_model_then_runs_in_a_worker(
-        window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch, ui_project: Path) -> None:
-    monkeypatch.setattr(workers, "load_model_work",
-                        lambda name: (lambda progress: _blank_with_ruler()))
-    with qtbot.waitSignal(window.job_finished, timeout=60000,
-                          check_params_cb=lambda name, _r: name == "preannotate") as blocker:
+    window: MainWindow, qtbot, monkeypatch: pytest.MonkeyPatch, ui_project: Path
+) -> None:
+    monkeypatch.setattr(workers, "load_model_work", lambda name: lambda progress: _blank_with_ruler())
+    with qtbot.waitSignal(
+        window.job_finished, timeout=60000, check_params_cb=lambda name, _r: name == "preannotate"
+    ) as blocker:
         window.preannotate()  # the model is not loaded yet: it loads, then pre-annotation runs
     assert "ready" in window.model_label.text()
     result = blocker.args[1]
@@ -108,8 +120,7 @@ def test_a_cancelled_import_adds_nothing(qtbot, ui_project: Path, tmp_path: Path
         assert p.document_count() == 3
 
 
-def test_a_failing_job_is_reported(window: MainWindow, qtbot, accept_dialogs,
-                                   tmp_path: Path) -> None:
+def test_a_failing_job_is_reported(window: MainWindow, qtbot, accept_dialogs, tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "ok"}\n{not json}\n', encoding="utf-8")
     with qtbot.waitSignal(window.job_finished, timeout=30000):
@@ -118,8 +129,9 @@ def test_a_failing_job_is_reported(window: MainWindow, qtbot, accept_dialogs,
     assert window.doc_list.model.rowCount() == 3
 
 
-def test_files_dropped_on_the_window_are_imported(window: MainWindow, qtbot, tmp_path: Path,
-                                                  accept_dialogs) -> None:
+def test_files_dropped_on_the_window_are_imported(
+    window: MainWindow, qtbot, tmp_path: Path, accept_dialogs
+) -> None:
     from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
     from PySide6.QtGui import QDropEvent
 
@@ -127,16 +139,20 @@ def test_files_dropped_on_the_window_are_imported(window: MainWindow, qtbot, tmp
     dropped.write_text("Angela Merkel visite Hambourg.", encoding="utf-8")
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(dropped))])
-    event = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, data,
-                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(200, 200),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     with qtbot.waitSignal(window.job_finished, timeout=60000):
         window.dropEvent(event)
     assert "1 document added" in window.last_message
 
 
 def test_the_export_dialog_offers_every_format_and_names_the_file(qtbot, tmp_path: Path) -> None:
-    dialog = dialogs.ExportDialog(["alice", "fr_core_news_sm-3.8.0"], "alice",
-                                  tmp_path / "news.db")
+    dialog = dialogs.ExportDialog(["alice", "fr_core_news_sm-3.8.0"], "alice", tmp_path / "news.db")
     qtbot.addWidget(dialog)
     formats = [dialog.format.itemData(i) for i in range(dialog.format.count())]
     assert formats == registry.exportable()
@@ -145,5 +161,4 @@ def test_the_export_dialog_offers_every_format_and_names_the_file(qtbot, tmp_pat
     dialog.seed.setValue(7)
     out, fmt, options = dialog.choice()
     assert (out, fmt) == (str(tmp_path / "news-spacy.spacy"), "spacy")
-    assert (options.source, options.dev_split, options.seed, options.strict) == \
-        ("alice", 0.2, 7, False)
+    assert (options.source, options.dev_split, options.seed, options.strict) == ("alice", 0.2, 7, False)

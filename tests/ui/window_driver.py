@@ -20,12 +20,14 @@ K = Qt.Key
 def span_id(window: MainWindow, text: str) -> int:
     ctl = window.controller
     assert ctl is not None and ctl.annotation is not None and ctl.document is not None
-    return next(s.id for s in ctl.annotation.spans
-                if ctl.document.text[s.start:s.end] == text and s.id is not None)
+    return next(
+        s.id for s in ctl.annotation.spans if ctl.document.text[s.start : s.end] == text and s.id is not None
+    )
 
 
-def press(window: MainWindow, key: Qt.Key,
-          modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+def press(
+    window: MainWindow, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> None:
     QTest.keyClick(window.editor, key, modifier)
 
 

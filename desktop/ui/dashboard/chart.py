@@ -54,8 +54,11 @@ class LabelBars(QWidget):
         for i, label in enumerate(self.labels):
             y0 = plot.top() + i * group + (group - bar * len(self.series)) / 2
             p.setPen(text)
-            p.drawText(QRectF(0, y0, left - 8, bar * len(self.series)),
-                       int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), label)
+            p.drawText(
+                QRectF(0, y0, left - 8, bar * len(self.series)),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                label,
+            )
             for s, (_, values) in enumerate(self.series):
                 value = values[i] if i < len(values) else float("nan")
                 y = y0 + s * bar
@@ -65,8 +68,11 @@ class LabelBars(QWidget):
                 p.drawRoundedRect(QRectF(plot.left(), y + 1, max(width, 1.5), bar - 2), 2, 2)
                 p.setPen(text)
                 shown = "—" if math.isnan(value) else f"{value:.3f}"
-                p.drawText(QRectF(plot.left() + width + 4, y, right + 40, bar),
-                           int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), shown)
+                p.drawText(
+                    QRectF(plot.left() + width + 4, y, right + 40, bar),
+                    int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                    shown,
+                )
         p.end()
 
     def _legend(self, p: QPainter, fm: QFontMetricsF, text: QColor) -> None:
@@ -76,8 +82,11 @@ class LabelBars(QWidget):
             p.setBrush(SERIES_COLORS[s % len(SERIES_COLORS)])
             p.drawRoundedRect(QRectF(x, 6, 12, 12), 2, 2)
             p.setPen(text)
-            p.drawText(QRectF(x + 16, 2, fm.horizontalAdvance(name) + 4, fm.height() + 6),
-                       int(Qt.AlignmentFlag.AlignVCenter), name)
+            p.drawText(
+                QRectF(x + 16, 2, fm.horizontalAdvance(name) + 4, fm.height() + 6),
+                int(Qt.AlignmentFlag.AlignVCenter),
+                name,
+            )
             x += fm.horizontalAdvance(name) + 36
 
     def _grid(self, p: QPainter, plot: QRectF, fm: QFontMetricsF, text: QColor) -> None:
@@ -88,5 +97,8 @@ class LabelBars(QWidget):
             p.setPen(QPen(grid, 1))
             p.drawLine(round(x), round(plot.top()), round(x), round(plot.bottom()))
             p.setPen(text)
-            p.drawText(QRectF(x - 20, plot.bottom() + 2, 40, fm.height()),
-                       int(Qt.AlignmentFlag.AlignCenter), f"{k / 4:g}")
+            p.drawText(
+                QRectF(x - 20, plot.bottom() + 2, 40, fm.height()),
+                int(Qt.AlignmentFlag.AlignCenter),
+                f"{k / 4:g}",
+            )

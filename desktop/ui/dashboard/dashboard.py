@@ -53,8 +53,9 @@ def agreement_work(path: Path, include_model: bool) -> workers.Work:
     def work(progress: workers.Progress) -> AgreementReport:
         progress(0, 0)
         with Project.open(path) as project:
-            return compute_agreement(project, finished_persons(project),
-                                     include_model=include_model, previews=1000)
+            return compute_agreement(
+                project, finished_persons(project), include_model=include_model, previews=1000
+            )
 
     return work
 
@@ -62,8 +63,11 @@ def agreement_work(path: Path, include_model: bool) -> workers.Work:
 def finished_persons(project: Project) -> list[str] | None:
     """The people who accepted at least one document (someone who only opened documents, such
     as a reviewer, would leave no document finished by everyone); None when there is nobody."""
-    names = [a.name for a in project.annotators(AnnotatorKind.PERSON)
-             if project.document_ids(a.name, (Status.ACCEPTED,))]
+    names = [
+        a.name
+        for a in project.annotators(AnnotatorKind.PERSON)
+        if project.document_ids(a.name, (Status.ACCEPTED,))
+    ]
     return names or None
 
 
@@ -301,7 +305,8 @@ class AgreementDashboard(QDialog):
         self.summary.setText(
             f"{', '.join(people)}{model} · "
             f"{report.documents} documents finished by at least two, {report.complete_documents} "
-            f"by all · statuses: {', '.join(report.statuses)}")
+            f"by all · statuses: {', '.join(report.statuses)}"
+        )
         self.fleiss.set_value(report.fleiss_kappa)
         self.alpha.set_value(report.krippendorff_alpha)
         self.alpha_u.set_value(report.unitizing_alpha.alpha)
@@ -329,13 +334,14 @@ class AgreementDashboard(QDialog):
         if report is None:
             return
         labels = list(report.labels)
-        alpha = [report.unitizing_by_label[lab].alpha if lab in report.unitizing_by_label
-                 else float("nan") for lab in labels]
+        alpha = [
+            report.unitizing_by_label[lab].alpha if lab in report.unitizing_by_label else float("nan")
+            for lab in labels
+        ]
         series = [("α_U (all annotators)", alpha)]
         if self.selected_pair is not None:
             pair = report.pair(*self.selected_pair)
-            by_label = (pair.spans.overlap_by_label if self.match == "overlap"
-                        else pair.spans.exact_by_label)
+            by_label = pair.spans.overlap_by_label if self.match == "overlap" else pair.spans.exact_by_label
             f1 = [by_label[lab].f1 if lab in by_label else float("nan") for lab in labels]
             series.append((f"F1 {self.match}, {pair.a} / {pair.b}", f1))
         self.bars.set_data(labels, series)

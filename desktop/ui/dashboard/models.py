@@ -18,8 +18,11 @@ from PySide6.QtGui import QBrush, QColor
 from desktop.agreement.report import AgreementReport, PairResult
 
 Index = QModelIndex | QPersistentModelIndex
-METRICS = {"exact": "Span F1, exact match", "overlap": "Span F1, overlapping match",
-           "kappa": "Cohen's κ on token labels"}
+METRICS = {
+    "exact": "Span F1, exact match",
+    "overlap": "Span F1, overlapping match",
+    "kappa": "Cohen's κ on token labels",
+}
 
 
 def fmt(x: float) -> str:
@@ -76,8 +79,12 @@ class PairMatrixModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.names)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if not 0 <= section < len(self.names):
             return None
         name = self.names[section]
@@ -88,8 +95,9 @@ class PairMatrixModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.names)
-                                       and 0 <= index.column() < len(self.names)):
+        if not index.isValid() or not (
+            0 <= index.row() < len(self.names) and 0 <= index.column() < len(self.names)
+        ):
             return None
         pair = self.pair(index.row(), index.column())
         value = pair_value(pair, self.metric) if pair else float("nan")
@@ -110,10 +118,12 @@ class PairMatrixModel(QAbstractTableModel):
 
 def _pair_tip(p: PairResult) -> str:
     e, o = p.spans.exact, p.spans.overlap
-    return (f"{p.a} (reference) / {p.b}, {p.documents} documents\n"
-            f"exact: P {fmt(e.precision)}  R {fmt(e.recall)}  F1 {fmt(e.f1)}\n"
-            f"overlap: P {fmt(o.precision)}  R {fmt(o.recall)}  F1 {fmt(o.f1)}\n"
-            f"Cohen's κ {fmt(p.cohen_kappa)} · relation F1 {fmt(p.relations.f1)}")
+    return (
+        f"{p.a} (reference) / {p.b}, {p.documents} documents\n"
+        f"exact: P {fmt(e.precision)}  R {fmt(e.recall)}  F1 {fmt(e.f1)}\n"
+        f"overlap: P {fmt(o.precision)}  R {fmt(o.recall)}  F1 {fmt(o.f1)}\n"
+        f"Cohen's κ {fmt(p.cohen_kappa)} · relation F1 {fmt(p.relations.f1)}"
+    )
 
 
 class RowsModel(QAbstractTableModel):
@@ -121,8 +131,9 @@ class RowsModel(QAbstractTableModel):
 
     KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, columns: Sequence[str],
-                 shade: Callable[[int, int, Any], QColor | None] | None = None) -> None:
+    def __init__(
+        self, columns: Sequence[str], shade: Callable[[int, int, Any], QColor | None] | None = None
+    ) -> None:
         super().__init__()
         self.columns = list(columns)
         self.rows: list[list[Any]] = []
@@ -141,16 +152,24 @@ class RowsModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.columns)):
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.columns)
+        ):
             return self.columns[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)
-                                       and 0 <= index.column() < len(self.columns)):
+        if not index.isValid() or not (
+            0 <= index.row() < len(self.rows) and 0 <= index.column() < len(self.columns)
+        ):
             return None
         value = self.rows[index.row()][index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
@@ -169,8 +188,10 @@ def document_rows(report: AgreementReport) -> tuple[list[str], list[list[Any]], 
     """Columns and rows of the per-document table (the report's order: most disagreement first)."""
     names = report.annotators
     columns = ["#", "Mean F1", "Unmatched", *[f"{n} spans" for n in names], "Text"]
-    rows = [[r.id, r.f1, r.unmatched, *[r.spans.get(n, "") for n in names],
-             " ".join(r.preview.split())] for r in report.document_rows]
+    rows = [
+        [r.id, r.f1, r.unmatched, *[r.spans.get(n, "") for n in names], " ".join(r.preview.split())]
+        for r in report.document_rows
+    ]
     return columns, rows, [r.id for r in report.document_rows]
 
 
@@ -182,10 +203,19 @@ def pair_rows(report: AgreementReport) -> list[list[Any]]:
     rows = []
     for p in report.pairs:
         e, o = p.spans.exact, p.spans.overlap
-        rows.append([f"{p.a} / {p.b}", p.documents, e.precision, e.recall, e.f1, o.f1,
-                     p.cohen_kappa, p.relations.f1])
+        rows.append(
+            [f"{p.a} / {p.b}", p.documents, e.precision, e.recall, e.f1, o.f1, p.cohen_kappa, p.relations.f1]
+        )
     return rows
 
 
-PAIR_COLUMNS = ["Pair (reference / other)", "Docs", "Exact P", "Exact R", "Exact F1",
-                "Overlap F1", "Cohen's κ", "Relation F1"]
+PAIR_COLUMNS = [
+    "Pair (reference / other)",
+    "Docs",
+    "Exact P",
+    "Exact R",
+    "Exact F1",
+    "Overlap F1",
+    "Cohen's κ",
+    "Relation F1",
+]

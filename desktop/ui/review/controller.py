@@ -24,15 +24,20 @@ class ReviewStatus(commands.SetStatus):
         self.reviewer = reviewer
 
     def do(self) -> None:
-        self.old = self.project.set_status(self.doc_id, self.annotator, self.status,
-                                           reviewer=self.reviewer)
+        self.old = self.project.set_status(self.doc_id, self.annotator, self.status, reviewer=self.reviewer)
 
 
 class ReviewController(AnnotationController):
     """The controller of the gold editor; `lanes` holds the compared annotators' versions."""
 
-    def __init__(self, project: Project, reviewer: str, annotators: list[str], editor: Editor,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        reviewer: str,
+        annotators: list[str],
+        editor: Editor,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(project, GOLD, editor, parent)
         self.reviewer = reviewer
         self.annotators = list(annotators)
@@ -50,8 +55,8 @@ class ReviewController(AnnotationController):
                 seed_gold(self.project, doc_id, [a.annotator for a in self.versions], self.reviewer)
             else:
                 self.project.save_annotation(
-                    Annotation(doc_id, GOLD, Status.IN_PROGRESS, reviewer=self.reviewer),
-                    AnnotatorKind.GOLD)
+                    Annotation(doc_id, GOLD, Status.IN_PROGRESS, reviewer=self.reviewer), AnnotatorKind.GOLD
+                )
         return super().open(doc_id)
 
     def load_versions(self, doc_id: int) -> None:
@@ -89,10 +94,10 @@ class ReviewController(AnnotationController):
             self.message.emit(f"Gold already has {span.label} “{self._text(span)}”")
             return False
         doc_id = self.document.id
-        new = Span(span.start, span.end, span.label, span.token_start, span.token_end,
-                   Origin.PERSON)
-        clashing = [] if self.project.scheme.allow_overlap else [
-            s for s in self.annotation.spans if s.overlaps(new)]
+        new = Span(span.start, span.end, span.label, span.token_start, span.token_end, Origin.PERSON)
+        clashing = (
+            [] if self.project.scheme.allow_overlap else [s for s in self.annotation.spans if s.overlaps(new)]
+        )
         add = commands.AddSpan(self, doc_id, new)
         self.undo_stack.beginMacro(f"Take {span.label} from {annotator}")
         for s in clashing:
@@ -116,14 +121,13 @@ class ReviewController(AnnotationController):
             if span.id not in (rel.head, rel.child):
                 continue
             head = gold_id if rel.head == span.id else _lookup(gold_by_key, lane_keys.get(rel.head))
-            child = gold_id if rel.child == span.id else _lookup(gold_by_key,
-                                                                  lane_keys.get(rel.child))
+            child = gold_id if rel.child == span.id else _lookup(gold_by_key, lane_keys.get(rel.child))
             if head is None or child is None or (head, child, rel.label) in have:
                 continue
             try:
                 stored = self.project.add_relation(
-                    self.document.id, GOLD, Relation(head, child, rel.label, Origin.PERSON),
-                    check=False)
+                    self.document.id, GOLD, Relation(head, child, rel.label, Origin.PERSON), check=False
+                )
             except ProjectError as e:
                 self.message.emit(f"Relation not taken: {e}")
                 continue
@@ -131,7 +135,7 @@ class ReviewController(AnnotationController):
             have.add((head, child, rel.label))
 
     def _text(self, span: Span) -> str:
-        return self.document.text[span.start:span.end] if self.document else ""
+        return self.document.text[span.start : span.end] if self.document else ""
 
     # --- the document's status -------------------------------------------------------------------
 
@@ -141,6 +145,5 @@ class ReviewController(AnnotationController):
         self.undo_stack.push(ReviewStatus(self, self.document.id, status, self.reviewer))
 
 
-def _lookup(ids: dict[tuple[int, int, str], int | None],
-            key: tuple[int, int, str] | None) -> int | None:
+def _lookup(ids: dict[tuple[int, int, str], int | None], key: tuple[int, int, str] | None) -> int | None:
     return ids.get(key) if key is not None else None

@@ -62,13 +62,14 @@ class ReviewListModel(DocumentListModel):
         row = self._row.get(doc_id)
         if row is None:  # left the list (filtered out): continue from its place in the order
             pos = self.order.index(doc_id) if doc_id in self.order else -1
-            later = [self._row[i] for i in self.order[pos + 1:] if i in self._row]
+            later = [self._row[i] for i in self.order[pos + 1 :] if i in self._row]
             row = (later[0] - 1) if later and step > 0 else (later[0] if later else len(self._ids))
         i = row + step
         return self.doc_id(i) if 0 <= i < len(self._ids) else None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if index.isValid() and index.column() == 2 and 0 <= index.row() < len(self._ids):
             if role == Qt.ItemDataRole.DisplayRole:
                 return str(self.disputed.get(self.doc_id(index.row()), 0))

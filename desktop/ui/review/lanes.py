@@ -46,8 +46,9 @@ class LaneView(EditorView):
         self.marks: dict[int, LaneSpan] = {}
         self.gold: set[Key] = set()
 
-    def set_lane(self, doc: Document, ann: Annotation, lane: list[LaneSpan],
-                 scheme: LabelScheme, gold: set[Key]) -> None:
+    def set_lane(
+        self, doc: Document, ann: Annotation, lane: list[LaneSpan], scheme: LabelScheme, gold: set[Key]
+    ) -> None:
         self.annotator = ann.annotator
         self.status = STATUS_TEXT[ann.status]
         self.marks = {s.span.id: s for s in lane if s.span.id is not None}
@@ -134,8 +135,7 @@ class LaneView(EditorView):
                 if mark.agreed:
                     p.fillRect(rect, fade)
                 else:
-                    pen = QPen(DISPUTED, 2.0, Qt.PenStyle.DashLine if in_gold
-                               else Qt.PenStyle.SolidLine)
+                    pen = QPen(DISPUTED, 2.0, Qt.PenStyle.DashLine if in_gold else Qt.PenStyle.SolidLine)
                     p.setPen(pen)
                     p.setBrush(Qt.BrushStyle.NoBrush)
                     p.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), 3, 3)
@@ -175,8 +175,9 @@ class Lane(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.view, 1)
 
-    def show_lane(self, doc: Document, ann: Annotation, lane: list[LaneSpan],
-                  scheme: LabelScheme, gold: set[Key]) -> None:
+    def show_lane(
+        self, doc: Document, ann: Annotation, lane: list[LaneSpan], scheme: LabelScheme, gold: set[Key]
+    ) -> None:
         self.view.set_lane(doc, ann, lane, scheme, gold)
         self.update_header()
 
@@ -189,10 +190,11 @@ class Lane(QWidget):
         left = self.view.disputed_left()
         self.header.setText(
             f"Alt+{self.index + 1}   {self.view.annotator} ({self.view.status})   ·   {len(marks)} spans, "
-            f"{agreed} agreed, {disputed} disputed ({left} not in gold)")
+            f"{agreed} agreed, {disputed} disputed ({left} not in gold)"
+        )
         self.header.setStyleSheet(
-            "QLabel { background: %s; color: white; font-weight: 600; }"
-            % ("#c05a16" if left else "#3b7d4a"))
+            "QLabel { background: %s; color: white; font-weight: 600; }" % ("#c05a16" if left else "#3b7d4a")
+        )
 
 
 class LanesPanel(QWidget):
@@ -210,7 +212,8 @@ class LanesPanel(QWidget):
             "Annotators' versions — faded ✓ agreed by everyone · orange outline: disputed · "
             "✓ in gold.  Click a span (or Tab to it, Enter) to take it into gold; "
             "Alt+N takes lane N's span at the gold selection; D / Shift+D: next / previous "
-            "disagreement; F6 moves between gold and the lanes.")
+            "disagreement; F6 moves between gold and the lanes."
+        )
         self.legend.setTextFormat(Qt.TextFormat.PlainText)
         self.legend.setWordWrap(True)
         self.legend.setObjectName("lanes_legend")
@@ -241,9 +244,14 @@ class LanesPanel(QWidget):
         self.leader = leader
         leader.verticalScrollBar().valueChanged.connect(lambda _v: self._sync(leader))
 
-    def show_versions(self, doc: Document, versions: list[Annotation],
-                      lanes: dict[str, list[LaneSpan]], scheme: LabelScheme,
-                      gold: set[Key]) -> None:
+    def show_versions(
+        self,
+        doc: Document,
+        versions: list[Annotation],
+        lanes: dict[str, list[LaneSpan]],
+        scheme: LabelScheme,
+        gold: set[Key],
+    ) -> None:
         while len(self.lanes) < len(versions):
             lane = Lane(len(self.lanes))
             lane.view.take_requested.connect(self.take_requested)
@@ -302,4 +310,3 @@ class LanesPanel(QWidget):
 
 def _set(bar: QScrollBar, value: float) -> None:
     bar.setValue(round(value))
-

@@ -163,8 +163,11 @@ class ReviewMode(QObject):
         if self.chosen is not None:
             known = {a.name for a in project.annotators()}
             return [n for n in self.chosen if n in known]
-        return [a.name for a in project.annotators(AnnotatorKind.PERSON)
-                if project.document_ids(a.name, (Status.ACCEPTED,))]
+        return [
+            a.name
+            for a in project.annotators(AnnotatorKind.PERSON)
+            if project.document_ids(a.name, (Status.ACCEPTED,))
+        ]
 
     def enter(self, doc_id: int | None = None) -> bool:
         w = self.window
@@ -256,7 +259,8 @@ class ReviewMode(QObject):
                 w.editor.set_content("", [], [], [], w.project.scheme if w.project else None)  # type: ignore[arg-type]
                 self.banner.setText(
                     f"No document where {' and '.join(names) or 'the annotators'} disagree "
-                    "(only documents they accepted are compared).")
+                    "(only documents they accepted are compared)."
+                )
             self.list_ready.emit()
 
         job.signals.finished.connect(done)
@@ -299,8 +303,9 @@ class ReviewMode(QObject):
         ctl, w = self.controller, self.window
         if ctl is None or ctl.document is None or w.project is None:
             return
-        self.lanes.show_versions(ctl.document, ctl.versions, ctl.agreement.lanes,
-                                 w.project.scheme, ctl.gold_keys())
+        self.lanes.show_versions(
+            ctl.document, ctl.versions, ctl.agreement.lanes, w.project.scheme, ctl.gold_keys()
+        )
         self._update_banner()
 
     def _gold_changed(self, doc_id: int) -> None:
@@ -321,7 +326,8 @@ class ReviewMode(QObject):
         self.banner.setText(
             f"GOLD  ·  reviewer {ctl.reviewer}  ·  {state}  ·  {_n(len(ann.spans), 'span')}, "
             f"{_n(len(ann.relations), 'relation')}  ·  {_n(left, 'disputed span')} not in gold  ·  "
-            "edit as usual; A accepts gold and opens the next disagreement")
+            "edit as usual; A accepts gold and opens the next disagreement"
+        )
 
     # --- taking spans ----------------------------------------------------------------------------
 
@@ -341,8 +347,10 @@ class ReviewMode(QObject):
             span = ctl.annotation.span_by_id(sid)
             where = (span.start, span.end) if span else None
         if where is None:
-            self.window.say("Select a span or some text in gold (D jumps to the next "
-                            "disagreement), then Alt+N takes lane N's span there")
+            self.window.say(
+                "Select a span or some text in gold (D jumps to the next "
+                "disagreement), then Alt+N takes lane N's span there"
+            )
             return
         if index >= len(ctl.versions):
             self.window.say(f"There is no lane {index + 1}")
@@ -360,8 +368,15 @@ class ReviewMode(QObject):
             return
         # A place is decided once gold has a span with the same offsets (whatever its label).
         decided = {(s.start, s.end) for s in ctl.annotation.spans}
-        spots = sorted({(m.span.start, m.span.end) for lane in ctl.agreement.lanes.values()
-                        for m in lane if not m.agreed} - decided)
+        spots = sorted(
+            {
+                (m.span.start, m.span.end)
+                for lane in ctl.agreement.lanes.values()
+                for m in lane
+                if not m.agreed
+            }
+            - decided
+        )
         if not spots:
             self.window.say("Every disputed place has a span in gold")
             return
@@ -430,4 +445,3 @@ def select_text(editor: EditorView, start: int, end: int) -> None:
 def install(window: MainWindow) -> ReviewMode:
     """Give the window its review mode (the lanes are placed now, hidden until it is entered)."""
     return ReviewMode(window)
-

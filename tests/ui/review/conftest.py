@@ -16,8 +16,13 @@ Version = list[tuple[str, str]]
 # Document 1: they agree on three spans, disagree on the Kremlin's label and on États-Unis.
 # Document 2: they agree on everything. Document 3: alice has Riyad, bob Arabie saoudite.
 ALICE: list[Version] = [
-    [("Kirill Dmitriev", "PER"), ("Dmitry Peskov", "PER"), ("Moscou", "LOC"),
-     ("Kremlin", "ORG"), ("États-Unis", "LOC")],
+    [
+        ("Kirill Dmitriev", "PER"),
+        ("Dmitry Peskov", "PER"),
+        ("Moscou", "LOC"),
+        ("Kremlin", "ORG"),
+        ("États-Unis", "LOC"),
+    ],
     [("Vladimir Poutine", "PER"), ("Washington", "LOC")],
     [("Riyad", "LOC")],
 ]
@@ -30,10 +35,15 @@ BOB: list[Version] = [
 ALICE_RELATIONS = {0: [("Dmitry Peskov", "Kremlin", "porte_parole")]}
 
 
-def add_version(project: Project, doc_id: int, annotator: str, version: Version,
-                relations: list[tuple[str, str, str]] = (),  # type: ignore[assignment]
-                status: Status = Status.ACCEPTED, kind: AnnotatorKind = AnnotatorKind.PERSON,
-                ) -> None:
+def add_version(
+    project: Project,
+    doc_id: int,
+    annotator: str,
+    version: Version,
+    relations: list[tuple[str, str, str]] = (),  # type: ignore[assignment]
+    status: Status = Status.ACCEPTED,
+    kind: AnnotatorKind = AnnotatorKind.PERSON,
+) -> None:
     doc = project.document(doc_id)
     spans = []
     for i, (text, label) in enumerate(version):

@@ -31,13 +31,19 @@ RELABEL = {"Bloomberg": "ORG", "Kremlin": "ORG", "Getty Images\n\nPrincipaux": "
 # What each annotator does differently from the careful version.
 HABITS = {
     "alice": {"relabel": {}, "drop": 0.0, "seed": 1},
-    "bob": {"relabel": {"Kremlin": "LOC", "Bloomberg": "MISC", "Union européenne": "LOC"},
-            "drop": 0.12, "seed": 2},
+    "bob": {
+        "relabel": {"Kremlin": "LOC", "Bloomberg": "MISC", "Union européenne": "LOC"},
+        "drop": 0.12,
+        "seed": 2,
+    },
     "chloe": {"relabel": {"US Geological Survey": "MISC"}, "drop": 0.08, "seed": 3},
 }
-RELATIONS = [("Dmitry Peskov", "Kremlin", "porte_parole"),
-             ("Volodymyr Zelensky", "Ukraine", "dirige"),
-             ("Sibérie", "Russie", "situe_dans"), ("Extrême-Orient", "Russie", "situe_dans")]
+RELATIONS = [
+    ("Dmitry Peskov", "Kremlin", "porte_parole"),
+    ("Volodymyr Zelensky", "Ukraine", "dirige"),
+    ("Sibérie", "Russie", "situe_dans"),
+    ("Extrême-Orient", "Russie", "situe_dans"),
+]
 
 
 def build(seeds: Path, folder: Path) -> Path:
@@ -61,15 +67,16 @@ def build(seeds: Path, folder: Path) -> Path:
                 assert suggested is not None
                 spans = _correct(doc.text, suggested.spans, habit, rng)
                 rels = _relations(doc.text, spans, rng if name != "alice" else None)
-                project.save_annotation(Annotation(doc.id, name, Status.ACCEPTED, spans, rels),
-                                        AnnotatorKind.PERSON)
+                project.save_annotation(
+                    Annotation(doc.id, name, Status.ACCEPTED, spans, rels), AnnotatorKind.PERSON
+                )
     return path
 
 
 def _correct(text: str, spans: list[Span], habit: dict, rng: random.Random) -> list[Span]:
     out = []
     for s in spans:
-        words = text[s.start:s.end]
+        words = text[s.start : s.end]
         if words in JUNK or len(words) > 40:
             continue
         end = s.end
@@ -83,7 +90,7 @@ def _correct(text: str, spans: list[Span], habit: dict, rng: random.Random) -> l
 
 
 def _relations(text: str, spans: list[Span], rng: random.Random | None) -> list[Relation]:
-    by_text = {text[s.start:s.end]: s.id for s in spans}
+    by_text = {text[s.start : s.end]: s.id for s in spans}
     rels = []
     for head, child, label in RELATIONS:
         if head in by_text and child in by_text and (rng is None or rng.random() < 0.7):
@@ -103,8 +110,9 @@ def shoot(path: Path, out: Path) -> None:
     done: list[bool] = []
     review.list_ready.connect(lambda: done.append(True))
     window.toggle_review_mode()
-    _wait(app, lambda: bool(done) and window.controller is not None
-          and window.controller.document is not None)
+    _wait(
+        app, lambda: bool(done) and window.controller is not None and window.controller.document is not None
+    )
     # Take one disputed span and select the next disputed place, as a reviewer would.
     review.step_dispute(1)
     review.take_at_cursor(0)

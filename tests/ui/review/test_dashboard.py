@@ -18,8 +18,9 @@ def cell(model: PairMatrixModel, a: str, b: str) -> str:
 
 def test_dashboard_shows_the_library_figures(qtbot, open_window, team_project: Path) -> None:  # noqa: ANN001
     window = open_window(team_project, annotator="rita")
-    qtbot.keyClick(window.editor, Qt.Key.Key_D,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        window.editor, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     dashboard = window.review.dashboard
     assert dashboard is not None
     if dashboard.report is None:
@@ -37,8 +38,7 @@ def test_dashboard_shows_the_library_figures(qtbot, open_window, team_project: P
     assert cell(dashboard.f1_model, "alice", model) == f"{pair.spans.exact.f1:.3f}"
     qtbot.mouseClick(dashboard.overlap, Qt.MouseButton.LeftButton)
     assert cell(dashboard.f1_model, "alice", model) == f"{pair.spans.overlap.f1:.3f}"
-    assert cell(dashboard.kappa_model, "alice", "bob") == (
-        f"{expected.pair('alice', 'bob').cohen_kappa:.3f}")
+    assert cell(dashboard.kappa_model, "alice", "bob") == (f"{expected.pair('alice', 'bob').cohen_kappa:.3f}")
     assert dashboard.fleiss.value.text() == fmt(expected.fleiss_kappa) != "—"
     assert dashboard.alpha.value.text() == fmt(expected.krippendorff_alpha)
     assert dashboard.alpha_u.value.text() == fmt(expected.unitizing_alpha.alpha)
@@ -57,8 +57,7 @@ def test_dashboard_shows_the_library_figures(qtbot, open_window, team_project: P
     row = dashboard.documents.keys.index(3)
     rect = dashboard.documents_view.visualRect(dashboard.documents.index(row, 0))
     with qtbot.waitSignal(window.review.list_ready, timeout=10000):
-        qtbot.mouseClick(dashboard.documents_view.viewport(), Qt.MouseButton.LeftButton,
-                         pos=rect.center())
+        qtbot.mouseClick(dashboard.documents_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.review.active
     assert window.controller.doc_id == 3  # type: ignore[union-attr]
     dashboard.close()

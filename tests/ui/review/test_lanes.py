@@ -35,8 +35,8 @@ def long_project(path: Path, scheme: LabelScheme) -> Path:
     with Project.open(path) as project:
         for name, last in (("alice", "LOC"), ("bob", "ORG")):
             project.save_annotation(
-                Annotation(1, name, Status.ACCEPTED, _spans(project, 1, last)),
-                AnnotatorKind.PERSON)
+                Annotation(1, name, Status.ACCEPTED, _spans(project, 1, last)), AnnotatorKind.PERSON
+            )
     return path
 
 
@@ -44,8 +44,12 @@ def first_line(text: str) -> str:
     return text.splitlines()[0]
 
 
-def test_lanes_follow_gold_to_the_end_of_a_long_document(qtbot, open_window, tmp_path: Path,  # noqa: ANN001
-                                                        ui_scheme: LabelScheme) -> None:
+def test_lanes_follow_gold_to_the_end_of_a_long_document(
+    qtbot,
+    open_window,
+    tmp_path: Path,  # noqa: ANN001
+    ui_scheme: LabelScheme,
+) -> None:
     path = long_project(tmp_path / "long.db", ui_scheme)
     window = open_window(path, annotator="rita")
     enter_review(qtbot, window)
@@ -84,5 +88,4 @@ def test_a_new_session_leaves_review_mode(qtbot, open_window, team_project: Path
     window._start_session()
     assert not window.review.active
     assert window.controller.annotator == "alice"  # type: ignore[union-attr]
-    assert window.findChild(object, "review_document_list") is None or \
-        not window.review.list.isVisible()
+    assert window.findChild(object, "review_document_list") is None or not window.review.list.isVisible()

@@ -16,13 +16,15 @@ from tests.ui.conftest import Store
 def enter_review(qtbot, window: MainWindow) -> None:  # noqa: ANN001
     with qtbot.waitSignal(window.review.list_ready, timeout=10000):
         qtbot.keyClick(window.editor, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.controller is not None
-                    and window.controller.document is not None)
+    qtbot.waitUntil(lambda: window.controller is not None and window.controller.document is not None)
 
 
 def lane_span(lane: LaneView, text: str, label: str) -> int:
-    found = [sid for sid, m in lane.marks.items()
-             if lane.text()[m.span.start:m.span.end] == text and m.span.label == label]
+    found = [
+        sid
+        for sid, m in lane.marks.items()
+        if lane.text()[m.span.start : m.span.end] == text and m.span.label == label
+    ]
     assert found, f"no {label} {text!r} in {lane.annotator}'s lane"
     return found[0]
 
@@ -30,13 +32,16 @@ def lane_span(lane: LaneView, text: str, label: str) -> int:
 def gold_id(window: MainWindow, text: str) -> int:
     ctl = window.controller
     assert ctl is not None and ctl.annotation is not None and ctl.document is not None
-    found = [s.id for s in ctl.annotation.spans if ctl.document.text[s.start:s.end] == text]
+    found = [s.id for s in ctl.annotation.spans if ctl.document.text[s.start : s.end] == text]
     assert found, f"gold has no {text!r}"
     return int(found[0])  # type: ignore[arg-type]
 
 
-def test_review_adjudicates_into_gold(qtbot, open_window: Callable[..., MainWindow],  # noqa: ANN001
-                                      team_project: Path) -> None:
+def test_review_adjudicates_into_gold(
+    qtbot,
+    open_window: Callable[..., MainWindow],  # noqa: ANN001
+    team_project: Path,
+) -> None:
     window = open_window(team_project, annotator="rita")
     store = Store(team_project)
     enter_review(qtbot, window)
@@ -49,9 +54,11 @@ def test_review_adjudicates_into_gold(qtbot, open_window: Callable[..., MainWind
     assert window.findChild(object, "review_document_list") is not None
 
     # Gold starts with what both agree on.
-    assert store.spans(1, "gold") == [("Kirill Dmitriev", "PER", "person"),
-                                      ("Dmitry Peskov", "PER", "person"),
-                                      ("Moscou", "LOC", "person")]
+    assert store.spans(1, "gold") == [
+        ("Kirill Dmitriev", "PER", "person"),
+        ("Dmitry Peskov", "PER", "person"),
+        ("Moscou", "LOC", "person"),
+    ]
     lanes = window.review.lanes.visible_lanes()
     assert [lane.view.annotator for lane in lanes] == ["alice", "bob"]
     alice, bob = lanes[0].view, lanes[1].view
@@ -91,15 +98,19 @@ def test_review_adjudicates_into_gold(qtbot, open_window: Callable[..., MainWind
 
     # Accept: gold is stored accepted with the reviewer's name, and the next disagreement opens.
     qtbot.keyClick(window.editor, Qt.Key.Key_A)
-    assert store.spans(1, "gold") == [("Kirill Dmitriev", "MISC", "person"),
-                                      ("Dmitry Peskov", "PER", "person"),
-                                      ("Moscou", "LOC", "person"),
-                                      ("Kremlin", "ORG", "person"),
-                                      ("États-Unis", "LOC", "person")]
+    assert store.spans(1, "gold") == [
+        ("Kirill Dmitriev", "MISC", "person"),
+        ("Dmitry Peskov", "PER", "person"),
+        ("Moscou", "LOC", "person"),
+        ("Kremlin", "ORG", "person"),
+        ("États-Unis", "LOC", "person"),
+    ]
     assert store.status(1, "gold") == "accepted"
-    assert store._query("SELECT a.reviewer FROM annotations a JOIN annotators n "
-                        "ON n.id = a.annotator_id WHERE n.name = 'gold' AND a.document_id = 1",
-                        ()) == [("rita",)]
+    assert store._query(
+        "SELECT a.reviewer FROM annotations a JOIN annotators n "
+        "ON n.id = a.annotator_id WHERE n.name = 'gold' AND a.document_id = 1",
+        (),
+    ) == [("rita",)]
     assert window.controller.doc_id == 3  # type: ignore[union-attr]
     # The annotators' own versions are untouched.
     assert ("Kremlin", "LOC", "person") in store.spans(1, "bob")
@@ -117,13 +128,17 @@ def test_undo_and_redo_cover_taking_from_a_lane(qtbot, open_window, team_project
     qtbot.keyClick(window.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert store.spans(1, "gold") == before
     assert bob.disputed_left() == 1
-    qtbot.keyClick(window.editor, Qt.Key.Key_Z,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        window.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     assert ("Kremlin", "LOC", "person") in store.spans(1, "gold")
 
 
-def test_taking_replaces_an_overlapping_gold_span_in_one_step(qtbot, open_window,  # noqa: ANN001
-                                                              team_project: Path) -> None:
+def test_taking_replaces_an_overlapping_gold_span_in_one_step(
+    qtbot,
+    open_window,  # noqa: ANN001
+    team_project: Path,
+) -> None:
     window = open_window(team_project, annotator="rita")
     store = Store(team_project)
     enter_review(qtbot, window)
@@ -137,8 +152,11 @@ def test_taking_replaces_an_overlapping_gold_span_in_one_step(qtbot, open_window
     assert [s for s in store.spans(1, "gold") if s[0] == "Kremlin"] == [("Kremlin", "ORG", "person")]
 
 
-def test_leaving_review_mode_gives_back_the_annotation_window(qtbot, open_window,  # noqa: ANN001
-                                                             team_project: Path) -> None:
+def test_leaving_review_mode_gives_back_the_annotation_window(
+    qtbot,
+    open_window,  # noqa: ANN001
+    team_project: Path,
+) -> None:
     window = open_window(team_project, annotator="alice")
     enter_review(qtbot, window)
     assert window.controller.annotator == "gold"  # type: ignore[union-attr]
