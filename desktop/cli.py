@@ -138,6 +138,51 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from desktop.nlp.train import TrainOptions, train
+    from desktop.store import Project
+
+    options = TrainOptions(
+        source=args.source,
+        base=args.base,
+        eval_split=args.eval_split,
+        seed=args.seed,
+        max_seconds=args.max_seconds,
+    )
+    with Project.open(args.project) as p:
+        bar = _Bar("training", "steps")
+        try:
+            result = train(p, args.out, options, progress=bar)
+        finally:
+            bar.close()
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    print(
+        f"trained {result.pipeline} from {result.base} on {len(result.train_docs)} finished documents "
+        f"of {result.source} ({result.epochs} epochs, {result.seconds:.1f} s); "
+        f"scores on the {len(result.eval_docs)} held-out documents:"
+    )
+    print(f"  {'label':<12} {'base P':>7} {'R':>6} {'F':>6}   {'new P':>7} {'R':>6} {'F':>6}")
+    labels = sorted(set(result.base_scores.per_label) | set(result.scores.per_label))
+    rows = [(lab, result.base_scores.per_label.get(lab), result.scores.per_label.get(lab)) for lab in labels]
+    rows.append(("all", (result.base_scores.p, result.base_scores.r, result.base_scores.f),
+                 (result.scores.p, result.scores.r, result.scores.f)))  # fmt: skip
+    for label, old, new in rows:
+        o, n = old or (0.0, 0.0, 0.0), new or (0.0, 0.0, 0.0)
+        print(
+            f"  {label:<12} {o[0]:>7.2f} {o[1]:>6.2f} {o[2]:>6.2f}   {n[0]:>7.2f} {n[1]:>6.2f} {n[2]:>6.2f}"
+        )
+    if result.labels_added:
+        print(f"  labels added to the model: {', '.join(result.labels_added)}")
+    if result.spans_left_out:
+        print(f"  not learnt: {result.spans_left_out} spans that overlap another or miss the tokens")
+    if not result.improved:
+        print("  no epoch beat the base on the held-out documents: the pipeline written is the base's")
+    print(f"wrote {result.out}; use it with: etiquette preannotate {args.project} --model {result.out}")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop.formats import ExportOptions, export_project
     from desktop.store import Project
@@ -332,6 +377,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--map", help="model label to project label: PER=PERSON,MISC= (empty drops)")
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--n-process", type=int, default=1, help="worker processes for spaCy")
+
+    p = add("train", cmd_train, "fine-tune the entity recogniser on finished documents")
+    p.add_argument("project", metavar="PROJECT.db")
+    p.add_argument("out", metavar="OUT", help="folder for the new pipeline (replaced only when complete)")
+    p.add_argument(
+        "--source", help="whose accepted documents to learn from: a name or gold (default: the only person)"
+    )
+    p.add_argument("--base", metavar="PIPELINE", help="pipeline to start from (default: the project's)")
+    p.add_argument(
+        "--eval-split",
+        type=float,
+        default=0.2,
+        help="fraction of documents held out to evaluate (default 0.2)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of the held-out choice and the shuffles")
+    p.add_argument("--max-seconds", type=float, help="stop training after this long (the best epoch is kept)")
+    p.add_argument("--json", action="store_true", help="print the scores as JSON")
 
     p = add("export", cmd_export, "export annotations as training data")
     p.add_argument("project", metavar="PROJECT.db")

@@ -75,6 +75,8 @@ class Span:
     token_end: int = -1
     origin: Origin = Origin.PERSON
     id: int | None = None
+    confidence: float | None = None
+    """The model's probability for a suggestion (0-1); None for a person's span or an unscored model."""
 
     @property
     def key(self) -> tuple[int, int, str]:

@@ -17,6 +17,7 @@ from spacy.tokens import Doc as SpacyDoc
 
 from desktop.model import Annotation, AnnotatorKind, Document, Origin, Span, Status
 from desktop.model.tokens import TokenIndex, words_and_spaces
+from desktop.nlp import confidence
 from desktop.nlp.pipeline import PipelineError, ner_components, pipeline_id
 from desktop.store import Project
 
@@ -95,14 +96,20 @@ def preannotate(
     n_process: int = 1,
     progress: Progress | None = None,
     annotator: str | None = None,
+    documents: list[int] | None = None,
+    scores: bool = True,
 ) -> PreannotateResult:
-    """Suggest entities for every document the pipeline has not seen yet; commits batch by batch."""
+    """Suggest entities for every document (of `documents`) the pipeline has not seen yet.
+
+    Commits batch by batch. With `scores`, each suggestion keeps the model's confidence in it.
+    """
     components = prepare(nlp, patterns)
     name = annotator or pipeline_id(nlp)
     project.ensure_annotator(name, AnnotatorKind.MODEL)
     result = PreannotateResult(name, components)
     done_before = project.documents_annotated_by(name)
-    todo = [i for i in project.document_ids() if i not in done_before]
+    wanted = project.document_ids() if documents is None else documents
+    todo = [i for i in wanted if i not in done_before]
     result.skipped = len(done_before)
     label_map = label_map or {}
     scheme = project.scheme
@@ -127,15 +134,20 @@ def preannotate(
     pending: list[Annotation] = []
     with nlp.select_pipes(enable=components):
         stream = nlp.pipe(inputs(), as_tuples=True, batch_size=batch_size, n_process=n_process)
+        scorer = confidence.scoring_component(nlp) if scores else None
         for sdoc, doc in stream:
             spans = []
             index = TokenIndex(doc.tokens)
+            probs = confidence.entity_confidences(scorer, [sdoc])[0] if scorer is not None else {}
             for ent in sdoc.ents:
                 label = label_map.get(ent.label_, ent.label_)
                 if not label:
                     continue
                 first, last = index.range(ent.start_char, ent.end_char)
-                spans.append(Span(ent.start_char, ent.end_char, label, first, last, Origin.MODEL))
+                p = probs.get((ent.start_char, ent.end_char, ent.label_))
+                spans.append(
+                    Span(ent.start_char, ent.end_char, label, first, last, Origin.MODEL, confidence=p)
+                )
                 result.labels[label] = result.labels.get(label, 0) + 1
             result.spans += len(spans)
             pending.append(Annotation(doc.id, name, Status.ACCEPTED, spans))

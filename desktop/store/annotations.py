@@ -52,11 +52,11 @@ class AnnotationStore(DocumentStore):
         marks = ",".join("?" * len(aids))
         spans: dict[int, list[Span]] = {}
         for r in self.db.execute(
-            'SELECT annotation_id, id, start, "end", token_start, token_end, label, origin FROM spans '
-            f'WHERE annotation_id IN ({marks}) ORDER BY annotation_id, start, "end" DESC, id',
+            'SELECT annotation_id, id, start, "end", token_start, token_end, label, origin, confidence '
+            f'FROM spans WHERE annotation_id IN ({marks}) ORDER BY annotation_id, start, "end" DESC, id',
             aids,
         ):
-            spans.setdefault(r[0], []).append(Span(r[2], r[3], r[6], r[4], r[5], Origin(r[7]), r[1]))
+            spans.setdefault(r[0], []).append(Span(r[2], r[3], r[6], r[4], r[5], Origin(r[7]), r[1], r[8]))
         relations: dict[int, list[Relation]] = {}
         for r in self.db.execute(
             "SELECT annotation_id, id, head, child, label, origin FROM relations "
@@ -173,12 +173,14 @@ class AnnotationStore(DocumentStore):
         for i, s in enumerate(ann.spans):
             cur = self.db.execute(
                 'INSERT INTO spans(annotation_id, start, "end", token_start, token_end, label,'
-                " origin) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [aid, s.start, s.end, s.token_start, s.token_end, s.label, str(s.origin)],
+                " origin, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [aid, s.start, s.end, s.token_start, s.token_end, s.label, str(s.origin), s.confidence],
             )
             sid = int(cur.lastrowid or 0)
             new_ids[s.id if s.id is not None else i] = sid
-            spans.append(Span(s.start, s.end, s.label, s.token_start, s.token_end, s.origin, sid))
+            spans.append(
+                Span(s.start, s.end, s.label, s.token_start, s.token_end, s.origin, sid, s.confidence)
+            )
         relations = []
         for r in ann.relations:
             if r.head not in new_ids or r.child not in new_ids:

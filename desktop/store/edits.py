@@ -32,7 +32,7 @@ class EditStore(AnnotationStore):
         ann = Annotation(doc_id, annotator, Status.TODO)
         if seed is not None:
             ann.spans = [
-                Span(s.start, s.end, s.label, s.token_start, s.token_end, Origin.MODEL, s.id)
+                Span(s.start, s.end, s.label, s.token_start, s.token_end, Origin.MODEL, s.id, s.confidence)
                 for s in seed.spans
             ]
             ann.relations = [Relation(r.head, r.child, r.label, Origin.MODEL) for r in seed.relations]
@@ -75,12 +75,13 @@ class EditStore(AnnotationStore):
                 *token_range(decode_tokens(row[1]), span.start, span.end),
                 origin=span.origin,
                 id=span.id,
+                confidence=span.confidence,
             )
         with self.transaction():
             aid = self._annotation_id(doc_id, annotator)
             cur = self.db.execute(
                 'INSERT INTO spans(id, annotation_id, start, "end", token_start, token_end, label,'
-                " origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " origin, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     span.id,
                     aid,
@@ -90,6 +91,7 @@ class EditStore(AnnotationStore):
                     span.token_end,
                     span.label,
                     str(span.origin),
+                    span.confidence,
                 ],
             )
             sid = int(cur.lastrowid or 0)
@@ -100,17 +102,26 @@ class EditStore(AnnotationStore):
                 "add_span",
                 {"id": sid, "start": span.start, "end": span.end, "label": span.label},
             )
-        return Span(span.start, span.end, span.label, span.token_start, span.token_end, span.origin, sid)
+        return Span(
+            span.start,
+            span.end,
+            span.label,
+            span.token_start,
+            span.token_end,
+            span.origin,
+            sid,
+            span.confidence,
+        )
 
     def _span(self, aid: int, span_id: int, doc_id: int, annotator: str) -> Span:
         row = self.db.execute(
-            'SELECT id, start, "end", token_start, token_end, label, origin FROM spans '
+            'SELECT id, start, "end", token_start, token_end, label, origin, confidence FROM spans '
             "WHERE id = ? AND annotation_id = ?",
             [span_id, aid],
         ).fetchone()
         if row is None:
             raise ProjectError(f"no span {span_id} in {annotator}'s document {doc_id}")
-        return Span(row[1], row[2], row[5], row[3], row[4], Origin(row[6]), row[0])
+        return Span(row[1], row[2], row[5], row[3], row[4], Origin(row[6]), row[0], row[7])
 
     def remove_span(self, doc_id: int, annotator: str, span_id: int) -> tuple[Span, list[Relation]]:
         """Remove a span and the relations that use it; returns both, so an undo can restore them."""

@@ -90,6 +90,12 @@ def m002_annotations_by_annotator_and_document(db: Database) -> None:
     db.execute("CREATE INDEX annotations_by_annotator_document ON annotations(annotator_id, document_id)")
 
 
+@MIGRATIONS()
+def m006_span_confidence(db: Database) -> None:
+    # A model's probability for each of its suggestions; NULL for people's spans and old suggestions.
+    db.execute("ALTER TABLE spans ADD COLUMN confidence REAL")
+
+
 def _run_script(db: Database, script: str) -> None:
     """Run statements one by one: `executescript` would commit the migration's transaction."""
     statement = ""

@@ -110,3 +110,14 @@ def test_stored_tokens_give_the_same_entities_as_the_pipeline_tokenizing_itself(
         direct = {(e.start_char, e.end_char, e.label_) for e in nlp(doc.text).ents}
     stored = {(s.start, s.end, s.label) for s in seeded.annotation(doc.id, result.annotator).spans}
     assert stored == direct
+
+
+def test_each_suggestion_stores_how_sure_the_model_is(seeded: Project, nlp) -> None:
+    preannotate(seeded, nlp)
+    confidences = {}
+    for doc, ann in seeded.iter_annotations("fr_core_news_sm-3.8.0"):
+        for span in ann.spans:
+            assert span.confidence is not None and 0.0 <= span.confidence <= 1.0
+            confidences[doc.text[span.start : span.end]] = span.confidence
+    assert confidences["Vladimir Poutine"] > 0.9
+    assert min(confidences.values()) < max(confidences.values())

@@ -1,0 +1,58 @@
+"""How sure the model is of each entity it suggests: spaCy's beam search over the NER's moves.
+
+The entity recogniser decides greedily; a beam of its most likely analyses gives each (start, end,
+label) the summed probability of the analyses that contain it (`beam_parse` + `scored_ents`). The
+greedy entities are then looked up in that table: one that no analysis in the beam holds gets 0,
+and one with a label the recogniser does not have (a rule added it) gets no confidence at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+BEAM_WIDTH = 16
+BEAM_DENSITY = 0.0001
+"""Prune analyses far below the best one; without it the beam favours never-closed entities."""
+
+
+def scoring_component(nlp: Language) -> Any | None:
+    """The pipeline's entity recogniser that can score its entities, or None (rules, spancat)."""
+    for _name, pipe in nlp.pipeline:
+        if hasattr(pipe, "beam_parse") and hasattr(pipe, "scored_ents"):
+            return pipe
+    return None
+
+
+def entity_confidences(ner: Any, docs: Sequence[Doc]) -> list[dict[tuple[int, int, str], float]]:
+    """For each annotated doc, the probability of each of its entities, keyed by character offsets.
+
+    `docs` have been through the pipeline: the beam re-reads their tokens (the NER's embedding
+    layer must be its own or already have run on them), and `doc.ents` says which entities to score.
+    """
+    if not docs:
+        return []
+    from spacy.tokens import Doc
+
+    fresh = [
+        Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc]) for doc in docs
+    ]
+    for fresh_doc, doc in zip(fresh, docs, strict=True):
+        # Embedders that other components fill in (a shared tok2vec) leave their output here.
+        fresh_doc.tensor = doc.tensor
+    beams = ner.beam_parse(fresh, beam_width=BEAM_WIDTH, beam_density=BEAM_DENSITY)
+    tables = ner.scored_ents(beams)
+    known = set(ner.labels)
+    out = []
+    for doc, table in zip(docs, tables, strict=True):
+        scores: dict[tuple[int, int, str], float] = {}
+        for ent in doc.ents:
+            if ent.label_ in known:
+                p = float(table.get((ent.start, ent.end, ent.label_), 0.0))
+                scores[(ent.start_char, ent.end_char, ent.label_)] = min(1.0, max(0.0, p))
+        out.append(scores)
+    return out
