@@ -27,8 +27,7 @@ class EditStore(AnnotationStore):
         found = self.annotation(doc_id, annotator)
         if found is not None:
             return found
-        source = suggestions_from or self.latest_model()
-        seed = self.annotation(doc_id, source) if source else None
+        source, seed = self._suggestions(doc_id, suggestions_from)
         ann = Annotation(doc_id, annotator, Status.TODO)
         if seed is not None:
             ann.spans = [
@@ -40,6 +39,68 @@ class EditStore(AnnotationStore):
             stored = self._write_annotation(ann, AnnotatorKind.GOLD if annotator == GOLD else None)
             self._log(annotator, doc_id, "open", {"suggestions": len(ann.spans), "from": source})
         return stored
+
+    def _suggestions(self, doc_id: int, source: str | None) -> tuple[str | None, Annotation | None]:
+        """The named model's suggestions, or those of the newest model that has read the document."""
+        for name in [source] if source else reversed(self.model_annotators()):
+            seed = self.annotation(doc_id, name)
+            if seed is not None:
+                return name, seed
+        return source or self.latest_model(), None
+
+    def untouched_documents(self) -> list[int]:
+        """Documents no person has worked on: never opened, or opened and left as the model made them."""
+        return [
+            r[0]
+            for r in self.db.execute(
+                """SELECT d.id FROM documents d WHERE NOT EXISTS (
+                       SELECT 1 FROM annotations a JOIN annotators n ON n.id = a.annotator_id
+                       WHERE a.document_id = d.id AND n.kind != 'model' AND (
+                           a.status != 'todo'
+                           OR EXISTS (SELECT 1 FROM spans s
+                                      WHERE s.annotation_id = a.id AND s.origin = 'person')
+                           OR EXISTS (SELECT 1 FROM relations r
+                                      WHERE r.annotation_id = a.id AND r.origin = 'person')))
+                   ORDER BY d.id"""
+            ).fetchall()
+        ]
+
+    def refresh_suggestions(self, doc_ids: list[int], model: str) -> list[int]:
+        """Give the opened-but-untouched copies of these documents the model's suggestions instead.
+
+        A copy someone has edited, or finished, since is left alone. Returns the documents changed.
+        """
+        wanted = set(doc_ids)
+        changed = []
+        with self.transaction():
+            untouched = set(self.untouched_documents()) & wanted
+            for doc_id in sorted(untouched):
+                seed = self.annotation(doc_id, model)
+                if seed is None:
+                    continue
+                for ann in self.annotations_of(doc_id):
+                    if self.annotator_kind(ann.annotator) == AnnotatorKind.MODEL:
+                        continue
+                    ann.spans = [
+                        Span(
+                            s.start,
+                            s.end,
+                            s.label,
+                            s.token_start,
+                            s.token_end,
+                            Origin.MODEL,
+                            s.id,
+                            s.confidence,
+                        )
+                        for s in seed.spans
+                    ]
+                    ann.relations = [Relation(r.head, r.child, r.label, Origin.MODEL) for r in seed.relations]
+                    self._write_annotation(ann, None)
+                    self._log(
+                        ann.annotator, doc_id, "new_suggestions", {"from": model, "spans": len(ann.spans)}
+                    )
+                    changed.append(doc_id)
+        return sorted(set(changed))
 
     def _annotation_id(self, doc_id: int, annotator: str) -> int:
         ann_id = self._annotator_id(annotator)

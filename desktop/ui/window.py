@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from desktop.model import LabelScheme, Status
 from desktop.store import Project, ProjectError
 from desktop.ui import actions as registry
-from desktop.ui import resources, workers
+from desktop.ui import learning, resources, workers
 from desktop.ui.background import BackgroundWork
 from desktop.ui.controller import AnnotationController
 from desktop.ui.dialogs import (
@@ -112,6 +112,7 @@ class MainWindow(BackgroundWork, QMainWindow):
         self.label_actions: list[QAction] = []
         self._build_menus()
         self._connect()
+        self.learning = learning.install(self)
         self._review: ReviewMode | None = None
         self._restore_state()
         self._update_title()
@@ -545,6 +546,12 @@ class MainWindow(BackgroundWork, QMainWindow):
 
     def previous_span(self) -> None:
         self.editor.previous_span()
+
+    def least_confident_suggestion(self) -> None:
+        self.learning.least_confident()
+
+    def toggle_unsure_suggestions(self) -> None:
+        self.learning.toggle_unsure()
 
     def _jump_to_span(self, span_id: int) -> None:
         self.editor.scroll_to_span(span_id)

@@ -13,7 +13,14 @@ from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QFrame, QWidget
 
 from desktop.model import LabelScheme, Relation, Span, Token
 from desktop.ui.editor.layout import EditorLayout
-from desktop.ui.editor.navigation import SpanOrder, describe_relation, describe_span, find_match
+from desktop.ui.editor.navigation import (
+    SpanOrder,
+    describe_relation,
+    describe_span,
+    find_match,
+    least_confident,
+    shown_suggestions,
+)
 from desktop.ui.editor.painter import EditorPainter, PaintState
 
 ZOOM_MIN, ZOOM_MAX = 0.5, 3.0
@@ -55,6 +62,8 @@ class EditorCore(QAbstractScrollArea):
         self._state = PaintState()
         self._relation_mode = False
         self._order = SpanOrder({})
+        self._threshold = 0.0
+        self._all: tuple[list[Span], list[Relation]] = ([], [])
         self._completion = QTimer(self)
         self._completion.setSingleShot(True)
         self._completion.setInterval(0)
@@ -84,6 +93,8 @@ class EditorCore(QAbstractScrollArea):
         m = lay.m  # wrap enough for two screens now, the rest once this one is painted
         first = int(2 * self.viewport().height() / (m.text_h + m.label_h)) + 8
         lay.set_text(text, self._content_width(), first_lines=first)
+        self._all = (list(spans), list(relations))
+        spans, relations = shown_suggestions(spans, relations, self._threshold)
         lay.set_annotations(spans, relations, scheme)
         self._order = SpanOrder(self._layout.spans)
         self._sync_scrollbar()
@@ -99,6 +110,8 @@ class EditorCore(QAbstractScrollArea):
 
     def update_annotations(self, spans: list[Span], relations: list[Relation]) -> None:
         """Show edited annotations, keeping scroll position and a still-existing selection."""
+        self._all = (list(spans), list(relations))
+        spans, relations = shown_suggestions(spans, relations, self._threshold)
         anchor = self._top_anchor()
         self._layout.update_annotations(spans, relations)
         self._painter.reset_colors()
@@ -203,6 +216,23 @@ class EditorCore(QAbstractScrollArea):
 
     def previous_span(self) -> int | None:
         return self._step_span(-1)
+
+    def set_confidence_threshold(self, threshold: float) -> None:
+        """Hide the suggestions the model is less sure of than `threshold` (0 shows them all)."""
+        self._threshold = threshold
+        self.update_annotations(*self._all)
+
+    def hidden_suggestions(self) -> int:
+        return len(self._all[0]) - len(self._layout.spans)
+
+    def select_least_confident(self) -> int | None:
+        """Select the shown suggestion the model is least sure of, and scroll to it."""
+        self.complete_layout()
+        sid = least_confident(self._layout.spans)
+        if sid is not None:
+            self.select_span(sid)
+            self.scroll_to_span(sid)
+        return sid
 
     def _step_span(self, direction: int) -> int | None:
         self.complete_layout()

@@ -16,7 +16,7 @@ from operator import add
 
 from PySide6.QtGui import QFont, QFontMetricsF
 
-from desktop.model import Relation, Span
+from desktop.model import Origin, Relation, Span
 
 LINE_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]")
 CHUNK = re.compile(r"(\s*\S+)(\s*)")
@@ -94,7 +94,9 @@ class Metrics:
 class Piece:
     """The part of one span that falls on one line."""
 
-    __slots__ = ("span_id", "start", "end", "x0", "x1", "row", "label", "origin", "first", "last")
+    __slots__ = (
+        "span_id", "start", "end", "x0", "x1", "row", "label", "origin", "first", "last", "confidence",
+    )  # fmt: skip
 
     def __init__(self, span: Span, start: int, end: int) -> None:
         self.span_id: int = span.id if span.id is not None else -1
@@ -103,6 +105,7 @@ class Piece:
         self.row = 0
         self.label = span.label
         self.origin = span.origin
+        self.confidence = span.confidence if span.origin == Origin.MODEL else None
         self.first = start <= span.start
         self.last = end >= span.end
 

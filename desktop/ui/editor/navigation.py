@@ -94,7 +94,27 @@ def excerpt(text: str, span: Span, limit: int = 40) -> str:
 
 def describe_span(text: str, span: Span) -> str:
     kind = "suggestion" if span.origin == Origin.MODEL else "confirmed"
+    if span.origin == Origin.MODEL and span.confidence is not None:
+        kind += f", model {span.confidence:.0%} sure"
     return f"{span.label} · {excerpt(text, span)} ({kind})"
+
+
+def least_confident(spans: dict[int, Span]) -> int | None:
+    """The suggestion the model is least sure of (the first in the text among equals)."""
+    scored = [(s.confidence, s.start, sid) for sid, s in spans.items() if s.origin == Origin.MODEL]
+    scored = [x for x in scored if x[0] is not None]
+    return min(scored)[2] if scored else None
+
+
+def shown_suggestions(
+    spans: list[Span], relations: list[Relation], threshold: float
+) -> tuple[list[Span], list[Relation]]:
+    """Spans and relations without the suggestions the model is less sure of than `threshold`."""
+    if threshold <= 0.0:
+        return spans, relations
+    kept = [s for s in spans if s.origin != Origin.MODEL or s.confidence is None or s.confidence >= threshold]
+    ids = {s.id for s in kept}
+    return kept, [r for r in relations if r.head in ids and r.child in ids]
 
 
 def describe_relation(text: str, rel: Relation, head: Span, child: Span) -> str:

@@ -186,7 +186,9 @@ class EditorPainter:
     def _fill(self, piece: Piece, color: QColor) -> QColor:
         fill = QColor(color)
         if piece.origin == Origin.MODEL:
-            fill.setAlpha(60 if self.dark else 95)
+            # The less sure the model, the fainter its suggestion (a third of the colour at worst).
+            sure = 1.0 if piece.confidence is None else 0.35 + 0.65 * piece.confidence
+            fill.setAlpha(round((60 if self.dark else 95) * sure))
         elif self.dark:
             fill.setAlpha(130)
         return fill
