@@ -36,6 +36,7 @@ from desktop.model import AnnotatorKind, Status
 from desktop.store import Project
 from desktop.ui import workers
 from desktop.ui.dashboard.chart import LabelBars
+from desktop.ui.dashboard.curve import LearningCurve, versions_of
 from desktop.ui.dashboard.models import (
     METRICS,
     PAIR_COLUMNS,
@@ -233,6 +234,8 @@ class AgreementDashboard(QDialog):
         self.tabs.addTab(self.documents_view, "Documents by disagreement (click one to review it)")
         self.tabs.addTab(self.confusion_view, "Label confusions")
         self.tabs.addTab(self.pairs_view, "Pairs")
+        self.curve = LearningCurve()
+        self.tabs.addTab(self.curve, "Model learning curve")
 
         upper = QWidget()
         upper_layout = QVBoxLayout(upper)
@@ -257,6 +260,7 @@ class AgreementDashboard(QDialog):
         self.show()
         self.activateWindow()
         self.refresh()
+        self.curve.set_versions(versions_of(self.path))
 
     def refresh(self) -> None:
         if self.path is None:
