@@ -209,6 +209,32 @@ class AnnotationStore(DocumentStore):
             ).fetchall()
         }
 
+    def least_confident_first(self, ids: list[int]) -> list[int]:
+        """The documents ordered by the newest model's least sure suggestion in each, lowest first.
+
+        Documents whose suggestions have no confidence (or that have none) come last, in id order.
+        """
+        if not ids:
+            return []
+        worst: dict[int, float] = {}
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            worst.update(
+                self.db.execute(
+                    f"""SELECT a.document_id, min(s.confidence) FROM annotations a
+                        JOIN spans s ON s.annotation_id = a.id
+                        WHERE a.document_id IN ({marks}) AND s.confidence IS NOT NULL
+                          AND a.annotator_id = (
+                              SELECT max(m.annotator_id) FROM annotations m
+                              JOIN annotators n ON n.id = m.annotator_id AND n.kind = 'model'
+                              WHERE m.document_id = a.document_id)
+                        GROUP BY a.document_id""",
+                    part,
+                ).fetchall()
+            )
+        return sorted(ids, key=lambda i: (i not in worst, worst.get(i, 0.0), i))
+
     # --- statistics -------------------------------------------------------------------------------
 
     def stats(self) -> dict[str, Any]:

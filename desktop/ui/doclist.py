@@ -89,6 +89,11 @@ class DocumentListModel(QAbstractTableModel):
         self._blocks: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
         self.statuses: tuple[Status, ...] | None = None
         self.search = ""
+        self.least_confident_first = False
+        self._rows: dict[int, int] | None = None
+        """Row of each id when the list is not in id order (bisection needs the id order)."""
+        self._left: tuple[int, int] = (-1, 0)
+        """The last document that left the list, and its row: next/previous still know where it was."""
 
     # --- filling ---------------------------------------------------------------------------------
 
@@ -97,9 +102,12 @@ class DocumentListModel(QAbstractTableModel):
         self.annotator = annotator
         self.reload()
 
-    def set_filter(self, statuses: tuple[Status, ...] | None, search: str) -> None:
+    def set_filter(
+        self, statuses: tuple[Status, ...] | None, search: str, least_confident_first: bool = False
+    ) -> None:
         self.statuses = statuses
         self.search = search.strip()
+        self.least_confident_first = least_confident_first
         self.reload()
 
     def reload(self) -> None:
@@ -114,6 +122,10 @@ class DocumentListModel(QAbstractTableModel):
                     annotator=self.annotator, statuses=self.statuses, search=self.search or None
                 ),
             )
+        self._rows = None
+        if self.least_confident_first and self.project is not None:
+            self._ids = array("q", self.project.least_confident_first(list(self._ids)))
+            self._rows = {int(d): r for r, d in enumerate(self._ids)}
         self.endResetModel()
 
     def refresh_document(self, doc_id: int) -> bool:
@@ -129,13 +141,16 @@ class DocumentListModel(QAbstractTableModel):
                 self.beginRemoveRows(QModelIndex(), row, row)
                 del self._ids[row]
                 self._forget_blocks_from(row)
+                self._left = (doc_id, row)
+                self._renumber()
                 self.endRemoveRows()
                 return True
             if row is None and passes:
-                row = bisect_left(self._ids, doc_id)
+                row = bisect_left(self._ids, doc_id) if self._rows is None else len(self._ids)
                 self.beginInsertRows(QModelIndex(), row, row)
                 self._ids.insert(row, doc_id)
                 self._forget_blocks_from(row)
+                self._renumber()
                 self.endInsertRows()
                 return True
         if row is None:
@@ -158,6 +173,10 @@ class DocumentListModel(QAbstractTableModel):
             in self.project.document_ids(annotator=self.annotator, statuses=self.statuses, search=self.search)
         )
 
+    def _renumber(self) -> None:
+        if self._rows is not None:
+            self._rows = {int(d): r for r, d in enumerate(self._ids)}
+
     def _forget_blocks_from(self, row: int) -> None:
         """Drop the cached blocks whose rows moved (those from `row` on)."""
         for block in [b for b in self._blocks if b >= row // BLOCK]:
@@ -170,6 +189,8 @@ class DocumentListModel(QAbstractTableModel):
 
     def row_of(self, doc_id: int) -> int | None:
         """The row of a document, found by bisection (ids are in ascending order)."""
+        if self._rows is not None:
+            return self._rows.get(doc_id)
         i = bisect_left(self._ids, doc_id)
         return i if i < len(self._ids) and self._ids[i] == doc_id else None
 
@@ -179,6 +200,15 @@ class DocumentListModel(QAbstractTableModel):
             return None
         if doc_id is None:
             return self.doc_id(0 if step > 0 else len(self._ids) - 1)
+        if self._rows is not None:
+            row = self._rows.get(doc_id)
+            if row is not None:
+                i = row + step
+            elif doc_id == self._left[0]:
+                i = self._left[1] + (step - 1 if step > 0 else step)
+            else:
+                i = 0 if step > 0 else len(self._ids) - 1
+            return self.doc_id(i) if 0 <= i < len(self._ids) else None
         if step > 0:
             i = bisect_right(self._ids, doc_id) + step - 1
         else:
@@ -267,7 +297,9 @@ FILTERS: list[tuple[str, tuple[Status, ...] | None]] = [
     ("Accepted", (Status.ACCEPTED,)),
     ("Rejected", (Status.REJECTED,)),
     ("Skipped", (Status.SKIPPED,)),
+    ("To do, least confident first", (Status.TODO, Status.IN_PROGRESS)),
 ]
+LEAST_CONFIDENT_FIRST = len(FILTERS) - 1
 
 
 class DocumentList(QWidget):
@@ -343,7 +375,8 @@ class DocumentList(QWidget):
     def apply_filter(self) -> None:
         self._search_timer.stop()
         current = self.current_id()
-        self.model.set_filter(FILTERS[self.filter.currentIndex()][1], self.search.text())
+        index = self.filter.currentIndex()
+        self.model.set_filter(FILTERS[index][1], self.search.text(), index == LEAST_CONFIDENT_FIRST)
         self._update_count()
         if current is not None:
             self.show_document(current)

@@ -135,3 +135,33 @@ def test_after_five_finished_documents_a_new_version_suggests_on_untouched_ones(
         for doc_id in finished_docs:  # a person's finished work is never replaced
             ann = p.annotation(doc_id, "alice")
             assert ann is not None and all(s.origin == Origin.PERSON for s in ann.spans)
+
+
+def test_the_to_do_list_can_put_the_least_confident_documents_first(
+    open_window: Callable[..., MainWindow], scored: Path, qtbot, qtmodeltester
+) -> None:
+    con = sqlite3.connect(scored)  # document 3's only suggestion is the least sure of all
+    con.execute(
+        "UPDATE spans SET confidence = ? WHERE annotation_id IN "
+        "(SELECT id FROM annotations WHERE document_id = ?)",
+        [0.1, 3],
+    )
+    con.execute(
+        "UPDATE spans SET confidence = ? WHERE annotation_id IN "
+        "(SELECT id FROM annotations WHERE document_id = ?)",
+        [0.9, 2],
+    )
+    con.commit()
+    con.close()
+    window = open_window(scored)
+    panel = window.doc_list
+    panel.filter.setCurrentIndex(panel.filter.findText("To do, least confident first"))
+    model = panel.model
+    qtmodeltester.check(model)
+    assert [model.doc_id(r) for r in range(model.rowCount())] == [3, 1, 2]
+    window.open_document(3)
+    window.next_document()
+    assert window.doc_id == 1
+    window.accept_document()  # document 1 leaves the to-do list; the next in this order opens
+    assert [model.doc_id(r) for r in range(model.rowCount())] == [3, 2]
+    assert window.doc_id == 2
