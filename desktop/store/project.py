@@ -78,8 +78,8 @@ class Project(EditStore):
         """
         try:
             self.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-        except sqlite3.OperationalError:
-            pass  # busy or read-only: the edits stay safe in the log, the next checkpoint copies them
+        except (sqlite3.OperationalError, sqlite3.ProgrammingError):
+            pass  # busy, read-only or closed: the edits stay in the log for the next checkpoint
 
     def backup(self, out: str | Path, overwrite: bool = False) -> Path:
         """Write one consistent copy of the project to `out`, whatever other windows have open.

@@ -83,7 +83,14 @@ ACTIONS: list[ActionSpec] = [
     ),
     _a("quit", "&Quit", lambda w: w.close(), ("Ctrl+Q",), "File", "Close the window"),
     _a("undo", "&Undo", lambda w: w.editing.undo(), ("Ctrl+Z",), "Edit", "Undo the last edit"),
-    _a("redo", "&Redo", lambda w: w.editing.redo(), ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit", "Redo the edit undone"),
+    _a(
+        "redo",
+        "&Redo",
+        lambda w: w.editing.redo(),
+        ("Ctrl+Shift+Z", "Ctrl+Y"),
+        "Edit",
+        "Redo the edit undone",
+    ),
     _a(
         "delete",
         "&Delete",
@@ -234,7 +241,14 @@ ACTIONS: list[ActionSpec] = [
     ),
     _a("zoom_in", "Zoom &In", lambda w: w.editing.zoom_in(), ("Ctrl+=", "Ctrl++"), "View", "Larger text"),
     _a("zoom_out", "Zoom &Out", lambda w: w.editing.zoom_out(), ("Ctrl+-",), "View", "Smaller text"),
-    _a("zoom_reset", "&Actual Size", lambda w: w.editing.zoom_reset(), ("Ctrl+0",), "View", "Text at its usual size"),
+    _a(
+        "zoom_reset",
+        "&Actual Size",
+        lambda w: w.editing.zoom_reset(),
+        ("Ctrl+0",),
+        "View",
+        "Text at its usual size",
+    ),
     _a(
         "shortcuts",
         "&Keyboard Shortcuts",
