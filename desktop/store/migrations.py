@@ -91,6 +91,28 @@ def m002_annotations_by_annotator_and_document(db: Database) -> None:
 
 
 @MIGRATIONS()
+def m005_undo_history(db: Database) -> None:
+    # Each annotator's undo history: the operation that undoes each step (and, once undone, the one
+    # that redoes it), as JSON, written in the same transaction as the edit itself.
+    _run_script(
+        db,
+        """
+        CREATE TABLE undo_history (
+            id INTEGER PRIMARY KEY,
+            annotator TEXT NOT NULL,
+            document_id INTEGER,
+            text TEXT NOT NULL,
+            undo TEXT NOT NULL,
+            redo TEXT,
+            undone INTEGER NOT NULL DEFAULT 0,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX undo_history_by_annotator ON undo_history(annotator, undone, id);
+        """,
+    )
+
+
+@MIGRATIONS()
 def m006_span_confidence(db: Database) -> None:
     # A model's probability for each of its suggestions; NULL for people's spans and old suggestions.
     db.execute("ALTER TABLE spans ADD COLUMN confidence REAL")
