@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         )
         self.doc_list.document_activated.connect(self.open_document)
         self.editing: Editing = Editing(self)
-        self.learning = learning.install(self)
+        self.learning: learning.LearningLoop = learning.install(self)
         self._review: ReviewMode | None = None
         self._restore_state()
         self._update_title()
