@@ -306,7 +306,7 @@ def _fit(
         for epoch in range(options.epochs):
             rng.shuffle(train_examples)
             losses: dict[str, float] = {}
-            for batch in minibatch(train_examples, size=compounding(1.0, 16.0, 1.001)):
+            for batch in minibatch(train_examples, size=compounding(2.0, 16.0, 1.001)):
                 nlp.update(batch, sgd=optimizer, drop=options.dropout, losses=losses)
                 step += 1
                 if progress is not None and progress(min(step, total), total) is False:

@@ -79,6 +79,7 @@ class LearningLoop(QObject):
         if project is None or self.running() or not self.window.annotator:
             return
         done = learning.finished(project, self.window.annotator)
+        multiprocessing.active_children()  # reaps the rounds that have ended
         context = multiprocessing.get_context("spawn")  # a fresh interpreter: no Qt, no GUI state
         self._messages = context.Queue()
         self._process = context.Process(
@@ -133,9 +134,9 @@ class LearningLoop(QObject):
             self.round_finished.emit(None)
 
     def _end(self) -> None:
+        # No join: the process is still closing spaCy and the project, which takes a second;
+        # multiprocessing reaps it when the next round starts.
         self._timer.stop()
-        if self._process is not None:
-            self._process.join(1)
         self._process = None
         self._messages = None
 
