@@ -47,8 +47,9 @@ class Project(EditStore):
         if path.exists() and path.stat().st_size > 0:
             raise ProjectError(f"{path}: already exists; open it instead, or choose a new name")
         db = _connect(path, new=True)
-        MIGRATIONS.apply(db)
         project = cls(db, path)
+        with project.transaction():
+            MIGRATIONS.apply(db)
         scheme = scheme or LabelScheme.from_names(["PER", "LOC", "ORG", "MISC"])
         with project.transaction():
             project._set("lang", lang)
@@ -65,10 +66,11 @@ class Project(EditStore):
         if not os.access(path, os.R_OK):
             raise NotAProjectError(f"{path}: cannot be read (permission denied)")
         db = _connect(path, check_id=True)
-        pending = MIGRATIONS.pending(db)
-        if pending:
-            MIGRATIONS.apply(db)
-        return cls(db, path)
+        project = cls(db, path)
+        if MIGRATIONS.pending(db):
+            with project.transaction():  # another process may be migrating it too: take turns
+                MIGRATIONS.apply(db)
+        return project
 
     def checkpoint(self) -> None:
         """Copy what the write-ahead log holds into the `.db` file, without waiting for anyone.
@@ -77,9 +79,9 @@ class Project(EditStore):
         was reading or writing at that moment: a passive checkpoint then copies what it can).
         """
         try:
-            self.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-        except sqlite3.OperationalError:
-            pass  # busy or read-only: the edits stay safe in the log, the next checkpoint copies them
+            self.db.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except (sqlite3.OperationalError, sqlite3.ProgrammingError):
+            pass  # busy, read-only or closed: the edits stay safe in the log, the next checkpoint copies them
 
     def backup(self, out: str | Path, overwrite: bool = False) -> Path:
         """Write one consistent copy of the project to `out`, whatever other windows have open.
