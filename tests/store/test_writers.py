@@ -7,12 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from desktop.store import Project
 
 WRITER = """
 import json, sys, time
 from pathlib import Path
 from desktop.model import Span
+import pytest
+
 from desktop.store import Project
 
 project, stop = Path(sys.argv[1]), Path(sys.argv[2])
@@ -105,3 +109,24 @@ def _words(texts):
             out.append((pos, pos + len(word)))
             pos += len(word) + 1
         yield out
+
+
+def test_a_rolled_back_annotator_never_gets_another_persons_work(project: Project, tmp_path: Path) -> None:
+    from desktop.model import Annotation, Relation, Span, Status
+    from desktop.store import ProjectError
+
+    doc = project.add_documents([_new("Moscou Kiev Paris")], _words).ids[0]
+    broken = Annotation(doc, "bruno", Status.ACCEPTED, [Span(0, 6, "LOC")], [Relation(0, 9, "situe_dans")])
+    with pytest.raises(ProjectError):
+        project.save_annotations([broken])  # bruno was created, then rolled back with the rest
+    # Meanwhile another program files chloé's work; she takes the id bruno had for a moment.
+    task = tmp_path / "chloe.jsonl"
+    task.write_text(json.dumps({"text": "Lyon", "spans": [], "answer": "accept"}) + "\n", encoding="utf-8")
+    imported = cli("import", str(project.path), str(task), "--annotator", "chloé")
+    assert imported.wait(timeout=120) == 0
+    project.start_annotation(doc, "bruno")
+    project.add_span(doc, "bruno", Span(7, 11, "LOC"))
+    with Project.open(project.path) as other:
+        assert other.annotation(doc, "chloé") is None
+        bruno = other.annotation(doc, "bruno")
+        assert bruno is not None and [s.label for s in bruno.spans] == ["LOC"]
