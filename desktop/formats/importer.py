@@ -4,7 +4,10 @@ An import is all-or-nothing for the user, and never holds the project's write lo
 
 1. Staging. Every file is read, checked and tokenized into a staging database: a private
    temporary SQLite file of this process, not the project. On the first bad record, or a cancel,
-   the staging file is dropped and the project is exactly as it was.
+   the staging file is dropped and the project is exactly as it was. Records for one text by one
+   annotator are combined here, as Prodigy's `data-to-spacy` does: the document is accepted when
+   any record accepted it, and then holds the spans of the accepted records (the spans of its
+   rejected records are rejected suggestions, not stored).
 2. Moving in. The staged documents and their annotations go into the project in short
    transactions of `BATCH` documents (each `BEGIN IMMEDIATE`, a few milliseconds of write lock),
    so a window editing the project, or another import, keeps writing in between.
@@ -12,6 +15,10 @@ An import is all-or-nothing for the user, and never holds the project's write lo
 A process killed while moving in leaves the batches it committed; running the same import again
 completes it: texts already in the project are recognised by their content, and annotations
 identical to the stored ones count as already there.
+
+A text the annotator already has in the project, annotated differently, is never overwritten
+silently: `ImportOptions.on_conflict` keeps the project's version (the default, and counted as
+kept), replaces it, or merges both. The report counts only what was stored.
 """
 
 from __future__ import annotations
@@ -33,7 +40,8 @@ from desktop.formats.base import (
     Record,
 )
 from desktop.formats.registry import Format
-from desktop.model import Annotation, content_hash
+from desktop.model import Annotation, Status, content_hash
+from desktop.model.combine import further, join
 from desktop.model.tokens import token_range
 from desktop.nlp.pipeline import tokenize_texts
 from desktop.store import NewDocument, Project
@@ -109,7 +117,7 @@ def import_paths(
             report.cancelled = True
             report.files.clear()
             return report
-        _move_in(project, staging, report, progress)
+        _move_in(project, staging, options, report, progress)
     return report
 
 
@@ -119,12 +127,26 @@ class _Staging:
     def __init__(self) -> None:
         self.db = sqlite3.connect("")  # an empty name: a private file, deleted on close
         self.db.execute(
-            "CREATE TABLE staged (id INTEGER PRIMARY KEY, file INTEGER NOT NULL, hash TEXT NOT NULL,"
-            " text TEXT NOT NULL, meta TEXT NOT NULL, source TEXT NOT NULL, tokens TEXT,"
-            " annotations BLOB NOT NULL)"
+            "CREATE TABLE staged (id INTEGER PRIMARY KEY, file INTEGER NOT NULL,"
+            " hash TEXT NOT NULL UNIQUE, text TEXT NOT NULL, meta TEXT NOT NULL, source TEXT NOT NULL,"
+            " tokens TEXT, annotations BLOB NOT NULL)"
         )
 
-    def add(self, file: int, record: Record, tokens: list[tuple[int, int]] | None) -> None:
+    def add(
+        self, file: int, record: Record, tokens: list[tuple[int, int]] | None, report: FileReport
+    ) -> None:
+        """Stage a record; a text staged already gets the record's annotations combined into its own."""
+        row = self.db.execute(
+            "SELECT id, annotations FROM staged WHERE hash = ?", [content_hash(record.text)]
+        ).fetchone()
+        if row is not None:
+            report.duplicates += 1
+            if record.annotations:
+                combined = combine(pickle.loads(row[1]), record.annotations, report)
+                self.db.execute(
+                    "UPDATE staged SET annotations = ? WHERE id = ?", [pickle.dumps(combined), row[0]]
+                )
+            return
         # Pickled: the annotations are Etiquette's own objects, read back by this process only.
         self.db.execute(
             "INSERT INTO staged(file, hash, text, meta, source, tokens, annotations)"
@@ -191,7 +213,7 @@ def _stage(
             new = [r for r in chunk if project.document_id_by_hash(content_hash(r.text)) is None]
             tokens = dict(zip((r.text for r in new), tokenize(r.text for r in new), strict=True))
             for record in chunk:
-                staging.add(index, record, tokens.get(record.text))
+                staging.add(index, record, tokens.get(record.text), file_report)
             file_report.records += len(chunk)
             done += len(chunk)
             if progress is not None and progress(done, 0) is False:
@@ -199,18 +221,54 @@ def _stage(
     staging.db.commit()
 
 
-def _move_in(project: Project, staging: _Staging, report: ImportReport, progress: Progress | None) -> None:
+def combine(staged: list[Annotation], more: list[Annotation], report: FileReport) -> list[Annotation]:
+    """One annotation per annotator from the records of one text: accepted if any record accepted
+    it, with the spans and relations of the records that share that status, joined."""
+    out = list(staged)
+    for ann in more:
+        at = next((i for i, a in enumerate(out) if a.annotator == ann.annotator), None)
+        if at is None:
+            out.append(ann)
+            continue
+        first = out[at]
+        status = further(first.status, ann.status)
+        for dropped in (first, ann):
+            if dropped.status != status and dropped.spans:
+                what = (
+                    "rejected suggestions, not stored"
+                    if dropped.status == Status.REJECTED
+                    else (
+                        f"spans of {dropped.status.value.replace('_', ' ')} records of a text "
+                        f"{status.value} in another record, not stored"
+                    )
+                )
+                report.not_imported[what] = report.not_imported.get(what, 0) + len(dropped.spans)
+        kept = [a for a in (first, ann) if a.status == status]
+        out[at] = kept[0] if len(kept) == 1 else join(kept[0], kept[1], status)
+    return out
+
+
+def _move_in(
+    project: Project,
+    staging: _Staging,
+    options: ImportOptions,
+    report: ImportReport,
+    progress: Progress | None,
+) -> None:
     total, done = staging.count(), 0
     for batch in staging.batches(BATCH):
         with project.transaction():
-            _store(project, batch, report)
+            _store(project, batch, options, report)
         done += len(batch)
         if progress is not None:
             progress(done, total)
 
 
 def _store(
-    project: Project, batch: list[tuple[int, Record, list[tuple[int, int]] | None]], report: ImportReport
+    project: Project,
+    batch: list[tuple[int, Record, list[tuple[int, int]] | None]],
+    options: ImportOptions,
+    report: ImportReport,
 ) -> None:
     given = {record.text: tokens for _, record, tokens in batch if tokens is not None}
     fallback = None
@@ -239,18 +297,22 @@ def _store(
     docs = {d.id: d for d in project.iter_documents(with_annotations)}
     by_file: dict[int, list[Annotation]] = {}
     for doc_id, (file, record, _) in zip(ids, batch, strict=True):
-        file_report = report.files[file]
         for ann in record.annotations:
             tokens = docs[doc_id].tokens
             for span in ann.spans:
                 span.token_start, span.token_end = token_range(tokens, span.start, span.end)
             ann.document_id = doc_id
             by_file.setdefault(file, []).append(ann)
-            file_report.annotations += 1
-            file_report.spans += len(ann.spans)
-            file_report.relations += len(ann.relations)
     for file, anns in by_file.items():
-        project.save_annotations(anns, log=f"import {report.files[file].format}")
+        file_report = report.files[file]
+        saved = project.import_annotations(anns, options.on_conflict, log=f"import {file_report.format}")
+        file_report.annotations += len(saved.stored)
+        file_report.spans += sum(len(a.spans) for a in saved.stored)
+        file_report.relations += sum(len(a.relations) for a in saved.stored)
+        file_report.kept += saved.kept
+        file_report.unchanged += saved.unchanged
+        file_report.replaced += saved.replaced
+        file_report.merged += saved.merged
 
 
 def _chunks(records: Iterator[Record]) -> Iterator[list[Record]]:

@@ -51,6 +51,27 @@ class ImportResult:
     """Ids of every document read, added or already there, in input order."""
 
 
+ON_CONFLICT = ("keep", "replace", "merge")
+"""What an import does with a text the annotator already has in the project, and differently:
+keep the project's version (the default), replace it with the file's, or merge both (spans and
+relations of both, the status further along)."""
+
+
+@dataclass(slots=True)
+class AnnotationsSaved:
+    """What became of annotations brought by an import: only `stored` ones were written."""
+
+    stored: list[Any] = field(default_factory=list)
+    """The annotations written (new, replacing or merged), as given."""
+    added: int = 0
+    replaced: int = 0
+    merged: int = 0
+    kept: int = 0
+    """Existing annotations that differed and were kept (on_conflict="keep")."""
+    unchanged: int = 0
+    """Annotations the project already had, identical."""
+
+
 @dataclass(slots=True)
 class AnnotatorInfo:
     name: str
