@@ -90,7 +90,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                 p,
                 args.paths,
                 args.format,
-                ImportOptions(annotator=args.annotator, spans_key=args.spans_key),
+                ImportOptions(
+                    annotator=args.annotator, spans_key=args.spans_key, on_conflict=args.on_conflict
+                ),
                 progress=bar,
             )
         finally:
@@ -100,6 +102,15 @@ def cmd_import(args: argparse.Namespace) -> int:
             if f.annotations:
                 extra = f", {f.annotations} annotations, {f.spans} spans, {f.relations} relations"
             print(f"{f.path}: {f.format}, {f.added} added, {f.duplicates} duplicates skipped{extra}")
+            if f.kept:
+                print(
+                    f"  kept {f.kept} existing annotations (the project's differ from the file's; "
+                    "--on-conflict replace or merge to take the file's)"
+                )
+            if f.replaced or f.merged:
+                print(f"  {f.replaced} existing annotations replaced, {f.merged} merged")
+            if f.unchanged:
+                print(f"  {f.unchanged} annotations already in the project, unchanged")
             for what, n in f.not_imported.items():
                 print(f"  not imported: {n} {what}")
         print(
@@ -333,6 +344,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--annotator", help="who the imported annotations belong to, when the file does not say")
     p.add_argument("--spans-key", default="sc", help="doc.spans key read from .spacy files (default sc)")
+    p.add_argument(
+        "--on-conflict",
+        default="keep",
+        choices=["keep", "replace", "merge"],
+        help="a text the annotator already has, annotated differently: keep the project's version "
+        "(default), replace it with the file's, or merge both",
+    )
 
     p = add("preannotate", cmd_preannotate, "suggest entities with a spaCy pipeline")
     p.add_argument("project", metavar="PROJECT.db")
