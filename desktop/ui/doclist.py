@@ -275,9 +275,9 @@ class DocumentList(QWidget):
 
     document_activated = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, model: DocumentListModel | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = DocumentListModel()
+        self.model = model if model is not None else DocumentListModel()
         self.search = QLineEdit(placeholderText="Search documents…", clearButtonEnabled=True)
         self.search.setObjectName("document_search")
         self.filter = QComboBox()

@@ -33,6 +33,7 @@ from desktop.ui.editor import EditorView
 from desktop.ui.findbar import FindBar
 from desktop.ui.longwork import LongWork
 from desktop.ui.menus import LabelKeys, UndoActions, build_menus
+from desktop.ui.modes import Mode, Slots
 from desktop.ui.projects import APP_TITLE, recent_projects
 from desktop.ui.sidepanel import SidePanel
 
@@ -71,19 +72,22 @@ class MainWindow(QMainWindow):
         self.header = QLabel()
         self.header.setObjectName("document_header")
         self.header.setTextFormat(Qt.TextFormat.PlainText)
+        self.annotation_list = DocumentList()
+        self.doc_list = self.annotation_list
+        """The document list shown: the window's own, or the mode's."""
+        self.side = SidePanel()
+        self.docs_dock = self._dock("Documents", self.doc_list, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.side_dock = self._dock("Annotations", self.side, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.slots = Slots(self.docs_dock, self.editor)
+        self.mode: Mode | None = None
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
-        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.slots.splitter, 1)
         layout.addWidget(self.find_bar)
         self.setCentralWidget(central)
-
-        self.doc_list = DocumentList()
-        self.side = SidePanel()
-        self.docs_dock = self._dock("Documents", self.doc_list, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.side_dock = self._dock("Annotations", self.side, Qt.DockWidgetArea.RightDockWidgetArea)
 
         self.model_label = QLabel("spaCy: not loaded")
         self.model_label.setObjectName("model_status")
@@ -93,11 +97,11 @@ class MainWindow(QMainWindow):
         self.menus = build_menus(self, self.action_map)
         self.recent_menu = self.menus["Recent"]
         self.recent_menu.aboutToShow.connect(lambda: projects.fill_recent_menu(self, self.recent_menu))
-        self.label_keys = LabelKeys(self, self.menus["Labels"], self.say)
+        self.label_keys = LabelKeys(self, self.menus["Labels"])
         self.undo_actions = UndoActions(
             self.action_map["undo"], self.action_map["redo"], self.side.history, self
         )
-        self.doc_list.document_activated.connect(self.open_document)
+        self.annotation_list.document_activated.connect(self.open_document)
         self.editing: Editing = Editing(self)
         self._review: ReviewMode | None = None
         self._restore_state()
@@ -162,6 +166,8 @@ class MainWindow(QMainWindow):
             parts.append(self.project.path.name)
         if self.annotator:
             parts.append(self.annotator)
+        if self.mode is not None:
+            parts.append(self.mode.title)
         self.setWindowTitle(" — ".join(parts))
 
     def say(self, message: str) -> None:
@@ -195,20 +201,60 @@ class MainWindow(QMainWindow):
         projects.remember(self.settings, path)
         if not self.annotator:
             self.ask_annotator()
-        self._start_session()
+        self.leave() if self.mode is not None else self.start_session()
         return True
 
-    def _start_session(self) -> None:
-        """(Re)build everything that depends on the project and the annotator."""
+    # --- the session and its mode ------------------------------------------------------------------
+
+    def enter(self, mode: Mode) -> bool:
+        """Show `mode`'s parts in the window's slots and start a session in it."""
+        if self.project is None:
+            self.say("Open a project first")
+            return False
+        if not self.annotator and not self.ask_annotator():
+            return False
+        if self.mode is mode:
+            return True
+        if self.mode is not None:
+            self._take_down(self.mode)
+        self.mode = mode
+        self._fill_slots(mode.document_list, mode.list_title, mode.banner, mode.panel)
+        self.start_session()
+        mode.entered()
+        return True
+
+    def leave(self) -> None:
+        """Back to annotating: the window's own parts, and a new session."""
+        if self.mode is not None:
+            self._take_down(self.mode)
+        self.start_session()
+
+    def _take_down(self, mode: Mode) -> None:
+        self.mode = None
+        self._fill_slots(self.annotation_list, "Documents", None, None)
+        mode.left()
+
+    def _fill_slots(
+        self, doc_list: DocumentList, title: str, banner: QWidget | None, panel: QWidget | None
+    ) -> None:
+        if doc_list is not self.doc_list:
+            self.doc_list.document_activated.disconnect(self.open_document)
+            doc_list.document_activated.connect(self.open_document)
+        self.doc_list = doc_list
+        self.slots.set_list(doc_list, title)
+        self.slots.set_banner(banner)
+        self.slots.set_panel(panel)
+
+    def start_session(self) -> None:
+        """(Re)build everything that depends on the project, the annotator and the mode."""
         project = self.project
         if project is None:
             return
-        if self._review is not None:
-            self._review.leave()
         if self.annotator:
             project.ensure_annotator(self.annotator)
         self._drop_controller()
-        self.controller = AnnotationController(project, self.annotator, self.editor, self)
+        make = self.mode.make_controller if self.mode is not None else AnnotationController
+        self.controller = make(project, self.annotator, self.editor, self)
         self.controller.annotation_changed.connect(self._annotation_changed)
         self.controller.revisited.connect(self.open_document)
         self.controller.message.connect(self.say)
@@ -216,6 +262,8 @@ class MainWindow(QMainWindow):
         self.side.set_project(project.scheme, project.guidelines)
         self.doc_list.reset(project, self.annotator)
         self._update_title()
+        if self.mode is not None:
+            return  # the mode opens its first document
         self.say("Select text and press a label's key; F1 lists every shortcut")
         first = self._first_document()
         if first is not None:
@@ -267,7 +315,7 @@ class MainWindow(QMainWindow):
 
     def switch_annotator(self) -> None:
         if self.ask_annotator():
-            self._start_session()
+            self.leave()
 
     # --- label keys (from the project's scheme) -----------------------------------------------------
 
@@ -276,14 +324,8 @@ class MainWindow(QMainWindow):
         return self.label_keys.actions
 
     def _build_label_actions(self) -> None:
-        assert self.project is not None and self.controller is not None
-        taken = [k for keys in registry.effective_shortcuts(self.overrides).values() for k in keys]
-        self.label_keys.rebuild(
-            self.project.scheme,
-            taken,
-            self.controller.apply_entity_label,
-            self.controller.apply_relation_label,
-        )
+        assert self.project is not None
+        self.label_keys.rebuild(self.project.scheme, self.overrides)
 
     # --- documents --------------------------------------------------------------------------------
 
@@ -391,20 +433,9 @@ class MainWindow(QMainWindow):
             self._review = review.install(self)
         return self._review
 
-    def toggle_review_mode(self) -> None:
-        self.review.toggle()
-
-    def show_agreement(self) -> None:
-        self.review.show_dashboard()
-
-    def next_dispute(self) -> None:
-        self.review.step_dispute(1)
-
-    def previous_dispute(self) -> None:
-        self.review.step_dispute(-1)
-
     def show_shortcuts(self) -> None:
         scheme = self.project.scheme if self.project else LabelScheme()
-        sheet = ShortcutSheet(registry.effective_shortcuts(self.overrides), scheme, self)
+        keys = registry.effective_shortcuts(self.overrides, registry.label_specs(scheme))
+        sheet = ShortcutSheet(keys, scheme, self)
         sheet.setObjectName("shortcut_sheet")
         sheet.open()

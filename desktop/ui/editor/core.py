@@ -197,6 +197,16 @@ class EditorCore(QAbstractScrollArea):
         self._describe()
         self.viewport().update()
 
+    def select_text(self, start: int, end: int) -> None:
+        """Select the text `[start, end)` as a drag over it would (a label key then applies to it)."""
+        self.select_span(None)
+        self._set_relation(None)
+        size = len(self._layout.text)
+        start, end = max(0, min(start, size)), max(0, min(end, size))
+        self._state.text_selection = (start, end) if start < end else None
+        self._describe()
+        self.viewport().update()
+
     def next_span(self) -> int | None:
         """Select the next span in text order (the first in view when none is selected)."""
         return self._step_span(1)

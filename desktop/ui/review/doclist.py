@@ -81,11 +81,11 @@ class ReviewListModel(DocumentListModel):
 class ReviewDocumentList(DocumentList):
     """The document list widget over a `ReviewListModel`, with "reviewed" progress."""
 
+    model: ReviewListModel
+
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(ReviewListModel())
         self.setObjectName("review_document_list")
-        self.model: ReviewListModel = ReviewListModel()  # type: ignore[assignment]
-        self.view.setModel(self.model)
         self.view.setObjectName("review_document_table")
         header = self.view.horizontalHeader()
         for col, width in enumerate((40, 92, 78)):
