@@ -184,7 +184,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "accept",
         "&Accept and Next",
-        lambda w: w.accept_document(),
+        lambda w: w.navigation.accept_document(),
         ("A", "Ctrl+Return"),
         "Document",
         "Accept this document as annotated and open the next one",
@@ -193,7 +193,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "reject",
         "&Reject and Next",
-        lambda w: w.reject_document(),
+        lambda w: w.navigation.reject_document(),
         ("X",),
         "Document",
         "Reject this document (not usable) and open the next one",
@@ -201,7 +201,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "skip",
         "&Skip",
-        lambda w: w.skip_document(),
+        lambda w: w.navigation.skip_document(),
         ("S",),
         "Document",
         "Leave this document for later and open the next one",
@@ -209,7 +209,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "next_document",
         "&Next Document",
-        lambda w: w.next_document(),
+        lambda w: w.navigation.next_document(),
         ("PgDown", "Alt+Right"),
         "Document",
         "Open the next document of the list",
@@ -217,7 +217,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "previous_document",
         "&Previous Document",
-        lambda w: w.previous_document(),
+        lambda w: w.navigation.previous_document(),
         ("PgUp", "Alt+Left"),
         "Document",
         "Open the previous document of the list",

@@ -6,7 +6,6 @@ Everything shown is read from the project file, so the window can be killed at a
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +33,7 @@ from desktop.ui.findbar import FindBar
 from desktop.ui.longwork import LongWork
 from desktop.ui.menus import LabelKeys, UndoActions, build_menus
 from desktop.ui.modes import Mode, Slots
+from desktop.ui.navigation import Navigation
 from desktop.ui.projects import APP_TITLE, recent_projects
 from desktop.ui.sidepanel import SidePanel
 
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 __all__ = ["APP_TITLE", "MainWindow", "recent_projects"]
 
 FINISHED = (Status.ACCEPTED, Status.REJECTED, Status.SKIPPED)
-ZOOM_STEP = 1.15
 
 
 class MainWindow(QMainWindow):
@@ -103,6 +102,7 @@ class MainWindow(QMainWindow):
         )
         self.annotation_list.document_activated.connect(self.open_document)
         self.editing: Editing = Editing(self)
+        self.navigation: Navigation = Navigation(self)
         self._review: ReviewMode | None = None
         self._restore_state()
         self._update_title()
@@ -258,14 +258,14 @@ class MainWindow(QMainWindow):
         self.controller.annotation_changed.connect(self._annotation_changed)
         self.controller.revisited.connect(self.open_document)
         self.controller.message.connect(self.say)
-        self._build_label_actions()
+        self.build_label_keys()
         self.side.set_project(project.scheme, project.guidelines)
         self.doc_list.reset(project, self.annotator)
         self._update_title()
         if self.mode is not None:
             return  # the mode opens its first document
         self.say("Select text and press a label's key; F1 lists every shortcut")
-        first = self._first_document()
+        first = self.first_document()
         if first is not None:
             self.open_document(first)
         else:
@@ -290,7 +290,7 @@ class MainWindow(QMainWindow):
             old.undo_stack.blockSignals(True)
             old.deleteLater()
 
-    def _first_document(self) -> int | None:
+    def first_document(self) -> int | None:
         """Where to resume: the first document still to do, else the first of the list."""
         assert self.project is not None
         # Ask for the finished ones: early in a big project they are few, the rest are many.
@@ -323,7 +323,7 @@ class MainWindow(QMainWindow):
     def label_actions(self) -> list[QAction]:
         return self.label_keys.actions
 
-    def _build_label_actions(self) -> None:
+    def build_label_keys(self) -> None:
         assert self.project is not None
         self.label_keys.rebuild(self.project.scheme, self.overrides)
 
@@ -374,53 +374,6 @@ class MainWindow(QMainWindow):
             )
             self.side.select_span(self.editor.selected_span())
             self._update_header()
-
-    def _step(self, step: int) -> None:
-        target = self.doc_list.model.next_id(self.doc_id, step)
-        if target is None:
-            self.say("No next document in this list" if step > 0 else "No previous document in this list")
-            return
-        self.open_document(target)
-
-    def next_document(self) -> None:
-        self._step(1)
-
-    def previous_document(self) -> None:
-        self._step(-1)
-
-    def _finish(self, status: Status) -> None:
-        if self.controller is None or self.controller.document is None:
-            return
-        self.controller.set_status(status)
-        self._step(1)
-
-    def accept_document(self) -> None:
-        self._finish(Status.ACCEPTED)
-
-    def reject_document(self) -> None:
-        self._finish(Status.REJECTED)
-
-    def skip_document(self) -> None:
-        self._finish(Status.SKIPPED)
-
-    # --- after long work (desktop/ui/longwork.py) ------------------------------------------------
-
-    def reload_project(self) -> None:
-        """Show what a worker wrote through its own connection (documents, labels it added)."""
-        if self.project is None:
-            return
-        stored = self.project.setting("scheme")
-        if stored:
-            self.project.set_scheme(LabelScheme.from_dict(json.loads(stored)))
-        current = self.doc_id
-        self._build_label_actions()
-        self.doc_list.reset(self.project, self.annotator)
-        if current is not None:
-            self.open_document(current)
-        else:
-            first = self._first_document()
-            if first is not None:
-                self.open_document(first)
 
     # --- review mode (desktop/ui/review) ---------------------------------------------------------
 
