@@ -26,7 +26,7 @@ from desktop.ui import actions as registry
 from desktop.ui import projects, workers
 from desktop.ui.controller import AnnotationController
 from desktop.ui.dialogs import ShortcutSheet
-from desktop.ui.doclist import STATUS_TEXT, DocumentList
+from desktop.ui.doclist import DocumentList
 from desktop.ui.editing import Editing
 from desktop.ui.editor import EditorView
 from desktop.ui.findbar import FindBar
@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
             return
         doc = ctl.document
         source = doc.meta.get("source") or doc.meta.get("file") or ""
-        parts = [f"Document {doc.id}", STATUS_TEXT[ctl.annotation.status], f"{len(doc.text):,} characters"]
+        parts = [f"Document {doc.id}", ctl.annotation.status.text, f"{len(doc.text):,} characters"]
         if source:
             parts.append(str(source))
         self.header.setText("  ·  ".join(parts))

@@ -260,7 +260,7 @@ class ReviewMode(QObject):
             return
         left = sum(lane.view.disputed_left() for lane in self.lanes.visible_lanes())
         status = ctl.annotation.status
-        state = "accepted" if status == Status.ACCEPTED else str(status).replace("_", " ")
+        state = status.text
         ann = ctl.annotation
         self.banner_label.setText(
             f"GOLD  ·  reviewer {ctl.reviewer}  ·  {state}  ·  {_n(len(ann.spans), 'span')}, "
