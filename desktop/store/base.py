@@ -87,6 +87,11 @@ class ProjectBase:
         with self.db.atomic():
             yield
 
+    def forget_cached(self) -> None:
+        """Drop the cached annotator ids and scheme (after a rollback they may name what was undone)."""
+        self._annotator_ids.clear()
+        self._scheme = None
+
     # --- settings ---------------------------------------------------------------------------------
 
     def _set(self, key: str, value: str) -> None:

@@ -150,16 +150,11 @@ def merge_paths(project: Project, paths: Sequence[str | Path], annotator: str | 
             for source in sources:
                 report.files.append(_merge_one(project, source))
     except BaseException:
-        _forget_cached(project)
+        # A rolled-back merge must not leave cached ids of annotators that no longer exist, or a
+        # scheme with labels that were never stored.
+        project.forget_cached()
         raise
     return report
-
-
-def _forget_cached(project: Project) -> None:
-    # Project caches annotator ids and the scheme; a rolled-back merge must not leave ids of
-    # annotators that no longer exist, or a scheme with labels that were never stored.
-    project._annotator_ids.clear()
-    project._scheme = None
 
 
 def _merge_one(project: Project, source: Source) -> MergeFileReport:

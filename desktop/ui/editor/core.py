@@ -231,9 +231,9 @@ class EditorCore(QAbstractScrollArea):
         st, lay = self._state, self._layout
         text = ""
         if st.selected_span in lay.spans:
-            text = describe_span(lay.text, lay.spans[st.selected_span])  # type: ignore[index]
+            text = describe_span(lay.text, lay.spans[st.selected_span])
         elif st.selected_relation in lay.relations:
-            rel = lay.relations[st.selected_relation]  # type: ignore[index]
+            rel = lay.relations[st.selected_relation]
             head, child = lay.spans.get(rel.head), lay.spans.get(rel.child)
             if head is not None and child is not None:
                 text = describe_relation(lay.text, rel, head, child)
