@@ -184,6 +184,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from desktop.model import Status
     from desktop.store import Project
 
     with Project.open(args.project) as p:
@@ -193,7 +194,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return 0
     print(f"{stats['path']}: {stats['documents']} documents")
     for name, a in stats["annotators"].items():
-        statuses = ", ".join(f"{k} {v}" for k, v in a["statuses"].items() if v)
+        statuses = ", ".join(f"{Status(k).text} {v}" for k, v in a["statuses"].items() if v)
         print(f"  {name} ({a['kind']}): {statuses}")
         if a["spans"]:
             print("    spans: " + ", ".join(f"{k} {v}" for k, v in a["spans"].items()))

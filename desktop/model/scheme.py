@@ -134,7 +134,7 @@ class LabelScheme:
                     name=r["name"],
                     color=r["color"],
                     key=r.get("key", ""),
-                    allowed=[tuple(p) for p in r.get("allowed", [])],  # type: ignore[misc]
+                    allowed=[tuple(p) for p in r.get("allowed", [])],
                 )
                 for r in data.get("relations", [])
             ],

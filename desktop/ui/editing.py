@@ -26,7 +26,7 @@ class Editing(QObject):
         side, editor = window.side, window.editor
         side.span_clicked.connect(self._jump_to_span)
         side.relation_clicked.connect(self._jump_to_relation)
-        side.label_clicked.connect(self._label_clicked)
+        side.label_clicked.connect(self.apply_label)
         editor.text_selected.connect(self._text_selected)
         editor.span_selected.connect(side.select_span)
         editor.relation_selected.connect(side.select_relation)
@@ -92,7 +92,8 @@ class Editing(QObject):
         self.window.editor.select_span(span_id)
         self.window.editor.setFocus()
 
-    def _label_clicked(self, label: str, relation: bool) -> None:
+    def apply_label(self, label: str, relation: bool) -> None:
+        """A label key or a click on a label: label the selection (or the relation drawn)."""
         if self.window.controller is None:
             return
         if relation:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import spacy
 from PySide6.QtCore import QThreadPool
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QProgressDialog
 
 from desktop.formats import ExportReport, ImportOptions, registry
 from desktop.formats.base import Loss
@@ -199,3 +199,34 @@ def test_the_import_dialog_chooses_what_happens_to_texts_already_annotated(
             "Minitel",
             "Walkman",
         ]
+
+
+def test_run_chains_progress_result_and_error_callbacks_on_the_window_jobs(window: MainWindow, qtbot) -> None:
+    seen: list[object] = []
+
+    def counting(progress: workers.Progress) -> int:
+        for i in range(3):
+            progress(i + 1, 3)
+        return 42
+
+    op = (
+        workers.run(window, counting, "count")
+        .on_progress(lambda done, total: seen.append((done, total)))
+        .on_done(lambda r: seen.append(("done", r)))
+        .on_done(lambda r: seen.append(("again", r)))
+        .on_fail(lambda m: seen.append(("fail", m)))
+        .finally_(lambda: seen.append("end"))
+    )
+    assert op.job in window.jobs.jobs  # closing the window waits for it
+    qtbot.waitUntil(lambda: "end" in seen, timeout=10000)
+    assert seen == [(1, 3), (2, 3), (3, 3), ("done", 42), ("again", 42), "end"]
+
+    def failing(progress: workers.Progress) -> int:
+        raise ValueError("line 3 of x.jsonl is not JSON")
+
+    failed: list[str] = []
+    dialog = QDialog(window)  # a dialog's work is the window's work too
+    workers.run(dialog, failing, "fail").with_progress("Fail", "Done:").on_fail(failed.append)
+    qtbot.waitUntil(lambda: bool(failed), timeout=10000)
+    assert failed == ["line 3 of x.jsonl is not JSON"]
+    assert not any(d.isVisible() for d in window.findChildren(QProgressDialog))

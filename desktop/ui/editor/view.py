@@ -109,7 +109,7 @@ class EditorView(EditorCore):
         st, lay = self._state, self._layout
         sel = st.text_selection
         if sel is None and st.selected_span in lay.spans:
-            span = lay.spans[st.selected_span]  # type: ignore[index]
+            span = lay.spans[st.selected_span]
             sel = (span.start, span.end)
         new = token_step(self._tokens, sel, delta, extend, self._top_offset())
         if new is None:
