@@ -86,13 +86,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     with Project.open(args.project) as p:
         bar = _Bar("importing", "docs")
         try:
-            report = import_paths(
-                p,
-                args.paths,
-                args.format,
-                ImportOptions(annotator=args.annotator, spans_key=args.spans_key),
-                progress=bar,
-            )
+            options = ImportOptions(annotator=args.annotator, spans_key=args.spans_key)
+            if args.max_chars is not None:
+                options.max_chars = args.max_chars
+            if args.max_spacy_mb is not None:
+                options.max_spacy_bytes = args.max_spacy_mb * 2**20
+            report = import_paths(p, args.paths, args.format, options, progress=bar)
         finally:
             bar.close()
         for f in report.files:
@@ -324,6 +323,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--annotator", help="who the imported annotations belong to, when the file does not say")
     p.add_argument("--spans-key", default="sc", help="doc.spans key read from .spacy files (default sc)")
+    p.add_argument(
+        "--max-chars",
+        type=int,
+        metavar="N",
+        help="refuse a document longer than N characters (default 10,000,000)",
+    )
+    p.add_argument(
+        "--max-spacy-mb",
+        type=int,
+        metavar="MB",
+        help="refuse a .spacy file that decompresses to more than MB megabytes (default 512)",
+    )
 
     p = add("preannotate", cmd_preannotate, "suggest entities with a spaCy pipeline")
     p.add_argument("project", metavar="PROJECT.db")

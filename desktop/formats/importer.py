@@ -19,6 +19,7 @@ from desktop.formats.base import (
     Progress,
     Record,
 )
+from desktop.formats.checks import check_record, guarded
 from desktop.formats.common import check_span
 from desktop.formats.registry import Format
 from desktop.model import Annotation
@@ -87,8 +88,10 @@ def import_paths(
                 file_report = FileReport(str(path), chosen.name)
                 report.files.append(file_report)
                 assert chosen.reader is not None
-                records = chosen.reader(path, options, file_report)
+                records = guarded(iter(chosen.reader(path, options, file_report)), path)
                 for chunk in _chunks(records):
+                    for record in chunk:
+                        check_record(record, options.max_chars, file_report)
                     _store(project, chunk, file_report, tokenize)
                     done += len(chunk)
                     if progress is not None and progress(done, 0) is False:
