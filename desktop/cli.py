@@ -86,15 +86,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     with Project.open(args.project) as p:
         bar = _Bar("importing", "docs")
         try:
-            report = import_paths(
-                p,
-                args.paths,
-                args.format,
-                ImportOptions(
-                    annotator=args.annotator, spans_key=args.spans_key, on_conflict=args.on_conflict
-                ),
-                progress=bar,
+            options = ImportOptions(
+                annotator=args.annotator, spans_key=args.spans_key, on_conflict=args.on_conflict
             )
+            if args.max_chars is not None:
+                options.max_chars = args.max_chars
+            if args.max_spacy_mb is not None:
+                options.max_spacy_bytes = args.max_spacy_mb * 2**20
+            report = import_paths(p, args.paths, args.format, options, progress=bar)
         finally:
             bar.close()
         for f in report.files:
@@ -351,6 +350,18 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["keep", "replace", "merge"],
         help="a text the annotator already has, annotated differently: keep the project's version "
         "(default), replace it with the file's, or merge both",
+    )
+    p.add_argument(
+        "--max-chars",
+        type=int,
+        metavar="N",
+        help="refuse a document longer than N characters (default 10,000,000)",
+    )
+    p.add_argument(
+        "--max-spacy-mb",
+        type=int,
+        metavar="MB",
+        help="refuse a .spacy file that decompresses to more than MB megabytes (default 512)",
     )
 
     p = add("preannotate", cmd_preannotate, "suggest entities with a spaCy pipeline")

@@ -40,6 +40,7 @@ from desktop.formats.base import (
     Progress,
     Record,
 )
+from desktop.formats.checks import check_record, guarded
 from desktop.formats.common import check_span
 from desktop.formats.registry import Format
 from desktop.model import Annotation, Status, content_hash
@@ -202,9 +203,10 @@ def _stage(
         file_report = FileReport(str(path), chosen.name)
         report.files.append(file_report)
         assert chosen.reader is not None
-        records = chosen.reader(path, options, file_report)
+        records = guarded(iter(chosen.reader(path, options, file_report)), path)
         for chunk in _chunks(records):
             for record in chunk:
+                check_record(record, options.max_chars, file_report)
                 for ann in record.annotations:
                     for span in ann.spans:
                         check_span(record, span.start, span.end)

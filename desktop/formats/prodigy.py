@@ -35,7 +35,9 @@ from desktop.formats.common import (
     dataset_name,
     first_json_object,
     iter_json_lines,
+    reading,
     record_text,
+    short,
     write_lines,
 )
 from desktop.formats.registry import Format, register
@@ -53,7 +55,9 @@ PRODIGY_KEYS = {"spans", "tokens", "answer", "_input_hash", "_task_hash", "relat
 
 def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Record]:
     for lineno, task in iter_json_lines(path):
-        yield task_record(path, lineno, task, options, report)
+        with reading(path, lineno):
+            record = task_record(path, lineno, task, options, report)
+        yield record
 
 
 def annotator_from_session(session: Any) -> str | None:
@@ -90,10 +94,10 @@ def task_record(
     answer = task.get("answer")
     if answer is None:
         status = options.default_status
-    elif answer in ANSWERS:
+    elif isinstance(answer, str) and answer in ANSWERS:
         status = ANSWERS[answer]
     else:
-        raise FormatError(path, f"unknown answer {answer!r} (accept, reject or ignore)", lineno)
+        raise FormatError(path, f"unknown answer {short(answer)} (accept, reject or ignore)", lineno)
     who = annotator_from_session(task.get("_annotator_id")) or annotator_from_session(task.get("_session_id"))
     builder = AnnotationBuilder(annotator_name(options, who), status, report)
     tokens = _tokens(path, lineno, task.get("tokens"))
