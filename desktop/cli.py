@@ -223,12 +223,15 @@ def cmd_merge(args: argparse.Namespace) -> int:
         if f.conflicts:
             print(
                 f"  conflicts (same annotator and document, different content), resolved by the "
-                f"newest update: {f.replaced} taken from {Path(f.path).name}, {f.kept} kept"
+                f"finished version, else the newest: {f.replaced} taken from {Path(f.path).name}, "
+                f"{f.kept} kept"
             )
             for c in f.conflicts[:20]:
+                why = "finished" if c.reason == "finished" else "newest"
                 print(
-                    f"    document {c.document_id}, {c.annotator}: kept the {c.kept} version "
-                    f"(project {c.project_updated_at}, incoming {c.incoming_updated_at})"
+                    f"    document {c.document_id}, {c.annotator}: kept the {c.kept} version ({why}); "
+                    f"project {c.project_status.replace('_', ' ')} {c.project_updated_at}, "
+                    f"incoming {c.incoming_status.replace('_', ' ')} {c.incoming_updated_at}"
                 )
             if len(f.conflicts) > 20:
                 print(f"    ... and {len(f.conflicts) - 20} more")
@@ -288,7 +291,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
         from desktop.ui.app import main as gui_main
     except ImportError as e:
         raise CliError(f"the window cannot start: {e}") from e
-    return gui_main([args.project] if args.project else [])
+    if args.annotator is not None and not args.annotator.strip():
+        raise CliError("--annotator: give a name")
+    return gui_main([args.project] if args.project else [], annotator=args.annotator)
 
 
 # --- parser ---------------------------------------------------------------------------------------
@@ -440,6 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("gui", cmd_gui, "open the annotation window")
     p.add_argument("project", nargs="?", metavar="PROJECT.db")
+    p.add_argument("--annotator", metavar="NAME", help="annotate this project under this name")
 
     return parser
 

@@ -9,8 +9,11 @@ their work back. Annotated JSONL in Prodigy's task shape (with `_annotator_id`) 
   the project lacks is added with its kind.
 - Each (document, annotator) annotation: absent from the project → added; identical content
   (spans, relations, status, reviewer) → nothing happens, whatever its `updated_at`; different
-  content → a conflict, reported, and resolved by the newest `updated_at` (the project's version
-  wins a tie). So merging the same file twice changes nothing.
+  content → a conflict, reported with both versions. A finished version (accepted, rejected,
+  skipped) is never replaced by an unfinished one (to do, in progress), however new: a copy
+  where the person only looked at a document does not undo their work. Between two finished,
+  or two unfinished, versions the newest `updated_at` wins (the project's version wins a tie).
+  So merging the same file twice changes nothing.
 - Labels the project's scheme lacks are added to it.
 - Everything given is merged in one transaction: on bad input nothing is written.
 
@@ -25,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop.formats.base import FileReport, FormatError
-from desktop.model import Annotation, AnnotatorKind, Relation, Span, content_hash
+from desktop.model import Annotation, AnnotatorKind, Relation, Span, Status, content_hash
+from desktop.model.combine import FINISHED
 from desktop.model.tokens import token_range
 from desktop.store import NewDocument, NotAProjectError, Project
 from desktop.store.base import decode_tokens
@@ -47,9 +51,13 @@ class Conflict:
     """The document's id in the project merged into."""
     annotator: str
     kept: str
-    """`incoming` (its version was newer) or `project` (the project's was newer, or as new)."""
+    """`incoming` or `project`: the version that stays."""
     project_updated_at: str
     incoming_updated_at: str
+    project_status: str = ""
+    incoming_status: str = ""
+    reason: str = "newer"
+    """`newer` (or as new, for the project's), or `finished` (the other version was unfinished)."""
 
 
 @dataclass(slots=True)
@@ -263,10 +271,23 @@ def _decide(
         report.unchanged += 1
         return False
     ours, stamp = existing.updated_at or "", incoming.updated_at or ""
-    newer = stamp > ours
+    our_status, their_status = Status(str(existing.status)), Status(str(incoming.status))
+    if (our_status in FINISHED) != (their_status in FINISHED):
+        take, reason = their_status in FINISHED, "finished"
+    else:
+        take, reason = stamp > ours, "newer"
     report.conflicts.append(
-        Conflict(doc_id, incoming.annotator, "incoming" if newer else "project", ours, stamp)
+        Conflict(
+            doc_id,
+            incoming.annotator,
+            "incoming" if take else "project",
+            ours,
+            stamp,
+            str(our_status),
+            str(their_status),
+            reason,
+        )
     )
-    if newer:
+    if take:
         report.replaced += 1
-    return newer
+    return take
