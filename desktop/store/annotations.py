@@ -1,4 +1,4 @@
-"""Annotations: reading one annotator's version of a document, and writing whole annotations."""
+"""Annotations: reading one annotator's annotation of a document, and writing whole annotations."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ class AnnotationStore(DocumentStore):
         return spans, relations
 
     def annotations_of(self, doc_id: int) -> list[Annotation]:
-        """Every annotator's version of one document."""
+        """Every annotator's annotation of one document."""
         rows = self.db.execute(
             "SELECT a.id, n.name, a.status, a.updated_at, a.reviewer FROM annotations a "
             "JOIN annotators n ON n.id = a.annotator_id WHERE a.document_id = ? ORDER BY n.id",

@@ -21,7 +21,7 @@ class EditStore(AnnotationStore):
     def start_annotation(
         self, doc_id: int, annotator: str, suggestions_from: str | None = None
     ) -> Annotation:
-        """The annotator's version of a document, created from a model's suggestions on first open.
+        """The annotator's annotation of a document, created from a model's suggestions on first open.
 
         Only the model's suggestions are copied, never another person's work.
         """

@@ -17,7 +17,7 @@ __all__ = ["StoredAnnotation", "StoredDocument", "decode_pairs", "signature"]
 
 
 def signature(ann: Annotation) -> tuple[Any, ...]:
-    """What makes two versions of an annotation the same, independent of ids and timestamps:
+    """What makes two copies of an annotation the same, independent of ids and timestamps:
     status, reviewer, spans (offsets, label, origin) and relations (their spans, label, origin)."""
     by_id = {s.id: (s.start, s.end, s.label) for s in ann.spans}
     spans = tuple(sorted((s.start, s.end, s.label, str(s.origin)) for s in ann.spans))
