@@ -31,7 +31,7 @@ Key = tuple[int, int, str]
 
 
 class LaneView(EditorView):
-    """One annotator's version, read-only, with agreement marks; clicks ask to take spans."""
+    """One annotator's annotation, read-only, with agreement marks; clicks ask to take spans."""
 
     take_requested = Signal(str, int)
     """(annotator, span id): the reviewer wants this span in gold."""
@@ -162,6 +162,8 @@ class Lane(QWidget):
     def __init__(self, index: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.index = index
+        self.key = f"Alt+{index + 1}"
+        """The key that takes this lane's span at the gold selection (shown in the header)."""
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.PlainText)
         self.header.setObjectName(f"lane_header_{index + 1}")
@@ -188,7 +190,7 @@ class Lane(QWidget):
         disputed = len(marks) - agreed
         left = self.view.disputed_left()
         self.header.setText(
-            f"Alt+{self.index + 1}   {self.view.annotator} ({self.view.status})   ·   {len(marks)} spans, "
+            f"{self.key}   {self.view.annotator} ({self.view.status})   ·   {len(marks)} spans, "
             f"{agreed} agreed, {disputed} disputed ({left} not in gold)"
         )
         self.header.setStyleSheet(
@@ -205,6 +207,8 @@ class LanesPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("review_lanes")
         self.lanes: list[Lane] = []
+        self.keys: list[str] = []
+        """The take-from-lane key of each lane, as the user set them (`set_keys`)."""
         self.leader: EditorView | None = None
         self._syncing = False
         self.legend = QLabel(
@@ -253,6 +257,8 @@ class LanesPanel(QWidget):
     ) -> None:
         while len(self.lanes) < len(annotations):
             lane = Lane(len(self.lanes))
+            if lane.index < len(self.keys):
+                lane.key = self.keys[lane.index]
             lane.view.take_requested.connect(self.take_requested)
             bar = lane.view.verticalScrollBar()
             bar.valueChanged.connect(lambda _v, v=lane.view: self._sync(v))
@@ -266,6 +272,14 @@ class LanesPanel(QWidget):
         self.splitter.setVisible(bool(annotations))
         if self.leader is not None:
             self._sync(self.leader)
+
+    def set_keys(self, keys: list[str]) -> None:
+        """Say in each lane's header the key that takes from it (shortcuts.toml may change them)."""
+        self.keys = list(keys)
+        for lane in self.lanes:
+            lane.key = self.keys[lane.index] if lane.index < len(self.keys) else ""
+            if lane.view.annotator:
+                lane.update_header()
 
     def set_gold(self, gold: set[Key]) -> None:
         for lane in self.visible_lanes():

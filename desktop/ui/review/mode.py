@@ -95,6 +95,7 @@ class ReviewMode(QObject):
         label.setObjectName("gold_banner")
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setContentsMargins(8, 4, 8, 4)
+        label.setWordWrap(True)  # a long banner must not push the docks aside
         label.setStyleSheet("QLabel { background: #fff3bf; color: #5c4400; }")
         self.banner_label = label
         self.banner: QWidget | None = label
@@ -125,6 +126,7 @@ class ReviewMode(QObject):
         w.editor.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         for action in self.lane_actions:
             action.setEnabled(True)
+        self.lanes.set_keys([a.shortcut().toString() for a in self.lane_actions[:MAX_LANES]])
         w.action_map["review_mode"].setChecked(True)
         w.document_opened.connect(self._document_opened)
         doc_id, self._pending_doc = self._pending_doc, None

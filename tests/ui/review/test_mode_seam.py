@@ -58,6 +58,7 @@ def test_the_arrow_keys_in_the_disagreements_list_open_the_documents(
     table.setFocus()
     qtbot.keyClick(table, Qt.Key.Key_Down)
     assert window.controller.doc_id == 3
+    assert table.hasFocus()  # the next arrow moves on in the list
     assert window.review.lanes.visible_lanes()[0].view.text() == window.editor.text()
     qtbot.keyClick(table, Qt.Key.Key_Up)
     assert window.controller.doc_id == 1
@@ -80,6 +81,8 @@ def test_take_from_lane_is_remapped_by_the_shortcuts_file_and_listed_by_f1(
     store = Store(team_project)
     enter_review(qtbot, window)
     before = store.spans(1, "gold")
+    headers = [lane.header.text() for lane in window.review.lanes.visible_lanes()]
+    assert headers[0].startswith("Alt+Q ") and headers[1].startswith("Alt+2 ")
     qtbot.keyClick(window.editor, Qt.Key.Key_D)
     assert window.editor.text_selection() is not None
     qtbot.keyClick(window.editor, Qt.Key.Key_1, ALT)  # the default key is free again
