@@ -26,13 +26,14 @@ from desktop.store.base import (  # noqa: F401  (re-exported)
     fts_query,
     now,
 )
+from desktop.store.corpus import CorpusStore
 from desktop.store.history import HistoryStore
 from desktop.store.migrations import MIGRATIONS
 
 APPLICATION_ID = 0x45544951  # "ETIQ", written in the SQLite header of every project file
 
 
-class Project(HistoryStore):
+class Project(CorpusStore, HistoryStore):
     """An open project file: documents, annotations, single edits, settings."""
 
     @classmethod
