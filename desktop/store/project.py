@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from desktop.errors import explain
 from desktop.model import LabelScheme
 from desktop.store.base import (  # noqa: F401  (re-exported)
     AnnotatorInfo,
@@ -169,6 +170,9 @@ def _connect(path: Path, check_id: bool = False, new: bool = False) -> Database:
             db.execute("PRAGMA busy_timeout = 5000")
     except sqlite3.DatabaseError as e:
         conn.close()
+        problem = explain(e, path)  # a full disk or a locked file says so, not "not a project"
+        if problem is not None:
+            raise ProjectError(problem) from e
         raise NotAProjectError(f"{path}: not an Etiquette project ({e})") from e
     except NotAProjectError:
         conn.close()
