@@ -8,6 +8,9 @@ The window builds its QActions from `ACTIONS`; users change shortcuts in
     skip = ["S", "Space"]
     reject = ""            # no shortcut at all
 
+    [modifiers]
+    label_every = "Alt"    # Alt+label key labels every occurrence (Shift by default)
+
 Label keys are not in this registry: they come from the project's label scheme.
 """
 
@@ -95,6 +98,22 @@ ACTIONS: list[ActionSpec] = [
         "Select the previous span",
     ),
     _a(
+        "next_suggestion",
+        "Next &Unconfirmed Suggestion",
+        "next_suggestion",
+        ("U",),
+        "Edit",
+        "Select the next suggestion nobody has confirmed yet",
+    ),
+    _a(
+        "previous_suggestion",
+        "Previous Unconfirmed Suggestion",
+        "previous_suggestion",
+        ("Shift+U",),
+        "Edit",
+        "Select the previous suggestion nobody has confirmed yet",
+    ),
+    _a(
         "escape",
         "Clear Selection",
         "clear_selection",
@@ -117,7 +136,8 @@ ACTIONS: list[ActionSpec] = [
         "link_selected",
         ("Space",),
         "Edit",
-        "In relation mode: mark the selected span as head, then as child of a new relation",
+        "Mark the selected span as a relation's head; Tab to the child, the same key again, then the "
+        "relation's key",
     ),
     _a("find", "&Find in Document…", "find_in_document", ("Ctrl+F",), "Edit", "Find text in the document"),
     _a("find_next", "Find &Next", "find_next", ("F3",), "Edit", "Find the next match"),
@@ -219,6 +239,43 @@ ACTIONS: list[ActionSpec] = [
 MENUS = ["File", "Edit", "Document", "Review", "View", "Help"]
 
 
+@dataclass(frozen=True, slots=True)
+class EditorKey:
+    """A key the editor handles itself (it moves or reshapes the selection): listed, not remapped."""
+
+    group: str
+    text: str
+    keys: str
+
+
+EDITOR_KEYS: list[EditorKey] = [
+    EditorKey("Select", "Next / previous word (whitespace is skipped)", "Right, Left"),
+    EditorKey("Select", "Move the selection's end by a word", "Shift+Right, Shift+Left"),
+    EditorKey("Select", "Move the selection's start by a word", "Ctrl+Shift+Left, Ctrl+Shift+Right"),
+    EditorKey("Select", "First / last word of the line", "Home, End"),
+    EditorKey("Select", "Grow the selection to the line's start / end", "Shift+Home, Shift+End"),
+    EditorKey(
+        "Select",
+        "On a selected span: grow or shrink its end / start by a word",
+        "Shift+Right, Shift+Left, Ctrl+Shift+Left, Ctrl+Shift+Right",
+    ),
+    EditorKey("Select", "Next / previous span, from where you are", "Tab, Shift+Tab"),
+    EditorKey("Find", "Type to find; next match", "Return, F3"),
+    EditorKey("Find", "Leave the find bar, the match selected", "Escape"),
+    EditorKey("Entity label", "Label every occurrence of the selected text", "Shift+label key"),
+    EditorKey("Entity label", "Label keys on AZERTY (no Shift needed)", "& é \" ' ( - è _ ç à"),
+]
+
+
+def every_modifier(overrides: Overrides) -> str:
+    """The modifier that, held with a label key, labels every occurrence (Shift unless remapped
+    in the shortcuts file: `[modifiers] label_every = "Alt"`)."""
+    return overrides.modifiers.get("label_every", "Shift")
+
+
+MODIFIER_NAMES = ("Shift", "Alt", "Ctrl", "Meta")
+
+
 def spec(action_id: str) -> ActionSpec:
     found = next((a for a in ACTIONS if a.id == action_id), None)
     if found is None:
@@ -239,6 +296,8 @@ def shortcuts_file() -> Path:
 @dataclass(slots=True)
 class Overrides:
     shortcuts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    modifiers: dict[str, str] = field(default_factory=dict)
+    """`[modifiers]`: label_every = "Shift" | "Alt" | "Ctrl" | "Meta"."""
     problems: list[str] = field(default_factory=list)
     """What in the file could not be used, said to the user in the status bar."""
 
@@ -254,6 +313,13 @@ def read_overrides(path: Path | None = None) -> Overrides:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
         out.problems.append(f"{path}: {e}")
         return out
+    mods = data.get("modifiers", {})
+    if isinstance(mods, dict):
+        for name, value in mods.items():
+            if name != "label_every" or value not in MODIFIER_NAMES:
+                out.problems.append(f"{path}: [modifiers] {name} = {value!r}: not a modifier setting")
+            else:
+                out.modifiers[name] = value
     table = data.get("shortcuts", {})
     if not isinstance(table, dict):
         out.problems.append(f"{path}: [shortcuts] must be a table")

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.formats import ExportOptions, ExportReport, ImportOptions, ImportReport, registry
 from desktop.model import LabelScheme
-from desktop.ui.actions import ACTIONS
+from desktop.ui.actions import ACTIONS, EDITOR_KEYS
 
 
 def _path_row(edit: QLineEdit, *buttons: QPushButton) -> QWidget:
@@ -215,6 +215,8 @@ class ShortcutSheet(QDialog):
         rows: list[tuple[str, str, str]] = []
         for a in ACTIONS:
             rows.append((a.menu, a.text.replace("&", "").rstrip("…"), ", ".join(keys[a.id])))
+        for k in EDITOR_KEYS:
+            rows.append((k.group, k.text, k.keys))
         for ent in scheme.entities:
             rows.append(("Entity label", ent.name, ent.key.upper()))
         for rel in scheme.relations:

@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.model import LabelScheme, Status
+from desktop.model import LabelScheme, Origin, Status
 from desktop.store import Project, ProjectError
 from desktop.ui import actions as registry
-from desktop.ui import resources, workers
+from desktop.ui import resources, statusline, workers
 from desktop.ui.background import BackgroundWork
 from desktop.ui.controller import AnnotationController
 from desktop.ui.dialogs import (
@@ -52,6 +52,12 @@ APP_TITLE = "Etiquette"
 FINISHED = (Status.ACCEPTED, Status.REJECTED, Status.SKIPPED)
 MAX_RECENT = 8
 ZOOM_STEP = 1.15
+_MODIFIERS = {
+    "Shift": Qt.KeyboardModifier.ShiftModifier,
+    "Alt": Qt.KeyboardModifier.AltModifier,
+    "Ctrl": Qt.KeyboardModifier.ControlModifier,
+    "Meta": Qt.KeyboardModifier.MetaModifier,
+}
 
 
 def recent_projects(settings: QSettings) -> list[str]:
@@ -104,6 +110,10 @@ class MainWindow(BackgroundWork, QMainWindow):
         self.docs_dock = self._dock("Documents", self.doc_list, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.side_dock = self._dock("Annotations", self.side, Qt.DockWidgetArea.RightDockWidgetArea)
 
+        self.selection_label = QLabel()
+        self.selection_label.setObjectName("selection_status")
+        self.selection_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addWidget(self.selection_label, 1)
         self.model_label = QLabel("spaCy: not loaded")
         self.model_label.setObjectName("model_status")
         self.statusBar().addPermanentWidget(self.model_label)
@@ -169,8 +179,13 @@ class MainWindow(BackgroundWork, QMainWindow):
         self.editor.relation_selected.connect(self.side.select_relation)
         self.editor.relation_drawn.connect(self._relation_drawn)
         self.editor.relation_mode_changed.connect(self.action_map["relation_mode"].setChecked)
+        self.editor.label_key.connect(self._label_key)
+        self.editor.span_resize_requested.connect(self._resize_span)
+        self.editor.selection_changed.connect(self._describe_selection)
+        self.editor.every_modifier = _MODIFIERS[registry.every_modifier(self.overrides)]
         self.find_bar.find_requested.connect(self._find)
-        self.find_bar.closed.connect(self.editor.setFocus)
+        self.find_bar.query_changed.connect(self._find_as_typed)
+        self.find_bar.closed.connect(self._find_closed)
 
     # --- state ------------------------------------------------------------------------------------
 
@@ -481,7 +496,14 @@ class MainWindow(BackgroundWork, QMainWindow):
         self._step(1)
 
     def accept_document(self) -> None:
+        ann = self.controller.annotation if self.controller is not None else None
+        left = sum(1 for s in ann.spans if s.origin == Origin.MODEL) if ann is not None else 0
         self._finish(Status.ACCEPTED)
+        if left:
+            self.say(
+                f"Accepted with {left} unconfirmed suggestion{'s' if left != 1 else ''}: "
+                "they are now part of your annotation"
+            )
 
     def reject_document(self) -> None:
         self._finish(Status.REJECTED)
@@ -520,12 +542,8 @@ class MainWindow(BackgroundWork, QMainWindow):
             )
 
     def link_selected(self) -> None:
-        if self.controller is None:
-            return
-        if not self.editor.relation_mode():
-            self.say("Turn on relation mode to link spans with the keyboard")
-            return
-        self.controller.link_selected()
+        if self.controller is not None:
+            self.controller.link_selected()
 
     def _relation_drawn(self, head: int, child: int) -> None:
         if self.controller is not None:
@@ -546,6 +564,59 @@ class MainWindow(BackgroundWork, QMainWindow):
     def previous_span(self) -> None:
         self.editor.previous_span()
 
+    def next_suggestion(self) -> None:
+        if self.editor.next_suggestion(1) is None:
+            self.say("No unconfirmed suggestion left in this document")
+
+    def previous_suggestion(self) -> None:
+        if self.editor.next_suggestion(-1) is None:
+            self.say("No unconfirmed suggestion left in this document")
+
+    def _label_key(self, digit: str, every: bool) -> None:
+        """A number-row key (on any layout): the label bound to that digit."""
+        if self.project is None or self.controller is None:
+            return
+        scheme = self.project.scheme
+        ent = next((e for e in scheme.entities if e.key == digit), None)
+        if ent is not None:
+            if every:
+                self.controller.label_every(ent.name)
+            else:
+                self.controller.apply_entity_label(ent.name)
+            return
+        rel = next((r for r in scheme.relations if r.key == digit), None)
+        if rel is not None:
+            self.controller.apply_relation_label(rel.name)
+        else:
+            self.say(f"No label on the key {digit}")
+
+    def _resize_span(self, span_id: int, start: int, end: int) -> None:
+        if self.controller is not None:
+            self.controller.resize_span(span_id, start, end)
+
+    def _describe_selection(self) -> None:
+        """The status bar names what is selected and the keys that act on it."""
+        ctl, project = self.controller, self.project
+        text = ""
+        if ctl is not None and project is not None and ctl.document is not None and ctl.annotation:
+            keys = registry.effective_shortcuts(self.overrides)
+            doc_text, scheme = ctl.document.text, project.scheme
+            span = ctl.annotation.span_by_id(self.editor.selected_span() or -1)
+            rel_id = self.editor.selected_relation()
+            rel = next((r for r in ctl.annotation.relations if r.id == rel_id), None)
+            selection = self.editor.text_selection()
+            if span is not None:
+                text = statusline.describe_span(doc_text, span, scheme, keys)
+            elif rel is not None:
+                head, child = ctl.annotation.span_by_id(rel.head), ctl.annotation.span_by_id(rel.child)
+                if head is not None and child is not None:
+                    text = statusline.describe_relation(doc_text, rel, head, child, scheme, keys)
+            elif selection is not None:
+                every = registry.every_modifier(self.overrides)
+                text = statusline.describe_text(doc_text, selection, scheme, every)
+        self.selection_label.setText(text)
+        self.statusBar().clearMessage()
+
     def _jump_to_span(self, span_id: int) -> None:
         self.editor.scroll_to_span(span_id)
         self.editor.select_span(span_id)
@@ -560,10 +631,7 @@ class MainWindow(BackgroundWork, QMainWindow):
             self.controller.apply_entity_label(label)
 
     def _text_selected(self, start: int, end: int) -> None:
-        if self.project is None:
-            return
-        keys = ", ".join(f"{e.key} {e.name}" for e in self.project.scheme.entities if e.key)
-        self.say(f"{end - start} characters selected: press a label's key ({keys})")
+        self._describe_selection()
 
     def _jump_to_relation(self, rel_id: int) -> None:
         self.editor.select_relation(rel_id)
@@ -598,14 +666,32 @@ class MainWindow(BackgroundWork, QMainWindow):
         self.find_bar.open_bar()
 
     def find_next(self) -> None:
-        if self.find_bar.edit.text():
-            self._find(self.find_bar.edit.text(), True)
-        else:
+        """F3: the next match; with the find bar closed, it becomes the selection at once."""
+        query = self.find_bar.edit.text()
+        if not query:
             self.find_in_document()
+        elif self.find_bar.isVisible():
+            self._find(query, True)
+        elif self.editor.find(query, True):
+            self.editor.take_find_match()
+        else:
+            self.say(f"« {query} » not found")
 
     def _find(self, query: str, forward: bool) -> None:
         if query:
             self.find_bar.show_result(self.editor.find(query, forward))
+
+    def _find_as_typed(self, query: str) -> None:
+        if query:
+            self.find_bar.show_result(self.editor.find_from_caret(query))
+        else:
+            self.editor.clear_find()
+            self.find_bar.show_result(True)
+
+    def _find_closed(self) -> None:
+        """Leaving the find bar selects the match (so a label key labels it); the highlight goes."""
+        self.editor.take_find_match()
+        self.editor.setFocus()
 
     def focus_search(self) -> None:
         self.doc_list.search.setFocus()

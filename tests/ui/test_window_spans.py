@@ -159,7 +159,7 @@ def test_clicking_a_label_in_the_palette_labels_the_selection(
     text = window.editor.text()
     start = text.index("États-Unis")
     gestures.select_text(window, start, start + len("États-Unis"))
-    assert "selected: press a label's key" in window.statusBar().currentMessage()
+    assert window.selection_label.text().startswith("« États-Unis » — 1–4 label")
     palette = window.side.palette_view
     item = palette.findItems("MISC", Qt.MatchFlag.MatchExactly, 0)[0]
     qtbot.mouseClick(palette.viewport(), Qt.MouseButton.LeftButton, pos=palette.visualItemRect(item).center())

@@ -45,6 +45,8 @@ class PaintState:
     text_selection: tuple[int, int] | None = None
     find_match: tuple[int, int] | None = None
     rubber_band: tuple[QPointF, QPointF] | None = None
+    caret: int | None = None
+    """Where the keyboard is, drawn as a text cursor while nothing is selected."""
     visible: range = field(default_factory=lambda: range(0))
 
 
@@ -131,6 +133,10 @@ class EditorPainter:
                 self._bar(p, ln, piece, state)
         for arc in ln.arcs:
             self._arc(p, ln, arc, state)
+        if state.caret is not None and ln.start <= state.caret <= ln.end:
+            if state.caret < ln.end or ln.index == len(lay.lines) - 1:
+                x = lay.x_at(ln, min(state.caret, ln.content_end))
+                p.fillRect(QRectF(x - 1, tt, 2, m.text_h), self.palette.color(QPalette.ColorRole.Text))
 
     def _range(self, p: QPainter, ln: Line, rng: tuple[int, int], fill: QColor, line: QColor | None) -> None:
         """A translucent marker over a character range (selection, find match), with an underline."""

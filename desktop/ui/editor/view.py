@@ -31,11 +31,20 @@ from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from desktop.model.tokens import snap
 from desktop.ui.editor.core import EditorCore
-from desktop.ui.editor.navigation import describe_relation, describe_span, token_step
+from desktop.ui.editor.keys import label_digit
+from desktop.ui.editor.navigation import describe_relation, describe_span, token_step, words_between
 
 # Keys that stay with the editor even when a window action uses them. Escape is not among them: a
 # window that binds it (to cancel its own pending edit first) passes it on to the editor itself.
-OWN_KEYS = {Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Left, Qt.Key.Key_Right}
+OWN_KEYS = {
+    Qt.Key.Key_Tab,
+    Qt.Key.Key_Backtab,
+    Qt.Key.Key_Left,
+    Qt.Key.Key_Right,
+    Qt.Key.Key_Home,
+    Qt.Key.Key_End,
+}
+SHIFT_CTRL = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
 
 
 class EditorView(EditorCore):
@@ -53,6 +62,8 @@ class EditorView(EditorCore):
         self._scroll_timer = QTimer(self)
         self._scroll_timer.setInterval(30)
         self._scroll_timer.timeout.connect(self._autoscroll)
+        self.every_modifier = Qt.KeyboardModifier.ShiftModifier
+        """Held with a label key, it labels every occurrence of the selected text."""
 
     def _reset_input(self) -> None:
         self._end_drag()
@@ -64,7 +75,7 @@ class EditorView(EditorCore):
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
             mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
             plain = mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier)
-            if plain and event.key() in OWN_KEYS:
+            if (plain and event.key() in OWN_KEYS) or label_digit(event, self.every_modifier):
                 event.accept()
                 return True
         return super().event(event)
@@ -74,15 +85,21 @@ class EditorView(EditorCore):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()
-        if key == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        label = label_digit(event, self.every_modifier)
+        if label is not None:
+            self.label_key.emit(*label)
+        elif key == Qt.Key.Key_Tab and not ctrl:
             self.next_span()
         elif key == Qt.Key.Key_Backtab:
             self.previous_span()
-        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right) and not event.modifiers() & ~(
-            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
-        ):
-            extend = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-            self._step_tokens(1 if key == Qt.Key.Key_Right else -1, extend)
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right) and not mods & ~SHIFT_CTRL and (shift or not ctrl):
+            delta = 1 if key == Qt.Key.Key_Right else -1
+            self._step_tokens(delta, extend=shift and not ctrl, move_start=shift and ctrl)
+        elif key in (Qt.Key.Key_Home, Qt.Key.Key_End) and not ctrl:
+            self._line_edge(key == Qt.Key.Key_End, shift)
         elif key == Qt.Key.Key_Escape:
             if self._press is not None:
                 self._end_drag()
@@ -98,23 +115,51 @@ class EditorView(EditorCore):
         else:
             super().keyPressEvent(event)
 
-    def _step_tokens(self, delta: int, extend: bool) -> None:
-        """Arrow keys: move a one-token selection, or with Shift grow or shrink it, then report it."""
+    def _current_range(self) -> tuple[int, int] | None:
         st, lay = self._state, self._layout
-        sel = st.text_selection
-        if sel is None and st.selected_span in lay.spans:
+        if st.text_selection is not None:
+            return st.text_selection
+        if st.selected_span in lay.spans:
             span = lay.spans[st.selected_span]  # type: ignore[index]
-            sel = (span.start, span.end)
-        new = token_step(self._tokens, sel, delta, extend, self._top_offset())
+            return (span.start, span.end)
+        return None
+
+    def _step_tokens(self, delta: int, extend: bool = False, move_start: bool = False) -> None:
+        """Arrows: move a one-word selection; Shift moves its end, Ctrl+Shift its start. On a
+        selected span, Shift and Ctrl+Shift ask for the span itself to grow or shrink."""
+        st, lay = self._state, self._layout
+        sel = self._current_range()
+        new = token_step(self._words, sel, delta, extend, self._caret, move_start)
         if new is None:
             return
-        self.select_span(None)
-        self._set_relation(None)
-        st.text_selection = new
+        if (extend or move_start) and st.selected_span in lay.spans:
+            if sel is not None and new != sel:
+                self.span_resize_requested.emit(st.selected_span, *new)
+            return
+        self.select_text(*new)
         self.scroll_to_offset(new[1] if delta > 0 else new[0])
-        self._describe()
-        self.text_selected.emit(*new)
-        self.viewport().update()
+
+    def _line_edge(self, end: bool, extend: bool) -> None:
+        """Home / End: the first or last word of the line; with Shift, the selection grows to it."""
+        lay = self._layout
+        if not lay.lines:
+            return
+        sel = self._current_range()
+        ref = sel[0] if sel else self._caret
+        ln = lay.lines[lay.line_index(ref)]
+        edge = words_between(self._words, ln.start, ln.content_end)
+        if edge is None:
+            return
+        if extend and sel is not None:
+            new = (sel[0], edge[1]) if end else (edge[0], sel[1])
+            if self._state.selected_span in lay.spans:
+                if new != sel:
+                    self.span_resize_requested.emit(self._state.selected_span, *new)
+                return
+        else:
+            word = token_step(self._words, None, -1 if end else 1, start_at=edge[1] if end else edge[0])
+            new = word or edge
+        self.select_text(*new)
 
     # -- mouse -------------------------------------------------------------------------------------------
 
@@ -201,12 +246,9 @@ class EditorView(EditorCore):
                 self.relation_drawn.emit(press_span, target)
         else:
             sel = self._selection(self._press_offset or 0, self.offset_at(pos))
-            self._state.text_selection = sel
+            self._state.text_selection = None
             if sel is not None:
-                self.select_span(None)
-                self._set_relation(None)
-                self._describe()
-                self.text_selected.emit(*sel)
+                self.select_text(*sel)
         self.viewport().update()
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
@@ -218,11 +260,7 @@ class EditorView(EditorCore):
         at = self.offset_at(pos)
         sel = self._selection(at, at + 1) if at < len(self._layout.text) else None
         if sel is not None and not self._layout.text[sel[0] : sel[1]].isspace():
-            self._state.text_selection = sel
-            self.select_span(None)
-            self._set_relation(None)
-            self._describe()
-            self.text_selected.emit(*sel)
+            self.select_text(*sel)
         self.viewport().update()
 
     def _end_drag(self) -> None:
@@ -260,6 +298,7 @@ class EditorView(EditorCore):
             self.select_relation(rid)
             return
         self.clear_selection()
+        self.set_caret(self.offset_at(pos))
 
     def _selection(self, a: int, b: int) -> tuple[int, int] | None:
         start, end = min(a, b), max(a, b)
