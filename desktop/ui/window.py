@@ -9,18 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QMetaObject, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QMetaObject, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QKeyEvent,
     QKeySequence,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
     QFileDialog,
     QInputDialog,
@@ -536,10 +534,7 @@ class MainWindow(BackgroundWork, QMainWindow):
             self.controller.cancel()
         else:
             # The editor knows what Escape means to it (a drag, a head clicked, relation mode).
-            QApplication.sendEvent(
-                self.editor,
-                QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
-            )
+            self.editor.escape()
 
     def link_selected(self) -> None:
         if self.controller is not None:

@@ -323,7 +323,11 @@ class EditorCore(QAbstractScrollArea):
         An empty query clears the highlight.
         """
         self.complete_layout()
-        m = find_match(self._layout.text, query, self._state.find_match, self._caret, forward)
+        st = self._state
+        # From a selection, the next match starts after it (its own text is not "next").
+        skip = st.find_match is None and (st.text_selection is not None or st.selected_span is not None)
+        caret = self._caret + 1 if skip and forward else self._caret
+        m = find_match(self._layout.text, query, st.find_match, caret, forward)
         self._state.find_match = m
         if m:
             self.scroll_to_offset(m[0])
@@ -332,8 +336,13 @@ class EditorCore(QAbstractScrollArea):
 
     def find_from_caret(self, query: str) -> bool:
         """Find as the query is typed: the first match at or after the caret."""
-        self._state.find_match = None
-        return self.find(query)
+        self.complete_layout()
+        m = find_match(self._layout.text, query, None, self._caret)
+        self._state.find_match = m
+        if m:
+            self.scroll_to_offset(m[0])
+        self.viewport().update()
+        return m is not None
 
     def find_match(self) -> tuple[int, int] | None:
         return self._state.find_match

@@ -101,19 +101,24 @@ class EditorView(EditorCore):
         elif key in (Qt.Key.Key_Home, Qt.Key.Key_End) and not ctrl:
             self._line_edge(key == Qt.Key.Key_End, shift)
         elif key == Qt.Key.Key_Escape:
-            if self._press is not None:
-                self._end_drag()
-            elif self._relation_mode:
-                if self._state.pending_head is not None:
-                    self._state.pending_head = None
-                    self._state.rubber_band = None
-                    self.viewport().update()
-                else:
-                    self.set_relation_mode(False)
-            else:
-                self.clear_selection()
+            self.escape()
         else:
             super().keyPressEvent(event)
+
+    def escape(self) -> None:
+        """What Escape means here: drop a drag, then a pending head, then relation mode, then the
+        selection."""
+        if self._press is not None:
+            self._end_drag()
+        elif self._relation_mode:
+            if self._state.pending_head is not None:
+                self._state.pending_head = None
+                self._state.rubber_band = None
+                self.viewport().update()
+            else:
+                self.set_relation_mode(False)
+        else:
+            self.clear_selection()
 
     def _current_range(self) -> tuple[int, int] | None:
         st, lay = self._state, self._layout
