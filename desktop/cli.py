@@ -225,6 +225,15 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_copy(args: argparse.Namespace) -> int:
+    from desktop.store import Project
+
+    with Project.open(args.project) as p:
+        out = p.backup(args.out, overwrite=args.overwrite)
+        print(f"copied {p.path} to {out} ({p.document_count()} documents, every saved edit)")
+    return 0
+
+
 def cmd_agreement(args: argparse.Namespace) -> int:
     from desktop.agreement import compute_agreement, format_text
     from desktop.agreement.report_html import write_html
@@ -366,6 +375,15 @@ def build_parser() -> argparse.ArgumentParser:
         "others", nargs="+", metavar="OTHER", help="project files (.db) or JSONL with _annotator_id"
     )
     p.add_argument("--annotator", help="who made JSONL records that carry no _annotator_id")
+
+    p = add(
+        "copy",
+        cmd_copy,
+        "write one consistent copy of a project file, even while a window has it open",
+    )
+    p.add_argument("project", metavar="PROJECT.db")
+    p.add_argument("out", metavar="OUT.db")
+    p.add_argument("--overwrite", action="store_true", help="replace OUT.db if it exists")
 
     p = add("agreement", cmd_agreement, "inter-annotator agreement: F1, kappa, alpha")
     p.add_argument("project", metavar="PROJECT.db")

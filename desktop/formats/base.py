@@ -23,6 +23,10 @@ class FormatError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
+class Cancelled(Exception):
+    """The user stopped an import or export (a progress callback returned False)."""
+
+
 class ExportLossError(ValueError):
     """`--strict` export that would lose spans or relations."""
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.formats.base import (
+    Cancelled,
     ExportOptions,
     ExportReport,
     FileReport,
@@ -27,15 +28,15 @@ from desktop.formats.base import (
 )
 from desktop.formats.common import (
     AnnotationBuilder,
-    Cancelled,
     ExportRun,
     annotator_name,
+    check_span,
     count,
     finish_cancelled,
+    read_text_file,
     start_export,
 )
 from desktop.formats.registry import Format, register
-from desktop.formats.text import read_text_file
 from desktop.model import Annotation, Document
 
 NOT_IMPORTED = {
@@ -95,8 +96,6 @@ def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Rec
 
 
 def doc_record(txt: Path, root: Path, options: ImportOptions, report: FileReport) -> Record:
-    from desktop.formats.importer import check_span
-
     text = read_text_file(txt)
     ann_path = txt.with_suffix(".ann")
     meta = {"source": str(txt.relative_to(root)) if txt.is_relative_to(root) else txt.name}
@@ -112,7 +111,7 @@ def doc_record(txt: Path, root: Path, options: ImportOptions, report: FileReport
             continue
         kind = line[0]
         if kind == "T":
-            _text_bound(ann_path, lineno, line, record, builder, events, report, check_span)
+            _text_bound(ann_path, lineno, line, record, builder, events, report)
         elif kind == "R":
             relations.append((lineno, *_relation(ann_path, lineno, line)))
         elif kind in NOT_IMPORTED:
@@ -137,7 +136,6 @@ def _text_bound(
     builder: AnnotationBuilder,
     events: set[str],
     report: FileReport,
-    check_span: Any,
 ) -> None:
     parts = line.split("\t", 2)
     if len(parts) < 2:

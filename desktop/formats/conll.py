@@ -30,10 +30,10 @@ from desktop.formats.common import (
     AnnotationBuilder,
     ExportRun,
     annotator_name,
+    read_text_file,
     write_lines,
 )
 from desktop.formats.registry import Format, register
-from desktop.formats.text import read_text_file
 from desktop.model import Annotation, Document
 
 DOCSTART = "-DOCSTART-"

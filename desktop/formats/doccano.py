@@ -30,6 +30,7 @@ from desktop.formats.common import (
     AnnotationBuilder,
     ExportRun,
     annotator_name,
+    check_span,
     count,
     first_json_object,
     iter_json_objects,
@@ -77,8 +78,6 @@ def label_field(obj: dict[str, Any]) -> str | None:
 
 
 def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Record]:
-    from desktop.formats.importer import check_span
-
     for line, obj in iter_json_objects(path):
         tfield = text_field(obj)
         if tfield is None:

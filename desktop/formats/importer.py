@@ -11,6 +11,7 @@ from pathlib import Path
 
 from desktop.formats import registry
 from desktop.formats.base import (
+    Cancelled,
     FileReport,
     FormatError,
     ImportOptions,
@@ -18,6 +19,7 @@ from desktop.formats.base import (
     Progress,
     Record,
 )
+from desktop.formats.common import check_span
 from desktop.formats.registry import Format
 from desktop.model import Annotation
 from desktop.model.tokens import token_range
@@ -25,10 +27,6 @@ from desktop.nlp.pipeline import tokenize_texts
 from desktop.store import NewDocument, Project
 
 CHUNK = 500
-
-
-class _Cancelled(Exception):
-    pass
 
 
 def expand(paths: Iterable[str | Path], fmt: str = "auto") -> list[tuple[Path, Format]]:
@@ -94,8 +92,8 @@ def import_paths(
                     _store(project, chunk, file_report, tokenize)
                     done += len(chunk)
                     if progress is not None and progress(done, 0) is False:
-                        raise _Cancelled
-    except _Cancelled:
+                        raise Cancelled
+    except Cancelled:
         report.cancelled = True
         report.files.clear()
     return report
@@ -135,23 +133,3 @@ def _store(project: Project, chunk: list[Record], report: FileReport, tokenize: 
             report.relations += len(ann.relations)
     if annotations:
         project.save_annotations(annotations, log=f"import {report.format}")
-
-
-def check_span(record: Record, start: int, end: int, text: str | None = None) -> None:
-    """Raise a FormatError naming the record when a span does not fit its text."""
-    path, _, line = record.source.rpartition(":")
-    where = (path, int(line)) if line.isdigit() else (record.source, None)
-    if not (isinstance(start, int) and isinstance(end, int)):
-        raise FormatError(where[0], f"span offsets must be integers, got {start!r}-{end!r}", where[1])
-    if not (0 <= start < end <= len(record.text)):
-        raise FormatError(
-            where[0],
-            f"span {start}-{end} is out of range for a text of {len(record.text)} characters",
-            where[1],
-        )
-    if text is not None and record.text[start:end] != text:
-        raise FormatError(
-            where[0],
-            f"span {start}-{end} says {text!r} but the text there is {record.text[start:end]!r}",
-            where[1],
-        )

@@ -30,9 +30,12 @@ from desktop.formats.common import (
     AnnotationBuilder,
     ExportRun,
     annotator_name,
+    check_span,
     count,
     dataset_name,
     first_json_object,
+    iter_json_lines,
+    record_text,
     write_lines,
 )
 from desktop.formats.registry import Format, register
@@ -49,8 +52,6 @@ PRODIGY_KEYS = {"spans", "tokens", "answer", "_input_hash", "_task_hash", "relat
 
 
 def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Record]:
-    from desktop.formats.jsonl import iter_json_lines
-
     for lineno, task in iter_json_lines(path):
         yield task_record(path, lineno, task, options, report)
 
@@ -67,8 +68,6 @@ def task_record(
     path: Path, lineno: int, task: dict[str, Any], options: ImportOptions, report: FileReport
 ) -> Record:
     """One Prodigy task as a record; spans that do not fit the text are FormatErrors."""
-    from desktop.formats.jsonl import record_text
-
     text = record_text(path, lineno, task)
     meta = task.get("meta", {})
     if meta is None:
@@ -145,8 +144,6 @@ def _span(
     tokens: list[tuple[int, int]],
     builder: AnnotationBuilder,
 ) -> int:
-    from desktop.formats.importer import check_span
-
     start, end = _offsets(path, lineno, span, tokens)
     label = span.get("label")
     if not isinstance(label, str) or not label:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.formats.base import (
+    Cancelled,
     ExportOptions,
     ExportReport,
     FileReport,
@@ -30,7 +31,6 @@ from desktop.formats.base import (
 )
 from desktop.formats.common import (
     AnnotationBuilder,
-    Cancelled,
     ExportRun,
     annotator_name,
     count,

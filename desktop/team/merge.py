@@ -29,6 +29,7 @@ from desktop.model import Annotation, AnnotatorKind, Relation, Span, content_has
 from desktop.model.tokens import token_range
 from desktop.store import NewDocument, NotAProjectError, Project
 from desktop.store.base import decode_tokens
+from desktop.store.project import is_sqlite_file
 from desktop.team.bulk import (
     StoredAnnotation,
     StoredDocument,
@@ -99,9 +100,7 @@ def read_source(path: Path, annotator: str | None = None) -> Source:
     """The documents of another project file, or of annotated JSONL, with their annotations."""
     if not path.is_file():
         raise FormatError(path, "no such file")
-    with open(path, "rb") as f:
-        is_sqlite = f.read(16) == b"SQLite format 3\x00"
-    if is_sqlite or path.suffix.lower() in {".db", ".etiquette", ".sqlite"}:
+    if is_sqlite_file(path) or path.suffix.lower() in {".db", ".etiquette", ".sqlite"}:
         return read_project(path)
     if path.suffix.lower() in {".jsonl", ".ndjson", ".json"}:
         report = FileReport(str(path), "prodigy")

@@ -1,4 +1,4 @@
-"""Every command of the window as data: id, menu text, default shortcuts and the handler's name.
+"""Every command of the window as data: id, menu text, default shortcuts, menu and handler.
 
 The window builds its QActions from `ACTIONS`; users change shortcuts in
 `~/.config/etiquette/shortcuts.toml` (the XDG config folder), e.g.::
@@ -20,17 +20,25 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QStandardPaths
 from PySide6.QtGui import QAction, QKeySequence
+
+from desktop.ui import projects
+
+if TYPE_CHECKING:
+    from desktop.ui.window import MainWindow
+
+Handler = Callable[["MainWindow"], object]
 
 
 @dataclass(frozen=True, slots=True)
 class ActionSpec:
     id: str
     text: str
-    handler: str
-    """Name of the window's method that runs the action."""
+    handler: Handler
+    """What the action does, given the window."""
     shortcuts: tuple[str, ...] = ()
     menu: str = ""
     help: str = ""
@@ -40,7 +48,7 @@ class ActionSpec:
 def _a(
     id: str,
     text: str,
-    handler: str,
+    handler: Handler,
     shortcuts: tuple[str, ...],
     menu: str,
     help: str,
@@ -50,32 +58,46 @@ def _a(
 
 
 ACTIONS: list[ActionSpec] = [
-    _a("new_project", "&New Project…", "new_project", ("Ctrl+N",), "File", "Create a project file"),
-    _a("open_project", "&Open Project…", "open_project", ("Ctrl+O",), "File", "Open a project file"),
+    _a("new_project", "&New Project…", projects.new_project, ("Ctrl+N",), "File", "Create a project file"),
+    _a("open_project", "&Open Project…", projects.open_project, ("Ctrl+O",), "File", "Open a project file"),
     _a(
         "import",
         "&Import…",
-        "import_files",
+        lambda w: w.work.import_files(),
         ("Ctrl+I",),
         "File",
         "Import texts or annotated files into the project",
     ),
-    _a("export", "&Export…", "export_files", ("Ctrl+E",), "File", "Export annotations as training data"),
+    _a(
+        "export",
+        "&Export…",
+        lambda w: w.work.export_files(),
+        ("Ctrl+E",),
+        "File",
+        "Export annotations as training data",
+    ),
     _a(
         "switch_annotator",
         "Switch &Annotator…",
-        "switch_annotator",
+        lambda w: w.switch_annotator(),
         ("Ctrl+Shift+N",),
         "File",
         "Annotate under another name",
     ),
-    _a("quit", "&Quit", "close", ("Ctrl+Q",), "File", "Close the window"),
-    _a("undo", "&Undo", "undo", ("Ctrl+Z",), "Edit", "Undo the last edit"),
-    _a("redo", "&Redo", "redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit", "Redo the edit undone"),
+    _a("quit", "&Quit", lambda w: w.close(), ("Ctrl+Q",), "File", "Close the window"),
+    _a("undo", "&Undo", lambda w: w.editing.undo(), ("Ctrl+Z",), "Edit", "Undo the last edit"),
+    _a(
+        "redo",
+        "&Redo",
+        lambda w: w.editing.redo(),
+        ("Ctrl+Shift+Z", "Ctrl+Y"),
+        "Edit",
+        "Redo the edit undone",
+    ),
     _a(
         "delete",
         "&Delete",
-        "delete_selected",
+        lambda w: w.editing.delete_selected(),
         ("Delete", "Backspace"),
         "Edit",
         "Delete the selected span (with its relations) or relation",
@@ -83,16 +105,16 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "confirm",
         "&Confirm Suggestion",
-        "confirm_selected",
+        lambda w: w.editing.confirm_selected(),
         ("C",),
         "Edit",
         "Keep the selected suggestion as yours",
     ),
-    _a("next_span", "Next &Span", "next_span", ("Tab",), "Edit", "Select the next span"),
+    _a("next_span", "Next &Span", lambda w: w.editing.next_span(), ("Tab",), "Edit", "Select the next span"),
     _a(
         "previous_span",
         "&Previous Span",
-        "previous_span",
+        lambda w: w.editing.previous_span(),
         ("Shift+Tab", "Shift+Backtab"),
         "Edit",
         "Select the previous span",
@@ -100,7 +122,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "next_suggestion",
         "Next &Unconfirmed Suggestion",
-        "next_suggestion",
+        lambda w: w.editing.next_suggestion(1),
         ("U",),
         "Edit",
         "Select the next suggestion nobody has confirmed yet",
@@ -108,7 +130,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "previous_suggestion",
         "Previous Unconfirmed Suggestion",
-        "previous_suggestion",
+        lambda w: w.editing.next_suggestion(-1),
         ("Shift+U",),
         "Edit",
         "Select the previous suggestion nobody has confirmed yet",
@@ -116,7 +138,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "escape",
         "Clear Selection",
-        "clear_selection",
+        lambda w: w.editing.clear_selection(),
         ("Escape",),
         "Edit",
         "Clear the selection, or cancel the relation being drawn",
@@ -124,7 +146,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "relation_mode",
         "&Relation Mode",
-        "toggle_relation_mode",
+        lambda w: w.editing.toggle_relation_mode(),
         ("Shift+R",),
         "Edit",
         "Draw relations between spans instead of selecting text",
@@ -133,18 +155,25 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "link",
         "&Link Spans",
-        "link_selected",
+        lambda w: w.editing.link_selected(),
         ("Space",),
         "Edit",
         "Mark the selected span as a relation's head; Tab to the child, the same key again, then the "
         "relation's key",
     ),
-    _a("find", "&Find in Document…", "find_in_document", ("Ctrl+F",), "Edit", "Find text in the document"),
-    _a("find_next", "Find &Next", "find_next", ("F3",), "Edit", "Find the next match"),
+    _a(
+        "find",
+        "&Find in Document…",
+        lambda w: w.editing.find_in_document(),
+        ("Ctrl+F",),
+        "Edit",
+        "Find text in the document",
+    ),
+    _a("find_next", "Find &Next", lambda w: w.editing.find_next(), ("F3",), "Edit", "Find the next match"),
     _a(
         "search",
         "Search &Documents",
-        "focus_search",
+        lambda w: w.editing.focus_search(),
         ("Ctrl+Shift+F",),
         "Edit",
         "Search all documents of the project",
@@ -152,7 +181,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "accept",
         "&Accept and Next",
-        "accept_document",
+        lambda w: w.accept_document(),
         ("A", "Ctrl+Return"),
         "Document",
         "Accept this document as annotated and open the next one",
@@ -160,7 +189,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "reject",
         "&Reject and Next",
-        "reject_document",
+        lambda w: w.reject_document(),
         ("X",),
         "Document",
         "Reject this document (not usable) and open the next one",
@@ -168,7 +197,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "skip",
         "&Skip",
-        "skip_document",
+        lambda w: w.skip_document(),
         ("S",),
         "Document",
         "Leave this document for later and open the next one",
@@ -176,7 +205,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "next_document",
         "&Next Document",
-        "next_document",
+        lambda w: w.next_document(),
         ("PgDown", "Alt+Right"),
         "Document",
         "Open the next document of the list",
@@ -184,7 +213,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "previous_document",
         "&Previous Document",
-        "previous_document",
+        lambda w: w.previous_document(),
         ("PgUp", "Alt+Left"),
         "Document",
         "Open the previous document of the list",
@@ -192,7 +221,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "preannotate",
         "Pre-&annotate with spaCy",
-        "preannotate",
+        lambda w: w.work.preannotate(),
         ("Ctrl+Shift+P",),
         "Document",
         "Suggest entities for every document the model has not seen yet",
@@ -200,7 +229,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "review_mode",
         "&Review Mode",
-        "toggle_review_mode",
+        lambda w: w.toggle_review_mode(),
         ("Ctrl+R",),
         "Review",
         "Adjudicate the annotators' versions into gold, document by document",
@@ -209,7 +238,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "next_dispute",
         "Next &Disagreement",
-        "next_dispute",
+        lambda w: w.next_dispute(),
         ("D",),
         "Review",
         "In review mode: select the next span the annotators disagree on",
@@ -217,7 +246,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "previous_dispute",
         "&Previous Disagreement",
-        "previous_dispute",
+        lambda w: w.previous_dispute(),
         ("Shift+D",),
         "Review",
         "In review mode: select the previous span the annotators disagree on",
@@ -225,15 +254,29 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "agreement",
         "&Agreement Dashboard…",
-        "show_agreement",
+        lambda w: w.show_agreement(),
         ("Ctrl+Shift+D",),
         "Review",
         "Inter-annotator agreement: F1, kappa, alpha, per label and per document",
     ),
-    _a("zoom_in", "Zoom &In", "zoom_in", ("Ctrl+=", "Ctrl++"), "View", "Larger text"),
-    _a("zoom_out", "Zoom &Out", "zoom_out", ("Ctrl+-",), "View", "Smaller text"),
-    _a("zoom_reset", "&Actual Size", "zoom_reset", ("Ctrl+0",), "View", "Text at its usual size"),
-    _a("shortcuts", "&Keyboard Shortcuts", "show_shortcuts", ("F1", "?"), "Help", "List every shortcut"),
+    _a("zoom_in", "Zoom &In", lambda w: w.editing.zoom_in(), ("Ctrl+=", "Ctrl++"), "View", "Larger text"),
+    _a("zoom_out", "Zoom &Out", lambda w: w.editing.zoom_out(), ("Ctrl+-",), "View", "Smaller text"),
+    _a(
+        "zoom_reset",
+        "&Actual Size",
+        lambda w: w.editing.zoom_reset(),
+        ("Ctrl+0",),
+        "View",
+        "Text at its usual size",
+    ),
+    _a(
+        "shortcuts",
+        "&Keyboard Shortcuts",
+        lambda w: w.show_shortcuts(),
+        ("F1", "?"),
+        "Help",
+        "List every shortcut",
+    ),
 ]
 
 MENUS = ["File", "Edit", "Document", "Review", "View", "Help"]
@@ -265,22 +308,13 @@ EDITOR_KEYS: list[EditorKey] = [
     EditorKey("Entity label", "Label every occurrence of the selected text", "Shift+label key"),
     EditorKey("Entity label", "Label keys on AZERTY (no Shift needed)", "& é \" ' ( - è _ ç à"),
 ]
+MODIFIER_NAMES = ("Shift", "Alt", "Ctrl", "Meta")
 
 
 def every_modifier(overrides: Overrides) -> str:
     """The modifier that, held with a label key, labels every occurrence (Shift unless remapped
     in the shortcuts file: `[modifiers] label_every = "Alt"`)."""
     return overrides.modifiers.get("label_every", "Shift")
-
-
-MODIFIER_NAMES = ("Shift", "Alt", "Ctrl", "Meta")
-
-
-def spec(action_id: str) -> ActionSpec:
-    found = next((a for a in ACTIONS if a.id == action_id), None)
-    if found is None:
-        raise KeyError(action_id)
-    return found
 
 
 def config_dir() -> Path:
@@ -345,10 +379,8 @@ def effective_shortcuts(overrides: Overrides) -> dict[str, tuple[str, ...]]:
     return {a.id: overrides.shortcuts.get(a.id, a.shortcuts) for a in ACTIONS}
 
 
-def build_actions(
-    parent: QObject, handler_of: Callable[[str], Callable[[], object]], overrides: Overrides
-) -> dict[str, QAction]:
-    """One QAction per spec, shortcuts applied, triggered → the handler named by the spec."""
+def build_actions(parent: QObject, window: MainWindow, overrides: Overrides) -> dict[str, QAction]:
+    """One QAction per spec, shortcuts applied, triggered → the spec's handler on `window`."""
     keys = effective_shortcuts(overrides)
     actions: dict[str, QAction] = {}
     for a in ACTIONS:
@@ -357,7 +389,6 @@ def build_actions(
         action.setShortcuts([QKeySequence(k) for k in keys[a.id]])
         action.setStatusTip(a.help)
         action.setCheckable(a.checkable)
-        handler = handler_of(a.handler)
-        action.triggered.connect(lambda _checked=False, h=handler: h())
+        action.triggered.connect(lambda _checked=False, h=a.handler: h(window))
         actions[a.id] = action
     return actions

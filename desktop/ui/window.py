@@ -6,22 +6,14 @@ Everything shown is read from the project file, so the window can be killed at a
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMetaObject, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-    QUndoStack,
-)
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -32,40 +24,28 @@ from PySide6.QtWidgets import (
 from desktop.model import LabelScheme, Origin, Status
 from desktop.store import Project, ProjectError
 from desktop.ui import actions as registry
-from desktop.ui import resources, statusline, workers
-from desktop.ui.background import BackgroundWork
+from desktop.ui import projects, workers
 from desktop.ui.controller import AnnotationController
-from desktop.ui.dialogs import (
-    ShortcutSheet,
-)
+from desktop.ui.dialogs import ShortcutSheet
 from desktop.ui.doclist import STATUS_TEXT, DocumentList
+from desktop.ui.editing import Editing
 from desktop.ui.editor import EditorView
 from desktop.ui.findbar import FindBar
+from desktop.ui.longwork import LongWork
+from desktop.ui.menus import LabelKeys, UndoActions, build_menus
+from desktop.ui.projects import APP_TITLE, recent_projects
 from desktop.ui.sidepanel import SidePanel
 
 if TYPE_CHECKING:
     from desktop.ui.review import ReviewMode
 
-APP_TITLE = "Etiquette"
+__all__ = ["APP_TITLE", "MainWindow", "recent_projects"]
+
 FINISHED = (Status.ACCEPTED, Status.REJECTED, Status.SKIPPED)
-MAX_RECENT = 8
 ZOOM_STEP = 1.15
-_MODIFIERS = {
-    "Shift": Qt.KeyboardModifier.ShiftModifier,
-    "Alt": Qt.KeyboardModifier.AltModifier,
-    "Ctrl": Qt.KeyboardModifier.ControlModifier,
-    "Meta": Qt.KeyboardModifier.MetaModifier,
-}
 
 
-def recent_projects(settings: QSettings) -> list[str]:
-    """Recent project paths, newest first (an INI file gives a lone string for a one-item list)."""
-    value = settings.value("recent_projects", [])
-    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-    return [str(p) for p in items if p]
-
-
-class MainWindow(BackgroundWork, QMainWindow):
+class MainWindow(QMainWindow):
     document_opened = Signal(int)
     job_finished = Signal(str, object)
     """(job name, result) once a background job's result has been shown."""
@@ -78,12 +58,9 @@ class MainWindow(BackgroundWork, QMainWindow):
         self.settings = settings
         self.project: Project | None = None
         self._controller: AnnotationController | None = None
-        self._undo_links: list[QMetaObject.Connection] = []
         self.annotator = annotator or str(settings.value("annotator", "") or "")
-        self.nlp: Any = None
-        self.model_job: workers.Job | None = None
-        self._preannotate_when_loaded = False
         self.jobs = workers.Jobs(self)
+        self.work: LongWork = LongWork(self)
         self.last_message = ""
         """The text of the last message box (the summary of an import or export)."""
         self.overrides = overrides if overrides is not None else registry.read_overrides()
@@ -116,10 +93,16 @@ class MainWindow(BackgroundWork, QMainWindow):
         self.model_label.setObjectName("model_status")
         self.statusBar().addPermanentWidget(self.model_label)
 
-        self.action_map = registry.build_actions(self, self._handler, self.overrides)
-        self.label_actions: list[QAction] = []
-        self._build_menus()
-        self._connect()
+        self.action_map = registry.build_actions(self, self, self.overrides)
+        self.menus = build_menus(self, self.action_map)
+        self.recent_menu = self.menus["Recent"]
+        self.recent_menu.aboutToShow.connect(lambda: projects.fill_recent_menu(self, self.recent_menu))
+        self.label_keys = LabelKeys(self, self.menus["Labels"], self.say)
+        self.undo_actions = UndoActions(
+            self.action_map["undo"], self.action_map["redo"], self.side.history, self
+        )
+        self.doc_list.document_activated.connect(self.open_document)
+        self.editing: Editing = Editing(self)
         self._review: ReviewMode | None = None
         self._restore_state()
         self._update_title()
@@ -129,9 +112,6 @@ class MainWindow(BackgroundWork, QMainWindow):
             QTimer.singleShot(0, lambda: self.say("; ".join(self.overrides.problems)))
 
     # --- construction ----------------------------------------------------------------------------
-
-    def _handler(self, name: str) -> Any:
-        return getattr(self, name)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -143,47 +123,6 @@ class MainWindow(BackgroundWork, QMainWindow):
         )
         self.addDockWidget(area, dock)
         return dock
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        menus = {name: bar.addMenu(f"&{name}") for name in registry.MENUS}
-        self.recent_menu = menus["File"].addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        for spec in registry.ACTIONS:
-            menu = menus[spec.menu]
-            if spec.id in (
-                "import",
-                "switch_annotator",
-                "quit",
-                "undo",
-                "find",
-                "accept",
-                "preannotate",
-                "zoom_in",
-            ):
-                menu.addSeparator()
-            menu.addAction(self.action_map[spec.id])
-        self.addActions(list(self.action_map.values()))
-        self.labels_menu = bar.addMenu("&Labels")
-        bar.insertMenu(menus["Help"].menuAction(), self.labels_menu)
-
-    def _connect(self) -> None:
-        self.doc_list.document_activated.connect(self.open_document)
-        self.side.span_clicked.connect(self._jump_to_span)
-        self.side.relation_clicked.connect(self._jump_to_relation)
-        self.side.label_clicked.connect(self._label_clicked)
-        self.editor.text_selected.connect(self._text_selected)
-        self.editor.span_selected.connect(self.side.select_span)
-        self.editor.relation_selected.connect(self.side.select_relation)
-        self.editor.relation_drawn.connect(self._relation_drawn)
-        self.editor.relation_mode_changed.connect(self.action_map["relation_mode"].setChecked)
-        self.editor.label_key.connect(self._label_key)
-        self.editor.span_resize_requested.connect(self._resize_span)
-        self.editor.selection_changed.connect(self._describe_selection)
-        self.editor.every_modifier = _MODIFIERS[registry.every_modifier(self.overrides)]
-        self.find_bar.find_requested.connect(self._find)
-        self.find_bar.query_changed.connect(self._find_as_typed)
-        self.find_bar.closed.connect(self._find_closed)
 
     # --- state ------------------------------------------------------------------------------------
 
@@ -219,7 +158,7 @@ class MainWindow(BackgroundWork, QMainWindow):
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            QTimer.singleShot(0, lambda: self.import_files(paths))
+            QTimer.singleShot(0, lambda: self.work.import_files(paths))
 
     def _update_title(self) -> None:
         parts = [APP_TITLE]
@@ -247,18 +186,6 @@ class MainWindow(BackgroundWork, QMainWindow):
     def recent_projects(self) -> list[str]:
         return recent_projects(self.settings)
 
-    def _remember(self, path: Path) -> None:
-        recent = [str(path.resolve())] + [p for p in self.recent_projects() if p != str(path.resolve())]
-        self.settings.setValue("recent_projects", recent[:MAX_RECENT])
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for path in self.recent_projects():
-            action = self.recent_menu.addAction(path)
-            action.triggered.connect(lambda _c=False, p=path: self.open_project_path(Path(p)))
-        if not self.recent_projects():
-            self.recent_menu.addAction("No recent projects").setEnabled(False)
-
     def open_project_path(self, path: Path, scheme: LabelScheme | None = None) -> bool:
         """Open a project file, or create it with `scheme`."""
         try:
@@ -269,7 +196,7 @@ class MainWindow(BackgroundWork, QMainWindow):
         if self.project is not None:
             self.project.close()
         self.project = project
-        self._remember(path)
+        projects.remember(self.settings, path)
         if not self.annotator:
             self.ask_annotator()
         self._start_session()
@@ -309,7 +236,7 @@ class MainWindow(BackgroundWork, QMainWindow):
     @controller.setter
     def controller(self, controller: AnnotationController | None) -> None:
         self._controller = controller
-        self._follow_undo_stack(controller.undo_stack if controller is not None else None)
+        self.undo_actions.follow(controller.undo_stack if controller is not None else None)
 
     def _drop_controller(self) -> None:
         """Let go of the session's controller; its undo stack must not signal while it dies."""
@@ -318,32 +245,6 @@ class MainWindow(BackgroundWork, QMainWindow):
         if old is not None:
             old.undo_stack.blockSignals(True)
             old.deleteLater()
-
-    def _follow_undo_stack(self, stack: QUndoStack | None) -> None:
-        """Undo/Redo say what they would undo; the History tab lists every edit of the session."""
-        for link in self._undo_links:
-            QObject.disconnect(link)
-        self._undo_links = []
-        undo, redo = self.action_map["undo"], self.action_map["redo"]
-        self.side.history.setStack(stack)  # type: ignore[arg-type]  # None detaches the view
-        if stack is None:
-            return
-        self._undo_links = [
-            stack.undoTextChanged.connect(self._undo_text),
-            stack.redoTextChanged.connect(self._redo_text),
-            stack.canUndoChanged.connect(undo.setEnabled),
-            stack.canRedoChanged.connect(redo.setEnabled),
-        ]
-        self._undo_text(stack.undoText())
-        self._redo_text(stack.redoText())
-        undo.setEnabled(stack.canUndo())
-        redo.setEnabled(stack.canRedo())
-
-    def _undo_text(self, text: str) -> None:
-        self.action_map["undo"].setText(f"&Undo {text}" if text else "&Undo")
-
-    def _redo_text(self, text: str) -> None:
-        self.action_map["redo"].setText(f"&Redo {text}" if text else "&Redo")
 
     def _first_document(self) -> int | None:
         """Where to resume: the first document still to do, else the first of the list."""
@@ -356,30 +257,9 @@ class MainWindow(BackgroundWork, QMainWindow):
                 return model.doc_id(row)
         return model.next_id(None, 1)
 
-    def new_project(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New project", "", "Etiquette projects (*.db)")
-        if not path:
-            return
-        schemes = resources.label_schemes()
-        name, ok = QInputDialog.getItem(
-            self, "New project", "Labels of the project:", [n for n, _ in schemes], 0, False
-        )
-        if ok:
-            self.open_project_path(Path(path).with_suffix(".db"), dict(schemes)[name])
-
-    def open_project(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open project", "", "Etiquette projects (*.db);;All files (*)"
-        )
-        if path:
-            self.open_project_path(Path(path))
-
     def ask_annotator(self) -> bool:
-        name, ok = QInputDialog.getText(
-            self, APP_TITLE, "Your name (it is saved with every edit):", text=self.annotator
-        )
-        name = name.strip()
-        if not ok or not name:
+        name = projects.ask_annotator(self)
+        if name is None:
             return False
         self.set_annotator(name)
         return True
@@ -395,36 +275,19 @@ class MainWindow(BackgroundWork, QMainWindow):
 
     # --- label keys (from the project's scheme) -----------------------------------------------------
 
+    @property
+    def label_actions(self) -> list[QAction]:
+        return self.label_keys.actions
+
     def _build_label_actions(self) -> None:
-        for action in self.label_actions:
-            self.removeAction(action)
-            action.deleteLater()
-        self.label_actions = []
-        self.labels_menu.clear()
         assert self.project is not None and self.controller is not None
-        taken = {
-            QKeySequence(k).toString()
-            for keys in registry.effective_shortcuts(self.overrides).values()
-            for k in keys
-        }
-        scheme = self.project.scheme
-        entries = [(e.name, e.key, self.controller.apply_entity_label, "") for e in scheme.entities]
-        entries += [
-            (r.name, r.key, self.controller.apply_relation_label, "relation ") for r in scheme.relations
-        ]
-        for name, key, apply, kind in entries:
-            action = QAction(f"{kind}{name}".capitalize() if kind else name, self)
-            action.setObjectName(f"label_{kind.strip() or 'entity'}_{name}")
-            sequence = QKeySequence(key) if key else QKeySequence()
-            if key and sequence.toString() in taken:
-                self.say(f"The key {key} of label {name} is taken by another action")
-            elif key:
-                action.setShortcut(sequence)
-                taken.add(sequence.toString())
-            action.triggered.connect(lambda _c=False, a=apply, n=name: a(n))
-            self.labels_menu.addAction(action)
-            self.addAction(action)
-            self.label_actions.append(action)
+        taken = [k for keys in registry.effective_shortcuts(self.overrides).values() for k in keys]
+        self.label_keys.rebuild(
+            self.project.scheme,
+            taken,
+            self.controller.apply_entity_label,
+            self.controller.apply_relation_label,
+        )
 
     # --- documents --------------------------------------------------------------------------------
 
@@ -509,128 +372,24 @@ class MainWindow(BackgroundWork, QMainWindow):
     def skip_document(self) -> None:
         self._finish(Status.SKIPPED)
 
-    # --- editing (all through the controller) -----------------------------------------------------
+    # --- after long work (desktop/ui/longwork.py) ------------------------------------------------
 
-    def undo(self) -> None:
-        if self.controller is not None:
-            self.controller.undo_stack.undo()
-
-    def redo(self) -> None:
-        if self.controller is not None:
-            self.controller.undo_stack.redo()
-
-    def delete_selected(self) -> None:
-        if self.controller is not None:
-            self.controller.delete_selected()
-
-    def confirm_selected(self) -> None:
-        if self.controller is not None:
-            self.controller.confirm_selected()
-
-    def clear_selection(self) -> None:
-        if self.find_bar.isVisible() and self.find_bar.edit.hasFocus():
-            self.find_bar.close_bar()
-        elif self.controller is not None and self.controller.drawing:
-            self.controller.cancel()
-        else:
-            # The editor knows what Escape means to it (a drag, a head clicked, relation mode).
-            self.editor.escape()
-
-    def link_selected(self) -> None:
-        if self.controller is not None:
-            self.controller.link_selected()
-
-    def _relation_drawn(self, head: int, child: int) -> None:
-        if self.controller is not None:
-            self.controller.relation_drawn(head, child)
-
-    def toggle_relation_mode(self) -> None:
-        self.editor.set_relation_mode(not self.editor.relation_mode())
-        self.action_map["relation_mode"].setChecked(self.editor.relation_mode())
-        self.say(
-            "Relation mode: drag from one span to another, then press the relation's key"
-            if self.editor.relation_mode()
-            else "Span mode"
-        )
-
-    def next_span(self) -> None:
-        self.editor.next_span()
-
-    def previous_span(self) -> None:
-        self.editor.previous_span()
-
-    def next_suggestion(self) -> None:
-        if self.editor.next_suggestion(1) is None:
-            self.say("No unconfirmed suggestion left in this document")
-
-    def previous_suggestion(self) -> None:
-        if self.editor.next_suggestion(-1) is None:
-            self.say("No unconfirmed suggestion left in this document")
-
-    def _label_key(self, digit: str, every: bool) -> None:
-        """A number-row key (on any layout): the label bound to that digit."""
-        if self.project is None or self.controller is None:
+    def reload_project(self) -> None:
+        """Show what a worker wrote through its own connection (documents, labels it added)."""
+        if self.project is None:
             return
-        scheme = self.project.scheme
-        ent = next((e for e in scheme.entities if e.key == digit), None)
-        if ent is not None:
-            if every:
-                self.controller.label_every(ent.name)
-            else:
-                self.controller.apply_entity_label(ent.name)
-            return
-        rel = next((r for r in scheme.relations if r.key == digit), None)
-        if rel is not None:
-            self.controller.apply_relation_label(rel.name)
+        stored = self.project.setting("scheme")
+        if stored:
+            self.project.set_scheme(LabelScheme.from_dict(json.loads(stored)))
+        current = self.doc_id
+        self._build_label_actions()
+        self.doc_list.reset(self.project, self.annotator)
+        if current is not None:
+            self.open_document(current)
         else:
-            self.say(f"No label on the key {digit}")
-
-    def _resize_span(self, span_id: int, start: int, end: int) -> None:
-        if self.controller is not None:
-            self.controller.resize_span(span_id, start, end)
-
-    def _describe_selection(self) -> None:
-        """The status bar names what is selected and the keys that act on it."""
-        ctl, project = self.controller, self.project
-        text = ""
-        if ctl is not None and project is not None and ctl.document is not None and ctl.annotation:
-            keys = registry.effective_shortcuts(self.overrides)
-            doc_text, scheme = ctl.document.text, project.scheme
-            span = ctl.annotation.span_by_id(self.editor.selected_span() or -1)
-            rel_id = self.editor.selected_relation()
-            rel = next((r for r in ctl.annotation.relations if r.id == rel_id), None)
-            selection = self.editor.text_selection()
-            if span is not None:
-                text = statusline.describe_span(doc_text, span, scheme, keys)
-            elif rel is not None:
-                head, child = ctl.annotation.span_by_id(rel.head), ctl.annotation.span_by_id(rel.child)
-                if head is not None and child is not None:
-                    text = statusline.describe_relation(doc_text, rel, head, child, scheme, keys)
-            elif selection is not None:
-                every = registry.every_modifier(self.overrides)
-                text = statusline.describe_text(doc_text, selection, scheme, every)
-        self.selection_label.setText(text)
-        self.statusBar().clearMessage()
-
-    def _jump_to_span(self, span_id: int) -> None:
-        self.editor.scroll_to_span(span_id)
-        self.editor.select_span(span_id)
-        self.editor.setFocus()
-
-    def _label_clicked(self, label: str, relation: bool) -> None:
-        if self.controller is None:
-            return
-        if relation:
-            self.controller.apply_relation_label(label)
-        else:
-            self.controller.apply_entity_label(label)
-
-    def _text_selected(self, start: int, end: int) -> None:
-        self._describe_selection()
-
-    def _jump_to_relation(self, rel_id: int) -> None:
-        self.editor.select_relation(rel_id)
-        self.editor.setFocus()
+            first = self._first_document()
+            if first is not None:
+                self.open_document(first)
 
     # --- review mode (desktop/ui/review) ---------------------------------------------------------
 
@@ -654,52 +413,6 @@ class MainWindow(BackgroundWork, QMainWindow):
 
     def previous_dispute(self) -> None:
         self.review.step_dispute(-1)
-
-    # --- find and zoom ----------------------------------------------------------------------------
-
-    def find_in_document(self) -> None:
-        self.find_bar.open_bar()
-
-    def find_next(self) -> None:
-        """F3: the next match; with the find bar closed, it becomes the selection at once."""
-        query = self.find_bar.edit.text()
-        if not query:
-            self.find_in_document()
-        elif self.find_bar.isVisible():
-            self._find(query, True)
-        elif self.editor.find(query, True):
-            self.editor.take_find_match()
-        else:
-            self.say(f"« {query} » not found")
-
-    def _find(self, query: str, forward: bool) -> None:
-        if query:
-            self.find_bar.show_result(self.editor.find(query, forward))
-
-    def _find_as_typed(self, query: str) -> None:
-        if query:
-            self.find_bar.show_result(self.editor.find_from_caret(query))
-        else:
-            self.editor.clear_find()
-            self.find_bar.show_result(True)
-
-    def _find_closed(self) -> None:
-        """Leaving the find bar selects the match (so a label key labels it); the highlight goes."""
-        self.editor.take_find_match()
-        self.editor.setFocus()
-
-    def focus_search(self) -> None:
-        self.doc_list.search.setFocus()
-        self.doc_list.search.selectAll()
-
-    def zoom_in(self) -> None:
-        self.editor.set_zoom(self.editor.zoom() * ZOOM_STEP)
-
-    def zoom_out(self) -> None:
-        self.editor.set_zoom(self.editor.zoom() / ZOOM_STEP)
-
-    def zoom_reset(self) -> None:
-        self.editor.set_zoom(1.0)
 
     def show_shortcuts(self) -> None:
         scheme = self.project.scheme if self.project else LabelScheme()

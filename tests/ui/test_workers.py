@@ -44,7 +44,7 @@ def test_import_from_the_window_runs_in_a_worker(
     (folder / "a.txt").write_text("Emmanuel Macron est à Berlin.", encoding="utf-8")
     (folder / "b.txt").write_text("Olaf Scholz reçoit à Bonn.", encoding="utf-8")
     with qtbot.waitSignal(window.job_finished, timeout=60000) as blocker:
-        window.import_files([str(folder)])
+        window.work.import_files([str(folder)])
     assert blocker.args[0] == "import"
     assert "2 documents added, none already in the project." in window.last_message
     assert window.doc_list.model.rowCount() == 5
@@ -79,7 +79,7 @@ def test_export_from_the_window_says_what_was_lost(
 
         dialogs.ExportDialog.choice = choice  # type: ignore[method-assign]
         with qtbot.waitSignal(window.job_finished, timeout=30000):
-            window.export_files()
+            window.work.export_files()
     finally:
         dialogs.ExportDialog.choice = original  # type: ignore[method-assign]
         registry.FORMATS.pop("lossy", None)
@@ -95,7 +95,7 @@ def test_preannotate_waits_for_the_model_then_runs_in_a_worker(
     with qtbot.waitSignal(
         window.job_finished, timeout=60000, check_params_cb=lambda name, _r: name == "preannotate"
     ) as blocker:
-        window.preannotate()  # the model is not loaded yet: it loads, then pre-annotation runs
+        window.work.preannotate()  # the model is not loaded yet: it loads, then pre-annotation runs
     assert "ready" in window.model_label.text()
     result = blocker.args[1]
     assert result.done == 3 and result.spans == 3
@@ -124,7 +124,7 @@ def test_a_failing_job_is_reported(window: MainWindow, qtbot, accept_dialogs, tm
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "ok"}\n{not json}\n', encoding="utf-8")
     with qtbot.waitSignal(window.job_finished, timeout=30000):
-        window.import_files([str(bad)])
+        window.work.import_files([str(bad)])
     assert "bad.jsonl:2" in window.last_message
     assert window.doc_list.model.rowCount() == 3
 

@@ -35,7 +35,7 @@ from desktop.ui.editor.keys import label_digit
 from desktop.ui.editor.navigation import describe_relation, describe_span, token_step, words_between
 
 # Keys that stay with the editor even when a window action uses them. Escape is not among them: a
-# window that binds it (to cancel its own pending edit first) passes it on to the editor itself.
+# window that binds it (to cancel its own pending edit first) then calls the editor's `escape()`.
 OWN_KEYS = {
     Qt.Key.Key_Tab,
     Qt.Key.Key_Backtab,
@@ -106,8 +106,9 @@ class EditorView(EditorCore):
             super().keyPressEvent(event)
 
     def escape(self) -> None:
-        """What Escape means here: drop a drag, then a pending head, then relation mode, then the
-        selection."""
+        """What Escape means to the editor: end a drag, drop a pending head, leave relation mode,
+        else clear the selection. A window that binds Escape calls this (never a synthetic key,
+        which would fire the window's shortcut again)."""
         if self._press is not None:
             self._end_drag()
         elif self._relation_mode:
