@@ -161,12 +161,14 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: self.work.import_files(paths))
 
     def _update_title(self) -> None:
-        parts = [APP_TITLE]
+        # The application's name last: desktops add it after a title that does not end with it,
+        # which would show "Etiquette" twice.
+        parts = []
         if self.project is not None:
             parts.append(self.project.path.name)
         if self.annotator:
             parts.append(self.annotator)
-        self.setWindowTitle(" — ".join(parts))
+        self.setWindowTitle(" — ".join([*parts, APP_TITLE]))
 
     def say(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)

@@ -17,7 +17,7 @@ SUGGESTED = [
 
 
 def test_opening_a_document_copies_the_suggestions(window: MainWindow, store) -> None:
-    assert window.windowTitle() == "Etiquette — ui.db — alice"
+    assert window.windowTitle() == "ui.db — alice — Etiquette"
     assert window.doc_id == 1
     assert store.spans(1) == SUGGESTED
     assert store.status(1) == "todo"
