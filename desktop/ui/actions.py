@@ -305,6 +305,7 @@ EDITOR_KEYS: list[EditorKey] = [
     EditorKey("Select", "Next / previous span, from where you are", "Tab, Shift+Tab"),
     EditorKey("Find", "Type to find; next match", "Return, F3"),
     EditorKey("Find", "Leave the find bar, the match selected", "Escape"),
+    EditorKey("Relations", "After the link key: the letter shown on a span makes it the child", "A … M"),
     EditorKey("Entity label", "Label every occurrence of the selected text", "Shift+label key"),
     EditorKey("Entity label", "Label keys on AZERTY (no Shift needed)", "& é \" ' ( - è _ ç à"),
 ]

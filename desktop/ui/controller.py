@@ -251,6 +251,7 @@ class AnnotationController(QObject):
     def relation_drawn(self, head: int, child: int) -> None:
         """The editor drew a relation: wait for the key of its label."""
         h, c = self._span(head), self._span(child)
+        self.link_head = None
         if h is None or c is None or head == child:
             return
         self.set_pending((head, child))
@@ -267,7 +268,10 @@ class AnnotationController(QObject):
             return
         if self.link_head is None or self.link_head == span.id or self._span(self.link_head) is None:
             self.link_head = span.id
-            self.message.emit(f"Head: {span.label}. Select the child span and press the link key again")
+            self.message.emit(
+                f"Head: {span.label}. Type the letter on the child span (or Tab to it and press the link "
+                "key again); Escape cancels"
+            )
             return
         head, self.link_head = self.link_head, None
         self.relation_drawn(head, span.id)

@@ -69,14 +69,23 @@ class Editing(QObject):
         if self.window.find_bar.isVisible() and self.window.find_bar.edit.hasFocus():
             self.window.find_bar.close_bar()
         elif self.window.controller is not None and self.window.controller.drawing:
+            self.window.editor.clear_hints()
             self.window.controller.cancel()
         else:
             # The editor knows what Escape means to it (a drag, a head clicked, relation mode).
             self.window.editor.escape()
 
     def link_selected(self) -> None:
-        if self.window.controller is not None:
-            self.window.controller.link_selected()
+        """The selected span becomes a relation's head: letters name the spans in view, and
+        typing one draws the relation to it (or Tab to the child and press the link key again)."""
+        ctl = self.window.controller
+        if ctl is None:
+            return
+        ctl.link_selected()
+        if ctl.link_head is not None:
+            self.window.editor.show_hints(ctl.link_head)
+        else:
+            self.window.editor.clear_hints()
 
     def _relation_drawn(self, head: int, child: int) -> None:
         if self.window.controller is not None:

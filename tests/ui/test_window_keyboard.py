@@ -209,6 +209,32 @@ def test_a_relation_from_a_selected_span_in_four_keys(window: MainWindow, store)
     assert store.relations(1) == [("Dmitry Peskov", "porte_parole", "Moscou")]
 
 
+def test_a_relation_to_any_span_in_view_in_three_keys(window: MainWindow, store) -> None:
+    send(K.Key_Tab)
+    assert selected_span_text(window) == "Kirill Dmitriev"
+    send(K.Key_Space)  # letters appear on the other spans in view
+    moscou = next(
+        s.id for s in window.controller.annotation.spans if s.start == window.editor.text().index("Moscou")
+    )  # type: ignore[union-attr]
+    letter = window.editor.hint_of(moscou)
+    assert letter is not None and len(letter) == 1 and letter not in "qwe"
+    send(K(ord(letter.upper())), NONE, letter)  # not the window's key for that letter
+    send(K.Key_Q, NONE, "q")
+    assert store.relations(1) == [("Kirill Dmitriev", "porte_parole", "Moscou")]
+    assert not window.editor.hints_shown()
+    assert store.status(1) == "in_progress"
+
+
+def test_escape_takes_the_letters_away(window: MainWindow, store) -> None:
+    send(K.Key_Tab)
+    send(K.Key_Space)
+    assert window.editor.hints_shown()
+    send(K.Key_Escape)
+    assert not window.editor.hints_shown()
+    send(K.Key_S)  # the window's Skip again, not a letter for a span
+    assert store.status(1) == "skipped"
+
+
 def test_the_shortcut_sheet_lists_selection_keys(window: MainWindow) -> None:
     send(K.Key_F1)
     sheet = window.findChild(object, "shortcut_sheet")

@@ -45,6 +45,8 @@ class PaintState:
     text_selection: tuple[int, int] | None = None
     find_match: tuple[int, int] | None = None
     rubber_band: tuple[QPointF, QPointF] | None = None
+    hints: dict[int, str] = field(default_factory=dict)
+    """Letters over the spans in view while a relation's child is chosen by keyboard."""
     caret: int | None = None
     """Where the keyboard is, drawn as a text cursor while nothing is selected."""
     visible: range = field(default_factory=lambda: range(0))
@@ -133,10 +135,26 @@ class EditorPainter:
                 self._bar(p, ln, piece, state)
         for arc in ln.arcs:
             self._arc(p, ln, arc, state)
+        if state.hints:
+            for piece in ln.pieces:
+                hint = state.hints.get(piece.span_id)
+                if hint and piece.first:
+                    self._hint(p, lay.piece_rect(ln, piece), hint)
         if state.caret is not None and ln.start <= state.caret <= ln.end:
             if state.caret < ln.end or ln.index == len(lay.lines) - 1:
                 x = lay.x_at(ln, min(state.caret, ln.content_end))
                 p.fillRect(QRectF(x - 1, tt, 2, m.text_h), self.palette.color(QPalette.ColorRole.Text))
+
+    def _hint(self, p: QPainter, box: QRectF, hint: str) -> None:
+        """A key to press, in a yellow tag at the top left of a span's box."""
+        m = self.lay.m
+        w = m.lfm.horizontalAdvance(hint.upper()) + 6
+        rect = QRectF(box.left() - 2, box.top() - m.label_h * 0.6, w, m.label_h)
+        p.setPen(self.pen(FIND_LINE, 1.0))
+        p.setBrush(QColor("#ffe23d"))
+        p.drawRoundedRect(rect, 3, 3)
+        p.setPen(QColor("#000000"))
+        self._small(p, hint.upper(), m.label_font, m.lfm, rect)
 
     def _range(self, p: QPainter, ln: Line, rng: tuple[int, int], fill: QColor, line: QColor | None) -> None:
         """A translucent marker over a character range (selection, find match), with an underline."""

@@ -44,6 +44,8 @@ OWN_KEYS = {
     Qt.Key.Key_Home,
     Qt.Key.Key_End,
 }
+HINT_LETTERS = "asdfghjklzxcvbnm"
+"""Letters that name the spans in view while a relation's child is chosen (home row first)."""
 SHIFT_CTRL = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
 
 
@@ -62,6 +64,7 @@ class EditorView(EditorCore):
         self._scroll_timer = QTimer(self)
         self._scroll_timer.setInterval(30)
         self._scroll_timer.timeout.connect(self._autoscroll)
+        self._hint_typed = ""
         self.every_modifier = Qt.KeyboardModifier.ShiftModifier
         """Held with a label key, it labels every occurrence of the selected text."""
 
@@ -78,6 +81,9 @@ class EditorView(EditorCore):
             if (plain and event.key() in OWN_KEYS) or label_digit(event, self.every_modifier):
                 event.accept()
                 return True
+            if self._state.hints and plain and event.text().isalpha():
+                event.accept()
+                return True
         return super().event(event)
 
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002
@@ -89,7 +95,9 @@ class EditorView(EditorCore):
         shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
         label = label_digit(event, self.every_modifier)
-        if label is not None:
+        if self._state.hints and event.text().isalpha() and not ctrl:
+            self._type_hint(event.text().lower())
+        elif label is not None:
             self.label_key.emit(*label)
         elif key == Qt.Key.Key_Tab and not ctrl:
             self.next_span()
@@ -105,11 +113,62 @@ class EditorView(EditorCore):
         else:
             super().keyPressEvent(event)
 
+    # -- choosing a relation's child by letters -------------------------------------------------------
+
+    def show_hints(self, head: int) -> None:
+        """Put a letter (or two) on every other span in view; typing it draws head → that span."""
+        self.complete_layout()
+        lay = self._layout
+        seen: list[int] = []
+        for li in self._visible():
+            for p in sorted(lay.lines[li].pieces, key=lambda p: p.start):
+                if p.span_id != head and p.span_id not in seen and p.first:
+                    seen.append(p.span_id)
+        letters = HINT_LETTERS
+        if len(seen) <= len(letters):
+            labels = list(letters[: len(seen)])
+        else:
+            labels = [a + b for a in letters for b in letters][: len(seen)]
+        self._state.hints = dict(zip(seen, labels, strict=False))
+        self._state.pending_head = head
+        self._hint_typed = ""
+        self.viewport().update()
+
+    def hints_shown(self) -> bool:
+        return bool(self._state.hints)
+
+    def hint_of(self, span_id: int) -> str | None:
+        """The letters shown on a span while a relation's child is chosen."""
+        return self._state.hints.get(span_id)
+
+    def clear_hints(self) -> None:
+        if self._state.hints:
+            self._state.hints = {}
+            self._state.pending_head = None
+            self._hint_typed = ""
+            self.viewport().update()
+
+    def _type_hint(self, letter: str) -> None:
+        typed = self._hint_typed + letter
+        head = self._state.pending_head
+        found = [sid for sid, h in self._state.hints.items() if h.startswith(typed)]
+        exact = next((sid for sid in found if self._state.hints[sid] == typed), None)
+        if exact is not None and head is not None:
+            self.clear_hints()
+            self.select_span(exact)
+            self.relation_drawn.emit(head, exact)
+        elif found:
+            self._hint_typed = typed
+        else:
+            self._hint_typed = ""
+
     def escape(self) -> None:
         """What Escape means to the editor: end a drag, drop a pending head, leave relation mode,
         else clear the selection. A window that binds Escape calls this (never a synthetic key,
         which would fire the window's shortcut again)."""
-        if self._press is not None:
+        if self._state.hints:
+            self.clear_hints()
+        elif self._press is not None:
             self._end_drag()
         elif self._relation_mode:
             if self._state.pending_head is not None:
