@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QStandardPaths
 from PySide6.QtGui import QAction, QKeySequence
 
+from desktop.ui import help as help_pages
 from desktop.ui import projects
 
 if TYPE_CHECKING:
@@ -277,6 +278,15 @@ ACTIONS: list[ActionSpec] = [
         "Help",
         "List every shortcut",
     ),
+    _a(
+        "user_guide",
+        "&User Guide",
+        lambda w: help_pages.show_guide(w),
+        (),
+        "Help",
+        "How to annotate with Etiquette: the guide, in the window",
+    ),
+    _a("about", "&About Etiquette", lambda w: help_pages.show_about(w), (), "Help", "Version and purpose"),
 ]
 
 MENUS = ["File", "Edit", "Document", "Review", "View", "Help"]

@@ -46,8 +46,12 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Import into the project")
         self.paths: list[str] = []
-        self.path_edit = QLineEdit(placeholderText="files or a folder")
+        self.path_edit = QLineEdit(placeholderText="choose files or a folder →")
+        # Filled by the buttons beside it: read-only, and it looks it (no frame, no focus, no caret).
         self.path_edit.setReadOnly(True)
+        self.path_edit.setFrame(False)
+        self.path_edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.path_edit.setStyleSheet("QLineEdit { background: transparent; }")
         files = QPushButton("Files…")
         files.clicked.connect(self._choose_files)
         folder = QPushButton("Folder…")

@@ -174,8 +174,17 @@ class Editing(QObject):
         self.describe_selection()
 
     def _jump_to_relation(self, rel_id: int) -> None:
-        self.window.editor.select_relation(rel_id)
-        self.window.editor.setFocus()
+        """A click in the Relations list: the relation is selected and scrolled into view."""
+        editor, ctl = self.window.editor, self.window.controller
+        rel = (
+            next((r for r in ctl.annotation.relations if r.id == rel_id), None)
+            if ctl and ctl.annotation
+            else None
+        )
+        if rel is not None:
+            editor.scroll_to_span(rel.head)
+        editor.select_relation(rel_id)
+        editor.setFocus()
 
     # --- find and zoom ----------------------------------------------------------------------------
 

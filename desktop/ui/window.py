@@ -96,6 +96,12 @@ class MainWindow(QMainWindow):
         self.action_map = registry.build_actions(self, self, self.overrides)
         self.menus = build_menus(self, self.action_map)
         self.recent_menu = self.menus["Recent"]
+        view = self.menus["View"]  # a closed panel comes back from here
+        view.addSeparator()
+        for dock in (self.docs_dock, self.side_dock):
+            toggle = dock.toggleViewAction()
+            toggle.setObjectName(f"action_show_{dock.objectName()}")
+            view.addAction(toggle)
         self.recent_menu.aboutToShow.connect(lambda: projects.fill_recent_menu(self, self.recent_menu))
         self.label_keys = LabelKeys(self, self.menus["Labels"], self.say)
         self.undo_actions = UndoActions(
@@ -120,6 +126,7 @@ class MainWindow(QMainWindow):
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self.addDockWidget(area, dock)
         return dock

@@ -268,6 +268,14 @@ class EditorPainter:
             path.lineTo(arc.xc, foot - 5)
         else:
             path.lineTo(arc.xc, y)
+        joined = False
+        if arc.kind != FULL:  # one arc across lines: the two halves meet down the margin
+            other = next(((o, a) for o, a in lay.relation_arcs(arc.rel_id) if o.index != ln.index), None)
+            if other is not None:
+                edge = arc.xc if arc.kind == OUT else arc.xh
+                path.moveTo(edge, y)
+                path.lineTo(edge, lay.arc_y(other[0], other[1].level))
+                joined = True
         p.setPen(pen)
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawPath(path)
@@ -275,9 +283,11 @@ class EditorPainter:
         p.setBrush(pen.color())
         if arc.kind in (FULL, IN):
             p.drawPolygon(_arrow_down(arc.xc, foot, 4.0))
-        else:
+        elif not joined:
             p.drawPolygon(_arrow_side(arc.xc, y, 4.0, 1 if arc.xc > arc.xh else -1))
-        self._arc_label(p, ln, arc, pen.color(), selected)
+        # The label once: on the head's half, or on the child's while the head's is out of view.
+        if arc.kind != IN or arc.other_line not in state.visible:
+            self._arc_label(p, ln, arc, pen.color(), selected)
         if arc.kind != FULL and arc.other_line not in state.visible:
             self._far_end(p, ln, arc, pen.color())
 
