@@ -47,6 +47,7 @@ from desktop.ui.editor.navigation import (  # noqa: E402
     SpanOrder,
     find_match,
     occurrences,
+    span_around,
     token_step,
     words,
 )
@@ -243,9 +244,17 @@ class Planner:
                 best = (n, [(name, key, mods)] * n)
         return best
 
-    def _find_plan(self, start: int, end: int) -> tuple[int, str, int]:
-        """(keys, query, Enters) of the cheapest find whose match, widened to words, is [start, end)."""
+    def _find_plan(self, start: int, end: int, span: int | None = None) -> tuple[int, str, int]:
+        """(keys, query, Enters) of the cheapest find that leaves [start, end) selected: as text,
+        or (given `span`) as that span. A match inside a span selects the span."""
         text, tokens, caret = self.text, self.tokens(), self.w.editor.caret()
+        spans = {s.id: s for s in self.w.controller.annotation.spans}
+
+        def lands(m: tuple[int, int]) -> bool:
+            got = snap(tokens, m[0], m[1], text)
+            around = span_around(spans, *got)
+            return around == span if span is not None else (around is None and got == (start, end))
+
         target = text[start:end]
         best = (10**6, "", 0)
         for n in range(1, min(len(target), 12) + 1):
@@ -259,7 +268,7 @@ class Planner:
                 for enters in range(MAX_FIND_STEPS):
                     if m is None:
                         break
-                    if snap(tokens, m[0], m[1], text) == (start, end):
+                    if lands(m):
                         cost = 2 + n + enters
                         if cost < best[0]:
                             best = (cost, q, enters)
@@ -307,7 +316,7 @@ class Planner:
         if self.w.editor.selected_span() == sid:
             return
         tab_cost, tabs = self._tab_plan(sid)
-        find_cost, q, enters = self._find_plan(s[0], s[1])
+        find_cost, q, enters = self._find_plan(s[0], s[1], sid)
         if find_cost < tab_cost:
             self._find(q, enters)
         else:
@@ -367,7 +376,7 @@ class Planner:
 
         others = [o for i, o in self.spans().items() if i != sid and o[0] < end and start < o[1]]
         resize = None if others else steps((s[0], s[1]), (start, end))
-        tab_cost = min(self._tab_plan(sid)[0], self._find_plan(s[0], s[1])[0])
+        tab_cost = min(self._tab_plan(sid)[0], self._find_plan(s[0], s[1], sid)[0])
         relabel = 1 if label != s[2] else 0
         new_cost = min(self._find_plan(start, end)[0], self._arrow_plan(start, end)[0]) + 1
         if resize is not None and tab_cost + len(resize) + relabel <= new_cost:

@@ -14,7 +14,14 @@ from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QFrame, QWidget
 from desktop.model import LabelScheme, Origin, Relation, Span, Token
 from desktop.model.tokens import snap
 from desktop.ui.editor.layout import EditorLayout
-from desktop.ui.editor.navigation import SpanOrder, describe_relation, describe_span, find_match, words
+from desktop.ui.editor.navigation import (
+    SpanOrder,
+    describe_relation,
+    describe_span,
+    find_match,
+    span_around,
+    words,
+)
 from desktop.ui.editor.painter import EditorPainter, PaintState
 
 ZOOM_MIN, ZOOM_MAX = 0.5, 3.0
@@ -348,17 +355,17 @@ class EditorCore(QAbstractScrollArea):
         return self._state.find_match
 
     def take_find_match(self) -> bool:
-        """Turn the highlighted match into the selection (widened to whole words): the span with
-        exactly those bounds when there is one, else the text. The highlight goes."""
+        """Turn the highlighted match into the selection (widened to whole words): the span it
+        lies in when there is one (the innermost), else the text. The highlight goes."""
         m = self._state.find_match
         self._state.find_match = None
         if m is None:
             self.viewport().update()
             return False
         start, end = snap(self._tokens, m[0], m[1], self._layout.text)
-        same = next((sid for sid, s in self._layout.spans.items() if (s.start, s.end) == (start, end)), None)
-        if same is not None:
-            self.select_span(same)
+        span = span_around(self._layout.spans, start, end)
+        if span is not None:
+            self.select_span(span)
         else:
             self.select_text(start, end)
         return True

@@ -84,6 +84,12 @@ def words(tokens: Sequence[Token], text: str) -> list[Token]:
     return [t for t in tokens if t.end > t.start and not text[t.start : t.end].isspace()]
 
 
+def span_around(spans: dict[int, Span], start: int, end: int) -> int | None:
+    """The innermost span holding [start, end) (a find match inside a name selects the name)."""
+    holding = [(s.end - s.start, sid) for sid, s in spans.items() if s.start <= start and end <= s.end]
+    return min(holding)[1] if holding else None
+
+
 def token_step(
     tokens: Sequence[Token],
     selection: tuple[int, int] | None,
