@@ -49,6 +49,18 @@ HINT_LETTERS = "asdfghjklzxcvbnm"
 SHIFT_CTRL = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
 
 
+def hint_labels(n: int) -> list[str]:
+    """`n` distinct hints, as many single letters as can be: the last letters turn into prefixes
+    of two-letter hints only when there are more spans than letters."""
+    letters = HINT_LETTERS
+    prefixes = 0
+    while len(letters) - prefixes + prefixes * len(letters) < n and prefixes < len(letters):
+        prefixes += 1
+    singles = list(letters[: len(letters) - prefixes])
+    doubles = [a + b for a in letters[len(letters) - prefixes :] for b in letters]
+    return (singles + doubles)[:n]
+
+
 class EditorView(EditorCore):
     """The annotation editor: `EditorCore` with the mouse and keyboard (see the module docstring)."""
 
@@ -124,12 +136,9 @@ class EditorView(EditorCore):
             for p in sorted(lay.lines[li].pieces, key=lambda p: p.start):
                 if p.span_id != head and p.span_id not in seen and p.first:
                     seen.append(p.span_id)
-        letters = HINT_LETTERS
-        if len(seen) <= len(letters):
-            labels = list(letters[: len(seen)])
-        else:
-            labels = [a + b for a in letters for b in letters][: len(seen)]
-        self._state.hints = dict(zip(seen, labels, strict=False))
+        near = lay.spans[head].start if head in lay.spans else 0
+        seen.sort(key=lambda sid: abs(lay.spans[sid].start - near))  # the nearest get one letter
+        self._state.hints = dict(zip(seen, hint_labels(len(seen)), strict=False))
         self._state.pending_head = head
         self._hint_typed = ""
         self.viewport().update()
