@@ -86,13 +86,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     with Project.open(args.project) as p:
         bar = _Bar("importing", "docs")
         try:
-            report = import_paths(
-                p,
-                args.paths,
-                args.format,
-                ImportOptions(annotator=args.annotator, spans_key=args.spans_key),
-                progress=bar,
+            options = ImportOptions(
+                annotator=args.annotator, spans_key=args.spans_key, on_conflict=args.on_conflict
             )
+            if args.max_chars is not None:
+                options.max_chars = args.max_chars
+            if args.max_spacy_mb is not None:
+                options.max_spacy_bytes = args.max_spacy_mb * 2**20
+            report = import_paths(p, args.paths, args.format, options, progress=bar)
         finally:
             bar.close()
         for f in report.files:
@@ -100,6 +101,15 @@ def cmd_import(args: argparse.Namespace) -> int:
             if f.annotations:
                 extra = f", {f.annotations} annotations, {f.spans} spans, {f.relations} relations"
             print(f"{f.path}: {f.format}, {f.added} added, {f.duplicates} duplicates skipped{extra}")
+            if f.kept:
+                print(
+                    f"  kept {f.kept} existing annotations (the project's differ from the file's; "
+                    "--on-conflict replace or merge to take the file's)"
+                )
+            if f.replaced or f.merged:
+                print(f"  {f.replaced} existing annotations replaced, {f.merged} merged")
+            if f.unchanged:
+                print(f"  {f.unchanged} annotations already in the project, unchanged")
             for what, n in f.not_imported.items():
                 print(f"  not imported: {n} {what}")
         print(
@@ -173,6 +183,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from desktop.model import Status
     from desktop.store import Project
 
     with Project.open(args.project) as p:
@@ -182,7 +193,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return 0
     print(f"{stats['path']}: {stats['documents']} documents")
     for name, a in stats["annotators"].items():
-        statuses = ", ".join(f"{k} {v}" for k, v in a["statuses"].items() if v)
+        statuses = ", ".join(f"{Status(k).text} {v}" for k, v in a["statuses"].items() if v)
         print(f"  {name} ({a['kind']}): {statuses}")
         if a["spans"]:
             print("    spans: " + ", ".join(f"{k} {v}" for k, v in a["spans"].items()))
@@ -333,6 +344,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--annotator", help="who the imported annotations belong to, when the file does not say")
     p.add_argument("--spans-key", default="sc", help="doc.spans key read from .spacy files (default sc)")
+    p.add_argument(
+        "--on-conflict",
+        default="keep",
+        choices=["keep", "replace", "merge"],
+        help="a text the annotator already has, annotated differently: keep the project's version "
+        "(default), replace it with the file's, or merge both",
+    )
+    p.add_argument(
+        "--max-chars",
+        type=int,
+        metavar="N",
+        help="refuse a document longer than N characters (default 10,000,000)",
+    )
+    p.add_argument(
+        "--max-spacy-mb",
+        type=int,
+        metavar="MB",
+        help="refuse a .spacy file that decompresses to more than MB megabytes (default 512)",
+    )
 
     p = add("preannotate", cmd_preannotate, "suggest entities with a spaCy pipeline")
     p.add_argument("project", metavar="PROJECT.db")

@@ -22,7 +22,7 @@ from desktop.formats.base import (
     FormatError,
     Progress,
 )
-from desktop.model import GOLD, Annotation, AnnotatorKind, Document
+from desktop.model import GOLD, AnnotatorKind
 from desktop.store import Project, ProjectError
 
 
@@ -55,11 +55,6 @@ def resolve_source(project: Project, source: str | None) -> str:
     raise ProjectError(f"several annotators ({', '.join(people)}): choose one with --source")
 
 
-def annotated(project: Project, options: ExportOptions) -> Iterator[tuple[Document, Annotation]]:
-    """The source's documents with an exportable status (rejected ones never), streamed."""
-    yield from project.iter_annotations(options.source, options.statuses)
-
-
 def export_project(
     project: Project,
     out: str | Path,
@@ -82,7 +77,7 @@ def export_project(
             raise ExportLossError(f"{out}: --strict export would lose {lost}; nothing written")
         report.paths = move_into_place(staged, out.parent, report.paths)
     report.left_out = {
-        status.value.replace("_", " ").replace("todo", "to do"): n
+        status.text: n
         for status, n in project.status_counts(options.source).items()
         if status not in options.statuses and n
     }

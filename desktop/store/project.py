@@ -47,8 +47,9 @@ class Project(HistoryStore):
         if path.exists() and path.stat().st_size > 0:
             raise ProjectError(f"{path}: already exists; open it instead, or choose a new name")
         db = _connect(path, new=True)
-        MIGRATIONS.apply(db)
         project = cls(db, path)
+        with project.transaction():
+            MIGRATIONS.apply(db)
         scheme = scheme or LabelScheme.from_names(["PER", "LOC", "ORG", "MISC"])
         with project.transaction():
             project._set("lang", lang)
@@ -65,10 +66,11 @@ class Project(HistoryStore):
         if not os.access(path, os.R_OK):
             raise NotAProjectError(f"{path}: cannot be read (permission denied)")
         db = _connect(path, check_id=True)
-        pending = MIGRATIONS.pending(db)
-        if pending:
-            MIGRATIONS.apply(db)
-        return cls(db, path)
+        project = cls(db, path)
+        if MIGRATIONS.pending(db):
+            with project.transaction():  # another process may be migrating it too: take turns
+                MIGRATIONS.apply(db)
+        return project
 
     def checkpoint(self) -> None:
         """Copy what the write-ahead log holds into the `.db` file, without waiting for anyone.
@@ -77,7 +79,7 @@ class Project(HistoryStore):
         was reading or writing at that moment: a passive checkpoint then copies what it can).
         """
         try:
-            self.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            self.db.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         except (sqlite3.OperationalError, sqlite3.ProgrammingError):
             pass  # busy, read-only or closed: the edits stay in the log for the next checkpoint
 

@@ -144,21 +144,10 @@ def merge_paths(project: Project, paths: Sequence[str | Path], annotator: str | 
             raise FormatError(path, "is the project itself; merge another copy into it")
         sources.append(read_source(path, annotator))
     report = MergeReport()
-    try:
-        with project.transaction():
-            for source in sources:
-                report.files.append(_merge_one(project, source))
-    except BaseException:
-        _forget_cached(project)
-        raise
+    with project.transaction():
+        for source in sources:
+            report.files.append(_merge_one(project, source))
     return report
-
-
-def _forget_cached(project: Project) -> None:
-    # Project caches annotator ids and the scheme; a rolled-back merge must not leave ids of
-    # annotators that no longer exist, or a scheme with labels that were never stored.
-    project._annotator_ids.clear()
-    project._scheme = None
 
 
 def _merge_one(project: Project, source: Source) -> MergeFileReport:

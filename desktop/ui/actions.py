@@ -11,13 +11,16 @@ The window builds its QActions from `ACTIONS`; users change shortcuts in
     [modifiers]
     label_every = "Alt"    # Alt+label key labels every occurrence (Shift by default)
 
-Label keys are not in this registry: they come from the project's label scheme.
+Label keys are actions of the registry too (`label_specs`): their default key comes from the
+project's label scheme, and the file overrides them by id (`label_entity_PER = "Alt+P"`). Review
+mode's keys (`take_lane_1` … `take_lane_9`, `next_pane`) are ordinary actions that review mode
+turns on and off.
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +28,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QStandardPaths
 from PySide6.QtGui import QAction, QKeySequence
 
+from desktop.model import LabelScheme
 from desktop.ui import help as help_pages
 from desktop.ui import projects
 
@@ -44,6 +48,10 @@ class ActionSpec:
     menu: str = ""
     help: str = ""
     checkable: bool = False
+    new_group: bool = False
+    """A separator comes before it in its menu."""
+    enabled: bool = True
+    """Off until a mode turns it on (review mode's keys)."""
 
 
 def _a(
@@ -54,8 +62,18 @@ def _a(
     menu: str,
     help: str,
     checkable: bool = False,
+    new_group: bool = False,
+    enabled: bool = True,
 ) -> ActionSpec:
-    return ActionSpec(id, text, handler, shortcuts, menu, help, checkable)
+    return ActionSpec(id, text, handler, shortcuts, menu, help, checkable, new_group, enabled)
+
+
+def _take_lane(index: int) -> Handler:
+    return lambda w: w.review.take_at_cursor(index)
+
+
+def _apply_label(name: str, relation: bool) -> Handler:
+    return lambda w: w.editing.apply_label(name, relation)
 
 
 ACTIONS: list[ActionSpec] = [
@@ -68,6 +86,7 @@ ACTIONS: list[ActionSpec] = [
         ("Ctrl+I",),
         "File",
         "Import texts or annotated files into the project",
+        new_group=True,
     ),
     _a(
         "export",
@@ -84,9 +103,12 @@ ACTIONS: list[ActionSpec] = [
         ("Ctrl+Shift+N",),
         "File",
         "Annotate under another name",
+        new_group=True,
     ),
-    _a("quit", "&Quit", lambda w: w.close(), ("Ctrl+Q",), "File", "Close the window"),
-    _a("undo", "&Undo", lambda w: w.editing.undo(), ("Ctrl+Z",), "Edit", "Undo the last edit"),
+    _a("quit", "&Quit", lambda w: w.close(), ("Ctrl+Q",), "File", "Close the window", new_group=True),
+    _a(
+        "undo", "&Undo", lambda w: w.editing.undo(), ("Ctrl+Z",), "Edit", "Undo the last edit", new_group=True
+    ),
     _a(
         "redo",
         "&Redo",
@@ -169,6 +191,7 @@ ACTIONS: list[ActionSpec] = [
         ("Ctrl+F",),
         "Edit",
         "Find text in the document",
+        new_group=True,
     ),
     _a("find_next", "Find &Next", lambda w: w.editing.find_next(), ("F3",), "Edit", "Find the next match"),
     _a(
@@ -182,15 +205,16 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "accept",
         "&Accept and Next",
-        lambda w: w.accept_document(),
+        lambda w: w.navigation.accept_document(),
         ("A", "Ctrl+Return"),
         "Document",
         "Accept this document as annotated and open the next one",
+        new_group=True,
     ),
     _a(
         "reject",
         "&Reject and Next",
-        lambda w: w.reject_document(),
+        lambda w: w.navigation.reject_document(),
         ("X",),
         "Document",
         "Reject this document (not usable) and open the next one",
@@ -198,7 +222,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "skip",
         "&Skip",
-        lambda w: w.skip_document(),
+        lambda w: w.navigation.skip_document(),
         ("S",),
         "Document",
         "Leave this document for later and open the next one",
@@ -206,7 +230,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "next_document",
         "&Next Document",
-        lambda w: w.next_document(),
+        lambda w: w.navigation.next_document(),
         ("PgDown", "Alt+Right"),
         "Document",
         "Open the next document of the list",
@@ -214,7 +238,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "previous_document",
         "&Previous Document",
-        lambda w: w.previous_document(),
+        lambda w: w.navigation.previous_document(),
         ("PgUp", "Alt+Left"),
         "Document",
         "Open the previous document of the list",
@@ -226,11 +250,12 @@ ACTIONS: list[ActionSpec] = [
         ("Ctrl+Shift+P",),
         "Document",
         "Suggest entities for every document the model has not seen yet",
+        new_group=True,
     ),
     _a(
         "review_mode",
         "&Review Mode",
-        lambda w: w.toggle_review_mode(),
+        lambda w: w.review.toggle(),
         ("Ctrl+R",),
         "Review",
         "Adjudicate the annotators' versions into gold, document by document",
@@ -239,7 +264,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "next_dispute",
         "Next &Disagreement",
-        lambda w: w.next_dispute(),
+        lambda w: w.review.step_dispute(1),
         ("D",),
         "Review",
         "In review mode: select the next span the annotators disagree on",
@@ -247,7 +272,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "previous_dispute",
         "&Previous Disagreement",
-        lambda w: w.previous_dispute(),
+        lambda w: w.review.step_dispute(-1),
         ("Shift+D",),
         "Review",
         "In review mode: select the previous span the annotators disagree on",
@@ -255,12 +280,42 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "agreement",
         "&Agreement Dashboard…",
-        lambda w: w.show_agreement(),
+        lambda w: w.review.show_dashboard(),
         ("Ctrl+Shift+D",),
         "Review",
         "Inter-annotator agreement: F1, kappa, alpha, per label and per document",
     ),
-    _a("zoom_in", "Zoom &In", lambda w: w.editing.zoom_in(), ("Ctrl+=", "Ctrl++"), "View", "Larger text"),
+    *(
+        _a(
+            f"take_lane_{n}",
+            f"Take from Lane {n}",
+            _take_lane(n - 1),
+            (f"Alt+{n}",),
+            "Review",
+            f"In review mode: take lane {n}'s span at the gold selection into gold",
+            new_group=n == 1,
+            enabled=False,
+        )
+        for n in range(1, 10)
+    ),
+    _a(
+        "next_pane",
+        "Next &Pane",
+        lambda w: w.review.focus_next_pane(),
+        ("F6",),
+        "Review",
+        "In review mode: move the focus from gold to the lanes and back",
+        enabled=False,
+    ),
+    _a(
+        "zoom_in",
+        "Zoom &In",
+        lambda w: w.editing.zoom_in(),
+        ("Ctrl+=", "Ctrl++"),
+        "View",
+        "Larger text",
+        new_group=True,
+    ),
     _a("zoom_out", "Zoom &Out", lambda w: w.editing.zoom_out(), ("Ctrl+-",), "View", "Smaller text"),
     _a(
         "zoom_reset",
@@ -371,7 +426,7 @@ def read_overrides(path: Path | None = None) -> Overrides:
         return out
     known = {a.id for a in ACTIONS}
     for action_id, value in table.items():
-        if action_id not in known:
+        if action_id not in known and not action_id.startswith(LABEL_PREFIXES):
             out.problems.append(f"{path}: no action named {action_id!r}")
             continue
         keys = (value,) if isinstance(value, str) else value
@@ -386,20 +441,56 @@ def read_overrides(path: Path | None = None) -> Overrides:
     return out
 
 
-def effective_shortcuts(overrides: Overrides) -> dict[str, tuple[str, ...]]:
-    return {a.id: overrides.shortcuts.get(a.id, a.shortcuts) for a in ACTIONS}
+LABEL_PREFIXES = ("label_entity_", "label_relation_")
+
+
+def label_specs(scheme: LabelScheme) -> list[ActionSpec]:
+    """One action per label of the scheme (ids `label_entity_PER`, `label_relation_…`), its key
+    from the scheme; they belong to this registry like every other action (overridable, on F1)."""
+    specs = [
+        ActionSpec(
+            f"label_entity_{e.name}",
+            e.name,
+            _apply_label(e.name, relation=False),
+            (e.key,) if e.key else (),
+            "Labels",
+            f"Label the selection {e.name}",
+        )
+        for e in scheme.entities
+    ]
+    specs += [
+        ActionSpec(
+            f"label_relation_{r.name}",
+            f"Relation {r.name}",
+            _apply_label(r.name, relation=True),
+            (r.key,) if r.key else (),
+            "Labels",
+            f"Give the selected or drawn relation the label {r.name}",
+            new_group=i == 0,
+        )
+        for i, r in enumerate(scheme.relations)
+    ]
+    return specs
+
+
+def effective_shortcuts(overrides: Overrides, specs: Iterable[ActionSpec] = ()) -> dict[str, tuple[str, ...]]:
+    """Each action's keys (the window's actions, then `specs`): the user's, else the defaults."""
+    return {a.id: overrides.shortcuts.get(a.id, a.shortcuts) for a in [*ACTIONS, *specs]}
+
+
+def build_action(parent: QObject, window: MainWindow, spec: ActionSpec, keys: Iterable[str]) -> QAction:
+    """A QAction for `spec` with `keys`, triggered → the spec's handler on `window`."""
+    action = QAction(spec.text, parent)
+    action.setObjectName(f"action_{spec.id}" if spec.menu != "Labels" else spec.id)
+    action.setShortcuts([QKeySequence(k) for k in keys])
+    action.setStatusTip(spec.help)
+    action.setCheckable(spec.checkable)
+    action.setEnabled(spec.enabled)
+    action.triggered.connect(lambda _checked=False, h=spec.handler: h(window))
+    return action
 
 
 def build_actions(parent: QObject, window: MainWindow, overrides: Overrides) -> dict[str, QAction]:
-    """One QAction per spec, shortcuts applied, triggered → the spec's handler on `window`."""
+    """One QAction per spec of `ACTIONS`, the user's shortcuts applied."""
     keys = effective_shortcuts(overrides)
-    actions: dict[str, QAction] = {}
-    for a in ACTIONS:
-        action = QAction(a.text, parent)
-        action.setObjectName(f"action_{a.id}")
-        action.setShortcuts([QKeySequence(k) for k in keys[a.id]])
-        action.setStatusTip(a.help)
-        action.setCheckable(a.checkable)
-        action.triggered.connect(lambda _checked=False, h=a.handler: h(window))
-        actions[a.id] = action
-    return actions
+    return {a.id: build_action(parent, window, a, keys[a.id]) for a in ACTIONS}

@@ -35,7 +35,7 @@ class Editing(QObject):
         side, editor = window.side, window.editor
         side.span_clicked.connect(self._jump_to_span)
         side.relation_clicked.connect(self._jump_to_relation)
-        side.label_clicked.connect(self._label_clicked)
+        side.label_clicked.connect(self.apply_label)
         editor.text_selected.connect(self._text_selected)
         editor.span_selected.connect(side.select_span)
         editor.relation_selected.connect(side.select_relation)
@@ -116,14 +116,15 @@ class Editing(QObject):
         if project is None or ctl is None:
             return
         scheme = project.scheme
-        ent = next((e for e in scheme.entities if e.key == digit), None)
+        keys = registry.effective_shortcuts(self.window.overrides, registry.label_specs(scheme))
+        ent = next((e for e in scheme.entities if digit in keys.get(f"label_entity_{e.name}", ())), None)
         if ent is not None:
             if every:
                 ctl.label_every(ent.name)
             else:
                 ctl.apply_entity_label(ent.name)
             return
-        rel = next((r for r in scheme.relations if r.key == digit), None)
+        rel = next((r for r in scheme.relations if digit in keys.get(f"label_relation_{r.name}", ())), None)
         if rel is not None:
             ctl.apply_relation_label(rel.name)
         else:
@@ -162,7 +163,8 @@ class Editing(QObject):
         self.window.editor.select_span(span_id)
         self.window.editor.setFocus()
 
-    def _label_clicked(self, label: str, relation: bool) -> None:
+    def apply_label(self, label: str, relation: bool) -> None:
+        """A label key or a click on a label: label the selection (or the relation drawn)."""
         if self.window.controller is None:
             return
         if relation:

@@ -91,10 +91,14 @@ class Jobs(QObject):
 
     @staticmethod
     def of(widget: QWidget) -> Jobs:
-        """The jobs of `widget`'s top-level window (made on first use): closing it waits for them."""
-        top = widget.window()
-        found = top.findChild(Jobs, options=Qt.FindChildOption.FindDirectChildrenOnly)
-        return found if found is not None else Jobs(top)
+        """The jobs of the window `widget` belongs to (the outermost one that has jobs, so a
+        dialog's work is waited for when the main window closes); made on first use."""
+        found: Jobs | None = None
+        w: QWidget | None = widget
+        while w is not None:
+            found = w.findChild(Jobs, options=Qt.FindChildOption.FindDirectChildrenOnly) or found
+            w = w.parentWidget()
+        return found if found is not None else Jobs(widget.window())
 
     def start(self, job: Job) -> Job:
         if self.pool.activeThreadCount() == 0:

@@ -68,3 +68,25 @@ def test_the_shortcut_sheet_lists_actions_and_labels(window: MainWindow, gesture
     assert rows["PER"] == "1"
     assert rows["porte_parole"] == "Q"
     sheet.close()
+
+
+def test_label_keys_are_remapped_by_the_shortcuts_file(
+    home: Path, open_window, ui_project, store, gestures
+) -> None:
+    _write(home, '[shortcuts]\nlabel_entity_LOC = "F9"\n')
+    window: MainWindow = open_window(ui_project)
+    text = window.editor.text()
+    start = text.index("États-Unis")
+    gestures.select_text(window, start, start + len("États-Unis"))
+    gestures.key(window, K.Key_2)  # LOC's key in the scheme: free now
+    assert ("États-Unis", "LOC", "person") not in store.spans(1)
+    gestures.key(window, K.Key_F9)
+    assert ("États-Unis", "LOC", "person") in store.spans(1)
+    gestures.key(window, K.Key_F1)
+    sheet = window.findChild(object, "shortcut_sheet")
+    rows = {
+        sheet.table.item(r, 1).text(): sheet.table.item(r, 2).text() for r in range(sheet.table.rowCount())
+    }
+    assert rows["LOC"] == "F9"
+    assert rows["PER"] == "1"
+    sheet.close()

@@ -232,6 +232,8 @@ class EditorCore(QAbstractScrollArea):
         st = self._state
         self.select_span(None)
         self._set_relation(None)
+        size = len(self._layout.text)
+        start, end = max(0, min(start, size)), max(0, min(end, size))
         st.text_selection = (start, end) if end > start else None
         self._caret = start
         self.scroll_to_offset(start)
@@ -275,9 +277,9 @@ class EditorCore(QAbstractScrollArea):
         st, lay = self._state, self._layout
         text = ""
         if st.selected_span in lay.spans:
-            text = describe_span(lay.text, lay.spans[st.selected_span])  # type: ignore[index]
+            text = describe_span(lay.text, lay.spans[st.selected_span])
         elif st.selected_relation in lay.relations:
-            rel = lay.relations[st.selected_relation]  # type: ignore[index]
+            rel = lay.relations[st.selected_relation]
             head, child = lay.spans.get(rel.head), lay.spans.get(rel.child)
             if head is not None and child is not None:
                 text = describe_relation(lay.text, rel, head, child)

@@ -194,7 +194,7 @@ class EditorView(EditorCore):
         if st.text_selection is not None:
             return st.text_selection
         if st.selected_span in lay.spans:
-            span = lay.spans[st.selected_span]  # type: ignore[index]
+            span = lay.spans[st.selected_span]
             return (span.start, span.end)
         return None
 

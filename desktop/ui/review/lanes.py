@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from desktop.agreement.review import LaneSpan
 from desktop.model import Annotation, Document, LabelScheme
-from desktop.ui.doclist import STATUS_TEXT
 from desktop.ui.editor import EditorView
 
 DISPUTED = QColor("#e8590c")
@@ -50,7 +49,7 @@ class LaneView(EditorView):
         self, doc: Document, ann: Annotation, lane: list[LaneSpan], scheme: LabelScheme, gold: set[Key]
     ) -> None:
         self.annotator = ann.annotator
-        self.status = STATUS_TEXT[ann.status]
+        self.status = ann.status.text
         self.marks = {s.span.id: s for s in lane if s.span.id is not None}
         self.gold = gold
         self.set_content(doc.text, doc.tokens, ann.spans, ann.relations, scheme)

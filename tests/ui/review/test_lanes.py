@@ -85,7 +85,7 @@ def test_a_new_session_leaves_review_mode(qtbot, open_window, team_project: Path
     window = open_window(team_project, annotator="rita")
     enter_review(qtbot, window)
     window.set_annotator("alice")
-    window._start_session()
+    window.open_project_path(team_project)
     assert not window.review.active
     assert window.controller.annotator == "alice"  # type: ignore[union-attr]
     assert window.findChild(object, "review_document_list") is None or not window.review.list.isVisible()
