@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from desktop import __version__
+from desktop.errors import UNCHANGED, explain
 
 EXIT_BAD_INPUT = 1
+EXIT_BROKEN_PIPE = 141
+"""As a program killed by SIGPIPE: the reader of stdout closed it (`| head`)."""
 
 
 class CliError(Exception):
@@ -72,6 +76,15 @@ def cmd_init(args: argparse.Namespace) -> int:
             f"labels {', '.join(scheme.entity_names)})"
         )
     return 0
+
+
+def _summary(paths: list[str], most: int = 3) -> str:
+    """The paths, or for a long list (a brat export's files) how many there are and where."""
+    if len(paths) <= most:
+        return ", ".join(paths)
+    import os
+
+    return f"{len(paths):,} files in {os.path.commonpath(paths)}"
 
 
 def _labels_rel(raw: str | None) -> list[str]:
@@ -167,7 +180,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             bar.close()
         print(
             f"exported {report.documents} documents of {options.source} "
-            f"({report.spans} spans, {report.relations} relations) to {', '.join(report.paths)}"
+            f"({report.spans} spans, {report.relations} relations) to {_summary(report.paths)}"
         )
         if report.left_out:
             statuses = ", ".join(f"{n} {status}" for status, n in report.left_out.items())
@@ -223,12 +236,15 @@ def cmd_merge(args: argparse.Namespace) -> int:
         if f.conflicts:
             print(
                 f"  conflicts (same annotator and document, different content), resolved by the "
-                f"newest update: {f.replaced} taken from {Path(f.path).name}, {f.kept} kept"
+                f"finished version, else the newest: {f.replaced} taken from {Path(f.path).name}, "
+                f"{f.kept} kept"
             )
             for c in f.conflicts[:20]:
+                why = "finished" if c.reason == "finished" else "newest"
                 print(
-                    f"    document {c.document_id}, {c.annotator}: kept the {c.kept} version "
-                    f"(project {c.project_updated_at}, incoming {c.incoming_updated_at})"
+                    f"    document {c.document_id}, {c.annotator}: kept the {c.kept} version ({why}); "
+                    f"project {c.project_status.replace('_', ' ')} {c.project_updated_at}, "
+                    f"incoming {c.incoming_status.replace('_', ' ')} {c.incoming_updated_at}"
                 )
             if len(f.conflicts) > 20:
                 print(f"    ... and {len(f.conflicts) - 20} more")
@@ -288,7 +304,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
         from desktop.ui.app import main as gui_main
     except ImportError as e:
         raise CliError(f"the window cannot start: {e}") from e
-    return gui_main([args.project] if args.project else [])
+    if args.annotator is not None and not args.annotator.strip():
+        raise CliError("--annotator: give a name")
+    return gui_main([args.project] if args.project else [], annotator=args.annotator)
 
 
 # --- parser ---------------------------------------------------------------------------------------
@@ -440,6 +458,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("gui", cmd_gui, "open the annotation window")
     p.add_argument("project", nargs="?", metavar="PROJECT.db")
+    p.add_argument("--annotator", metavar="NAME", help="annotate this project under this name")
 
     return parser
 
@@ -469,13 +488,32 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         code: Any = args.func(args)
+        sys.stdout.flush()
         return int(code or 0)
     except errors as e:
         print(f"etiquette {args.command}: error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # `etiquette … | head`: the reader has what it wanted
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
+    except (OSError, sqlite3.Error) as e:
+        outcome = UNCHANGED
+        if args.command == "export":
+            outcome = "nothing was exported; the project and earlier exports are unchanged"
+        message = explain(e, getattr(args, "project", None), outcome)
+        print(f"etiquette {args.command}: error: {message or e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print(f"etiquette {args.command}: interrupted; what was committed is kept", file=sys.stderr)
         return 130
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush finds no closed pipe."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

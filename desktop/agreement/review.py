@@ -1,9 +1,9 @@
 """What the review window needs to adjudicate into gold, without Qt.
 
-- `disagreements(project, annotators)`: the documents where the annotators' versions differ, worst
+- `disagreements(project, annotators)`: the documents where the annotators' annotations differ, worst
   first, so a reviewer can go through them in order;
 - `consensus(annotations)`: the spans and relations everyone agrees on, and one lane per annotator
-  that marks each of their spans agreed or disputed (for drawing the annotators' versions stacked);
+  that marks each of their spans agreed or disputed (for drawing the annotators' annotations stacked);
 - `seed_gold(project, doc_id, annotators, reviewer)`: create the gold annotation of a document
   with what everyone agrees on (one `save_annotation`), and return what it holds.
 

@@ -56,7 +56,7 @@ def check_label(name: Any) -> str:
     problem = label_problem(name)
     if problem is not None:
         raise SchemeError(problem)
-    return name  # type: ignore[no-any-return]
+    return str(name)
 
 
 def _char_name(c: str) -> str:

@@ -42,7 +42,7 @@ class AnnotatorKind(StrEnum):
 
 
 GOLD = "gold"
-"""Name of the annotator that holds the reviewed, adjudicated version of each document."""
+"""Name of the annotator that holds the reviewed, adjudicated annotation of each document."""
 
 
 def content_hash(text: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from desktop.errors import explain
 from desktop.model import LabelScheme
 from desktop.store.base import (  # noqa: F401  (re-exported)
     AnnotatorInfo,
@@ -26,13 +27,14 @@ from desktop.store.base import (  # noqa: F401  (re-exported)
     fts_query,
     now,
 )
+from desktop.store.corpus import CorpusStore
 from desktop.store.history import HistoryStore
 from desktop.store.migrations import MIGRATIONS
 
 APPLICATION_ID = 0x45544951  # "ETIQ", written in the SQLite header of every project file
 
 
-class Project(HistoryStore):
+class Project(CorpusStore, HistoryStore):
     """An open project file: documents, annotations, single edits, settings."""
 
     @classmethod
@@ -168,6 +170,9 @@ def _connect(path: Path, check_id: bool = False, new: bool = False) -> Database:
             db.execute("PRAGMA busy_timeout = 5000")
     except sqlite3.DatabaseError as e:
         conn.close()
+        problem = explain(e, path)  # a full disk or a locked file says so, not "not a project"
+        if problem is not None:
+            raise ProjectError(problem) from e
         raise NotAProjectError(f"{path}: not an Etiquette project ({e})") from e
     except NotAProjectError:
         conn.close()

@@ -258,7 +258,7 @@ ACTIONS: list[ActionSpec] = [
         lambda w: w.review.toggle(),
         ("Ctrl+R",),
         "Review",
-        "Adjudicate the annotators' versions into gold, document by document",
+        "Adjudicate the annotators' annotations into gold, document by document",
         checkable=True,
     ),
     _a(

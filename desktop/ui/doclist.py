@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -324,7 +325,7 @@ class DocumentList(QWidget):
         self.filter.currentIndexChanged.connect(self.apply_filter)
         self.view.clicked.connect(self._activated)
         self.view.activated.connect(self._activated)
-        self.view.selectionModel().currentRowChanged.connect(self._activated)
+        self.view.selectionModel().currentRowChanged.connect(self._moved)
         self._shown: int | None = None
         self._syncing = False  # rows come or go: the current row moving is not the user's doing
 
@@ -375,6 +376,14 @@ class DocumentList(QWidget):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         self.progress.setToolTip(", ".join(f"{s.text} {counts[s]:,}" for s in Status))
+
+    def _moved(self, index: QModelIndex) -> None:
+        """The current row moved: open its document; with the arrow keys the list keeps the focus,
+        so the next arrow moves on (a click leaves the focus to whoever opened the document)."""
+        keyboard = self.view.hasFocus() and QApplication.mouseButtons() == Qt.MouseButton.NoButton
+        self._activated(index)
+        if keyboard:
+            self.view.setFocus()
 
     def _activated(self, index: QModelIndex) -> None:
         """A row clicked, or reached with the arrow keys: open it unless it is open already."""

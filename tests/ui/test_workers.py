@@ -189,7 +189,7 @@ def test_the_import_dialog_chooses_what_happens_to_texts_already_annotated(
     for path, policy in ((first, "keep"), (second, "keep"), (second, "merge")):
         chosen.append(policy)
         with qtbot.waitSignal(window.job_finished, timeout=60000):
-            window.import_files([str(path)])
+            window.work.import_files([str(path)])
         if path == second and policy == "keep":
             assert "Kept 1 existing annotation" in window.last_message
     with Project.open(ui_project) as p:

@@ -95,6 +95,7 @@ class ReviewMode(QObject):
         label.setObjectName("gold_banner")
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setContentsMargins(8, 4, 8, 4)
+        label.setWordWrap(True)  # a long banner must not push the docks aside
         label.setStyleSheet("QLabel { background: #fff3bf; color: #5c4400; }")
         self.banner_label = label
         self.banner: QWidget | None = label
@@ -125,6 +126,7 @@ class ReviewMode(QObject):
         w.editor.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         for action in self.lane_actions:
             action.setEnabled(True)
+        self.lanes.set_keys([a.shortcut().toString() for a in self.lane_actions[:MAX_LANES]])
         w.action_map["review_mode"].setChecked(True)
         w.document_opened.connect(self._document_opened)
         doc_id, self._pending_doc = self._pending_doc, None
@@ -242,8 +244,8 @@ class ReviewMode(QObject):
         ctl, w = self.controller, self.window
         if ctl is None or ctl.document is None or w.project is None:
             return
-        self.lanes.show_versions(
-            ctl.document, ctl.versions, ctl.agreement.lanes, w.project.scheme, ctl.gold_keys()
+        self.lanes.show_annotations(
+            ctl.document, ctl.annotations, ctl.agreement.lanes, w.project.scheme, ctl.gold_keys()
         )
         self._update_banner()
 
@@ -291,14 +293,14 @@ class ReviewMode(QObject):
                 "disagreement), then Alt+N takes lane N's span there"
             )
             return
-        if index >= len(ctl.versions):
+        if index >= len(ctl.annotations):
             self.window.say(f"There is no lane {index + 1}")
             return
         span = ctl.lane_span_at(index, *where)
         if span is None or span.id is None:
-            self.window.say(f"{ctl.versions[index].annotator} has no span there")
+            self.window.say(f"{ctl.annotations[index].annotator} has no span there")
             return
-        ctl.take_span(ctl.versions[index].annotator, span.id)
+        ctl.take_span(ctl.annotations[index].annotator, span.id)
 
     def step_dispute(self, step: int) -> None:
         """Select in gold the text of the next (or previous) disputed span of any lane."""
@@ -370,5 +372,5 @@ def _n(n: int, word: str) -> str:
 
 
 def install(window: MainWindow) -> ReviewMode:
-    """Give the window its review mode (the lanes are placed now, hidden until it is entered)."""
+    """Review mode for the window; its parts go into the window's slots when it is entered."""
     return ReviewMode(window)

@@ -68,7 +68,7 @@ def test_lanes_follow_gold_to_the_end_of_a_long_document(
     assert first_line(lanes[1].visible_text()) == first_line(window.editor.visible_text())
 
     # D selects the one disputed place, the last Moscou, and brings it into view everywhere;
-    # bob's version of it (ORG) is taken by a click where it is drawn.
+    # bob's annotation of it (ORG) is taken by a click where it is drawn.
     qtbot.keyClick(window.editor, Qt.Key.Key_D)
     at = TEXT.rindex("Moscou")
     assert window.editor.text_selection() == (at, at + len("Moscou"))

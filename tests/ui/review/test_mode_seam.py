@@ -14,6 +14,7 @@ from desktop.ui.controller import AnnotationController
 from desktop.ui.window import MainWindow
 from tests.ui.conftest import Store
 from tests.ui.review.test_review_mode import enter_review
+from tests.ui.test_shortcuts import shortcut_sheet, write_shortcuts
 
 CTRL, ALT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.AltModifier
 
@@ -58,15 +59,10 @@ def test_the_arrow_keys_in_the_disagreements_list_open_the_documents(
     table.setFocus()
     qtbot.keyClick(table, Qt.Key.Key_Down)
     assert window.controller.doc_id == 3
+    assert table.hasFocus()  # the next arrow moves on in the list
     assert window.review.lanes.visible_lanes()[0].view.text() == window.editor.text()
     qtbot.keyClick(table, Qt.Key.Key_Up)
     assert window.controller.doc_id == 1
-
-
-def _write(home: Path, text: str) -> None:
-    path = home / ".config" / "etiquette" / "shortcuts.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 def test_take_from_lane_is_remapped_by_the_shortcuts_file_and_listed_by_f1(
@@ -75,11 +71,13 @@ def test_take_from_lane_is_remapped_by_the_shortcuts_file_and_listed_by_f1(
     open_window,  # noqa: ANN001
     team_project: Path,
 ) -> None:
-    _write(home, '[shortcuts]\ntake_lane_1 = "Alt+Q"\nnext_pane = "F7"\n')
+    write_shortcuts(home, '[shortcuts]\ntake_lane_1 = "Alt+Q"\nnext_pane = "F7"\n')
     window: MainWindow = open_window(team_project, annotator="rita")
     store = Store(team_project)
     enter_review(qtbot, window)
     before = store.spans(1, "gold")
+    headers = [lane.header.text() for lane in window.review.lanes.visible_lanes()]
+    assert headers[0].startswith("Alt+Q ") and headers[1].startswith("Alt+2 ")
     qtbot.keyClick(window.editor, Qt.Key.Key_D)
     assert window.editor.text_selection() is not None
     qtbot.keyClick(window.editor, Qt.Key.Key_1, ALT)  # the default key is free again
@@ -91,11 +89,7 @@ def test_take_from_lane_is_remapped_by_the_shortcuts_file_and_listed_by_f1(
     assert window.review.lanes.visible_lanes()[0].view.hasFocus()
 
     qtbot.keyClick(window.editor, Qt.Key.Key_F1)
-    sheet = window.findChild(object, "shortcut_sheet")
-    assert sheet is not None and sheet.isVisible()
-    rows = {
-        sheet.table.item(r, 1).text(): sheet.table.item(r, 2).text() for r in range(sheet.table.rowCount())
-    }
+    sheet, rows = shortcut_sheet(window)
     assert rows["Take from Lane 1"] == "Alt+Q"
     assert rows["Take from Lane 2"] == "Alt+2"
     assert rows["Next Pane"] == "F7"
