@@ -36,6 +36,7 @@ from desktop.ui.modes import Mode, Slots
 from desktop.ui.navigation import Navigation
 from desktop.ui.projects import APP_TITLE, recent_projects
 from desktop.ui.sidepanel import SidePanel
+from desktop.ui.startpage import StartPage
 
 if TYPE_CHECKING:
     from desktop.ui.review import ReviewMode
@@ -86,6 +87,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.header)
         layout.addWidget(self.slots.splitter, 1)
         layout.addWidget(self.find_bar)
+        self.start_page = StartPage(self)
+        layout.addWidget(self.start_page, 1)
+        self.slots.splitter.hide()  # until a project opens: the start page instead
         self.setCentralWidget(central)
 
         self.selection_label = QLabel()
@@ -212,6 +216,8 @@ class MainWindow(QMainWindow):
             self.project.close()
         self.project = project
         projects.remember(self.settings, path)
+        self.start_page.hide()
+        self.slots.splitter.show()
         if not self.annotator:
             self.ask_annotator()
         self.leave() if self.mode is not None else self.start_session()
