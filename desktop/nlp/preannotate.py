@@ -193,7 +193,7 @@ class _Writer:
         docs = batch.docs or list(self.project.iter_documents(batch.ids))
         by_id = dict(found)
         anns = []
-        new_labels: set[str] = set()
+        found_labels: dict[str, None] = {}  # in the order found: new labels get colours and keys so
         for doc in docs:
             index = TokenIndex(doc.tokens)
             spans = []
@@ -204,17 +204,17 @@ class _Writer:
                 first, last = index.range(start, end)
                 spans.append(Span(start, end, label, first, last, Origin.MODEL))
                 self.result.labels[label] = self.result.labels.get(label, 0) + 1
-                new_labels.add(label)
+                found_labels[label] = None
             self.result.spans += len(spans)
             anns.append(Annotation(doc.id, self.annotator, Status.ACCEPTED, spans))
-        with self.project.transaction():
-            self.project.save_annotations(anns, AnnotatorKind.MODEL, log="preannotate")
+        with self.project.transaction():  # labels new to the scheme land with the batch that found them
             scheme = self.project.scheme
-            missing = [label for label in sorted(new_labels) if scheme.entity(label) is None]
+            missing = [label for label in found_labels if scheme.entity(label) is None]
             if missing:
                 for label in missing:
                     scheme.ensure_entity(label)
                 self.project.set_scheme(scheme)
+            self.project.save_annotations(anns, AnnotatorKind.MODEL, log="preannotate")
         self.result.done += len(anns)
         if self.progress is not None:
             return self.progress(self.result.done, self.total) is not False
