@@ -47,6 +47,8 @@ class _Bar:
     def __init__(self, desc: str, unit: str) -> None:
         from tqdm import tqdm
 
+        # No monitor thread: pre-annotation forks its workers only from a one-threaded process.
+        tqdm.monitor_interval = 0
         self.bar = tqdm(desc=desc, unit=unit, disable=not sys.stderr.isatty(), leave=False)
 
     def __call__(self, done: int, total: int) -> bool:
@@ -149,6 +151,9 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
                 label_map=_label_map(args.map),
                 batch_size=args.batch_size,
                 n_process=args.n_process,
+                engine=args.engine,
+                address=args.address,
+                model=args.model or p.model,
                 progress=bar,
             )
         finally:
@@ -388,7 +393,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--patterns", help="EntityRuler/Prodigy patterns JSONL for extra labels")
     p.add_argument("--map", help="model label to project label: PER=PERSON,MISC= (empty drops)")
     p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--n-process", type=int, default=1, help="worker processes for spaCy")
+    p.add_argument(
+        "--n-process",
+        type=int,
+        help="worker processes (or Ray actors) that each hold the pipeline "
+        "(default: every core memory has room for; 1 runs in this process)",
+    )
+    p.add_argument(
+        "--engine",
+        default="local",
+        choices=["local", "ray"],
+        help="local: processes on this machine (default); "
+        "ray: a Ray cluster (pip install 'etiquette[cluster]')",
+    )
+    p.add_argument(
+        "--address",
+        help="Ray cluster to use, e.g. 10.0.0.5:6379 or ray://head:10001 (default: a local one for this run)",
+    )
 
     p = add("export", cmd_export, "export annotations as training data")
     p.add_argument("project", metavar="PROJECT.db")
