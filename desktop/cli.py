@@ -86,13 +86,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     with Project.open(args.project) as p:
         bar = _Bar("importing", "docs")
         try:
-            report = import_paths(
-                p,
-                args.paths,
-                args.format,
-                ImportOptions(annotator=args.annotator, spans_key=args.spans_key),
-                progress=bar,
+            options = ImportOptions(
+                annotator=args.annotator, spans_key=args.spans_key, on_conflict=args.on_conflict
             )
+            if args.max_chars is not None:
+                options.max_chars = args.max_chars
+            if args.max_spacy_mb is not None:
+                options.max_spacy_bytes = args.max_spacy_mb * 2**20
+            report = import_paths(p, args.paths, args.format, options, progress=bar)
         finally:
             bar.close()
         for f in report.files:
@@ -100,6 +101,15 @@ def cmd_import(args: argparse.Namespace) -> int:
             if f.annotations:
                 extra = f", {f.annotations} annotations, {f.spans} spans, {f.relations} relations"
             print(f"{f.path}: {f.format}, {f.added} added, {f.duplicates} duplicates skipped{extra}")
+            if f.kept:
+                print(
+                    f"  kept {f.kept} existing annotations (the project's differ from the file's; "
+                    "--on-conflict replace or merge to take the file's)"
+                )
+            if f.replaced or f.merged:
+                print(f"  {f.replaced} existing annotations replaced, {f.merged} merged")
+            if f.unchanged:
+                print(f"  {f.unchanged} annotations already in the project, unchanged")
             for what, n in f.not_imported.items():
                 print(f"  not imported: {n} {what}")
         print(
@@ -226,6 +236,15 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_copy(args: argparse.Namespace) -> int:
+    from desktop.store import Project
+
+    with Project.open(args.project) as p:
+        out = p.backup(args.out, overwrite=args.overwrite)
+        print(f"copied {p.path} to {out} ({p.document_count()} documents, every saved edit)")
+    return 0
+
+
 def cmd_agreement(args: argparse.Namespace) -> int:
     from desktop.agreement import compute_agreement, format_text
     from desktop.agreement.report_html import write_html
@@ -325,6 +344,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--annotator", help="who the imported annotations belong to, when the file does not say")
     p.add_argument("--spans-key", default="sc", help="doc.spans key read from .spacy files (default sc)")
+    p.add_argument(
+        "--on-conflict",
+        default="keep",
+        choices=["keep", "replace", "merge"],
+        help="a text the annotator already has, annotated differently: keep the project's version "
+        "(default), replace it with the file's, or merge both",
+    )
+    p.add_argument(
+        "--max-chars",
+        type=int,
+        metavar="N",
+        help="refuse a document longer than N characters (default 10,000,000)",
+    )
+    p.add_argument(
+        "--max-spacy-mb",
+        type=int,
+        metavar="MB",
+        help="refuse a .spacy file that decompresses to more than MB megabytes (default 512)",
+    )
 
     p = add("preannotate", cmd_preannotate, "suggest entities with a spaCy pipeline")
     p.add_argument("project", metavar="PROJECT.db")
@@ -367,6 +405,15 @@ def build_parser() -> argparse.ArgumentParser:
         "others", nargs="+", metavar="OTHER", help="project files (.db) or JSONL with _annotator_id"
     )
     p.add_argument("--annotator", help="who made JSONL records that carry no _annotator_id")
+
+    p = add(
+        "copy",
+        cmd_copy,
+        "write one consistent copy of a project file, even while a window has it open",
+    )
+    p.add_argument("project", metavar="PROJECT.db")
+    p.add_argument("out", metavar="OUT.db")
+    p.add_argument("--overwrite", action="store_true", help="replace OUT.db if it exists")
 
     p = add("agreement", cmd_agreement, "inter-annotator agreement: F1, kappa, alpha")
     p.add_argument("project", metavar="PROJECT.db")

@@ -8,7 +8,6 @@ leaves whatever was at the output paths before exactly as it was.
 from __future__ import annotations
 
 import os
-import random
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -54,25 +53,6 @@ def resolve_source(project: Project, source: str | None) -> str:
     if not people:
         return resolve_source(project, "model")
     raise ProjectError(f"several annotators ({', '.join(people)}): choose one with --source")
-
-
-def split_ids(ids: list[int], dev_split: float, seed: int) -> set[int]:
-    """The document ids that go to the dev set: a seeded shuffle, the same for the same project."""
-    if not 0 <= dev_split < 1:
-        raise ValueError("--dev-split is a fraction between 0 and 1")
-    if dev_split == 0:
-        return set()
-    shuffled = sorted(ids)
-    random.Random(seed).shuffle(shuffled)
-    n_dev = max(1, round(len(ids) * dev_split)) if ids else 0
-    return set(shuffled[:n_dev])
-
-
-def split_paths(out: Path, dev_split: float) -> tuple[Path, Path | None]:
-    """`out` alone, or `out` with `-train`/`-dev` before its suffix when splitting."""
-    if not dev_split:
-        return out, None
-    return (out.with_name(f"{out.stem}-train{out.suffix}"), out.with_name(f"{out.stem}-dev{out.suffix}"))
 
 
 def export_project(

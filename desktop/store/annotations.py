@@ -13,7 +13,8 @@ from desktop.model import (
     Span,
     Status,
 )
-from desktop.store.base import ProjectError, now
+from desktop.model.combine import content_key, further, join
+from desktop.store.base import ON_CONFLICT, AnnotationsSaved, ProjectError, now
 from desktop.store.documents import DocumentStore
 from desktop.store.rows import RELATION_COLUMNS, SPAN_COLUMNS, relation_of, span_of
 
@@ -145,6 +146,43 @@ class AnnotationStore(DocumentStore):
             if n:
                 self._log("etiquette", None, log, {"annotations": n})
         return n
+
+    def import_annotations(
+        self, anns: Iterable[Annotation], on_conflict: str = "keep", log: str = "import"
+    ) -> AnnotationsSaved:
+        """Store annotations an import brings, in one transaction, never overwriting work silently.
+
+        An annotation for a document the annotator has no version of is added; one identical to
+        the stored version changes nothing; one that differs is resolved by `on_conflict` (see
+        `ON_CONFLICT`): the project's version is kept by default.
+        """
+        if on_conflict not in ON_CONFLICT:
+            raise ProjectError(
+                f"unknown conflict policy {on_conflict!r} (choose from {', '.join(ON_CONFLICT)})"
+            )
+        out = AnnotationsSaved()
+        with self.transaction():
+            for ann in anns:
+                existing = self.annotation(ann.document_id, ann.annotator)
+                if existing is None:
+                    out.added += 1
+                elif content_key(existing) == content_key(ann):
+                    out.unchanged += 1
+                    continue
+                elif on_conflict == "keep":
+                    out.kept += 1
+                    continue
+                elif on_conflict == "merge":
+                    ann = join(existing, ann, further(existing.status, ann.status))
+                    ann.updated_at = None  # merged now
+                    out.merged += 1
+                else:
+                    out.replaced += 1
+                self._write_annotation(ann, None)
+                out.stored.append(ann)
+            if out.stored:
+                self._log("etiquette", None, log, {"annotations": len(out.stored), "kept": out.kept})
+        return out
 
     def _write_annotation(self, ann: Annotation, kind: AnnotatorKind | None) -> Annotation:
         annotator_id = self.ensure_annotator(ann.annotator, kind)

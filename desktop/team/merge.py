@@ -29,6 +29,7 @@ from desktop.model import Annotation, AnnotatorKind, Relation, Span, content_has
 from desktop.model.tokens import token_range
 from desktop.store import NewDocument, NotAProjectError, Project
 from desktop.store.base import decode_tokens
+from desktop.store.project import is_sqlite_file
 from desktop.team.bulk import (
     StoredAnnotation,
     StoredDocument,
@@ -97,9 +98,7 @@ def read_source(path: Path, annotator: str | None = None) -> Source:
     """The documents of another project file, or of annotated JSONL, with their annotations."""
     if not path.is_file():
         raise FormatError(path, "no such file")
-    with open(path, "rb") as f:
-        is_sqlite = f.read(16) == b"SQLite format 3\x00"
-    if is_sqlite or path.suffix.lower() in {".db", ".etiquette", ".sqlite"}:
+    if is_sqlite_file(path) or path.suffix.lower() in {".db", ".etiquette", ".sqlite"}:
         return read_project(path)
     if path.suffix.lower() in {".jsonl", ".ndjson", ".json"}:
         report = FileReport(str(path), "prodigy")
@@ -143,15 +142,9 @@ def merge_paths(project: Project, paths: Sequence[str | Path], annotator: str | 
             raise FormatError(path, "is the project itself; merge another copy into it")
         sources.append(read_source(path, annotator))
     report = MergeReport()
-    try:
-        with project.transaction():
-            for source in sources:
-                report.files.append(_merge_one(project, source))
-    except BaseException:
-        # A rolled-back merge must not leave cached ids of annotators that no longer exist, or a
-        # scheme with labels that were never stored.
-        project.forget_cached()
-        raise
+    with project.transaction():
+        for source in sources:
+            report.files.append(_merge_one(project, source))
     return report
 
 

@@ -59,10 +59,16 @@ class ImportDialog(QDialog):
         for name in registry.importable():
             self.format.addItem(f"{name} — {registry.get(name).description}", name)
         self.annotator = QLineEdit(placeholderText="when the file does not say")
+        self.on_conflict = QComboBox()
+        self.on_conflict.addItem("Keep the project's version", "keep")
+        self.on_conflict.addItem("Replace it with the file's", "replace")
+        self.on_conflict.addItem("Merge both", "merge")
+        self.on_conflict.setToolTip("When the annotator already annotated one of the texts, differently")
         form = QFormLayout()
         form.addRow("Import", row)
         form.addRow("Format", self.format)
         form.addRow("Annotations belong to", self.annotator)
+        form.addRow("Texts already annotated", self.on_conflict)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -95,7 +101,10 @@ class ImportDialog(QDialog):
         return (
             self.paths,
             self.format.currentData(),
-            ImportOptions(annotator=self.annotator.text().strip() or None),
+            ImportOptions(
+                annotator=self.annotator.text().strip() or None,
+                on_conflict=self.on_conflict.currentData(),
+            ),
         )
 
 
@@ -180,6 +189,11 @@ def import_summary(report: ImportReport) -> str:
     ]
     if report.spans or report.relations:
         lines.append(f"{report.spans:,} spans and {report.relations:,} relations imported.")
+    if report.kept:
+        lines.append(
+            f"Kept {_n(report.kept, 'existing annotation')}: the project's version differs from the "
+            "file's (choose Replace or Merge to take the file's)."
+        )
     for f in report.files:
         for what, n in f.not_imported.items():
             lines.append(f"{Path(f.path).name}: {n:,} {what} not imported")

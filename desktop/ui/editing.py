@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject
 
 if TYPE_CHECKING:
     from desktop.ui.window import MainWindow
@@ -60,10 +58,7 @@ class Editing(QObject):
             self.window.controller.cancel()
         else:
             # The editor knows what Escape means to it (a drag, a head clicked, relation mode).
-            QApplication.sendEvent(
-                self.window.editor,
-                QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
-            )
+            self.window.editor.escape()
 
     def link_selected(self) -> None:
         if self.window.controller is None:
