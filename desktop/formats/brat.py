@@ -34,10 +34,11 @@ from desktop.formats.common import (
     count,
     finish_cancelled,
     read_text_file,
+    reading,
     start_export,
 )
 from desktop.formats.registry import Format, register
-from desktop.model import Annotation, Document
+from desktop.model import Annotation, Document, label_problem
 
 NOT_IMPORTED = {
     "E": "brat events",
@@ -92,7 +93,9 @@ def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Rec
     for txt in pairs:
         if not txt.is_file():
             raise FormatError(txt, "the .txt file of this .ann is missing")
-        yield doc_record(txt, root, options, report)
+        with reading(txt.with_suffix(".ann")):
+            record = doc_record(txt, root, options, report)
+        yield record
 
 
 def doc_record(txt: Path, root: Path, options: ImportOptions, report: FileReport) -> Record:
@@ -142,6 +145,9 @@ def _text_bound(
         raise FormatError(path, "a T line is `ID<TAB>TYPE START END<TAB>TEXT`", lineno)
     ident, spec = parts[0], parts[1]
     label, _, offsets = spec.partition(" ")
+    problem = label_problem(label)
+    if problem is not None:
+        raise FormatError(path, problem, lineno)
     if label in events:
         count(report, "brat event triggers")
         return
@@ -171,6 +177,9 @@ def _relation(path: Path, lineno: int, line: str) -> tuple[str, str, str]:
     args = dict(f.split(":", 1) for f in fields[1:] if ":" in f)
     if len(fields) < 3 or "Arg1" not in args or "Arg2" not in args:
         raise FormatError(path, "an R line is `ID<TAB>TYPE Arg1:ID Arg2:ID`", lineno)
+    problem = label_problem(fields[0])
+    if problem is not None:
+        raise FormatError(path, problem, lineno)
     return fields[0], args["Arg1"], args["Arg2"]
 
 

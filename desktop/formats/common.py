@@ -11,7 +11,7 @@ import random
 import re
 import shutil
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,11 +77,23 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 continue
             try:
                 obj = srsly.json_loads(line)
-            except ValueError as e:
-                raise FormatError(path, f"not valid JSON ({e})", lineno) from e
+            except (ValueError, RecursionError):
+                obj = _json_line(path, lineno, line)
             if not isinstance(obj, dict):
                 raise FormatError(path, "each line must be a JSON object", lineno)
             yield lineno, obj
+
+
+def _json_line(path: Path, lineno: int, line: str) -> Any:
+    """A line the fast parser refused, read by Python's: it takes what Python's json writes and
+    the fast one does not (integers past 64 bits, NaN and Infinity, which the checks store as
+    null), and says where a line is broken."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as e:
+        raise FormatError(path, f"not valid JSON ({e.msg} at column {e.colno})", lineno) from e
+    except RecursionError as e:
+        raise FormatError(path, "not valid JSON (nested too deeply)", lineno) from e
 
 
 def record_text(path: Path, lineno: int, obj: dict[str, Any], field: str = "text") -> str:
@@ -95,22 +107,72 @@ def record_text(path: Path, lineno: int, obj: dict[str, Any], field: str = "text
 
 def check_span(record: Record, start: int, end: int, text: str | None = None) -> None:
     """Raise a FormatError naming the record when a span does not fit its text."""
-    path, _, line = record.source.rpartition(":")
-    where = (path, int(line)) if line.isdigit() else (record.source, None)
-    if not (isinstance(start, int) and isinstance(end, int)):
-        raise FormatError(where[0], f"span offsets must be integers, got {start!r}-{end!r}", where[1])
+    if (
+        not (isinstance(start, int) and isinstance(end, int))
+        or isinstance(start, bool)
+        or isinstance(end, bool)
+    ):
+        raise record.error(f"span offsets must be integers, got {short(start)}-{short(end)}")
     if not (0 <= start < end <= len(record.text)):
-        raise FormatError(
-            where[0],
-            f"span {start}-{end} is out of range for a text of {len(record.text)} characters",
-            where[1],
-        )
+        raise record.error(f"span {start}-{end} is out of range for a text of {len(record.text)} characters")
     if text is not None and record.text[start:end] != text:
-        raise FormatError(
-            where[0],
-            f"span {start}-{end} says {text!r} but the text there is {record.text[start:end]!r}",
-            where[1],
+        raise record.error(
+            f"span {start}-{end} says {short(text)} but the text there is {short(record.text[start:end])}"
         )
+
+
+READ_ERRORS = (
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    OverflowError,
+    RecursionError,
+    MemoryError,
+    UnicodeError,
+)
+"""What libraries (json, msgpack, zlib, numpy, spaCy) raise on malformed input."""
+
+
+def describe(e: BaseException) -> str:
+    """One line saying what a library found wrong, for a FormatError."""
+    if isinstance(e, RecursionError):
+        return "nested too deeply to read"
+    if isinstance(e, MemoryError):
+        return "too large to read into memory"
+    if isinstance(e, OSError):
+        return f"cannot be read ({e.strerror or e})"
+    lines = str(e).strip().splitlines()
+    text = lines[0].strip() if lines else ""
+    if len(text) > 200:
+        text = text[:199] + "…"
+    if isinstance(e, KeyError):
+        key = e.args[0] if e.args else None
+        if isinstance(key, str) and key.startswith("[E"):  # spaCy's errors are KeyErrors too
+            return key.splitlines()[0][:200]
+        return f"missing {text}" if text else "a field is missing"
+    return f"{text} ({type(e).__name__})" if text else type(e).__name__
+
+
+@contextmanager
+def reading(path: Path | str, line: int | None = None, what: str = "") -> Iterator[None]:
+    """Inside: what a library raises on bad input becomes a FormatError at this file and line."""
+    try:
+        yield
+    except FormatError:
+        raise
+    except READ_ERRORS as e:
+        raise FormatError(path, f"{what}{describe(e)}", line) from e
+
+
+def short(value: Any, limit: int = 60) -> str:
+    """`repr(value)`, cut to `limit` characters, for messages about what a file holds."""
+    try:
+        text = repr(value)
+    except RecursionError:
+        return f"a deeply nested {type(value).__name__}"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def annotator_name(options: ImportOptions, from_file: str | None = None) -> str:
@@ -195,6 +257,8 @@ def iter_json_objects(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         except json.JSONDecodeError as e:
             bad = line + text.count("\n", pos, e.pos)
             raise FormatError(path, f"not valid JSON ({e.msg})", bad) from e
+        except RecursionError as e:
+            raise FormatError(path, "not valid JSON (nested too deeply)", line) from e
         if not isinstance(obj, dict):
             raise FormatError(path, "each record must be a JSON object", line)
         yield line, obj
@@ -214,10 +278,10 @@ def first_json_object(path: Path) -> dict[str, Any] | None:
     try:
         line = first.split("\n", 1)[0]
         obj = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         try:
             obj, _ = json.JSONDecoder().raw_decode(first)
-        except ValueError:
+        except (ValueError, RecursionError):  # the reader says what is wrong, with the line
             return None
     return obj if isinstance(obj, dict) else None
 

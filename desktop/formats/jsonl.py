@@ -11,14 +11,16 @@ from pathlib import Path
 
 from desktop.formats import prodigy
 from desktop.formats.base import FileReport, FormatError, ImportOptions, Record
-from desktop.formats.common import iter_json_lines, record_text
+from desktop.formats.common import iter_json_lines, reading, record_text
 from desktop.formats.registry import Format, register
 
 
 def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Record]:
     for lineno, obj in iter_json_lines(path):
         if prodigy.PRODIGY_KEYS & obj.keys():
-            yield prodigy.task_record(path, lineno, obj, options, report)
+            with reading(path, lineno):
+                task = prodigy.task_record(path, lineno, obj, options, report)
+            yield task
             continue
         text = record_text(path, lineno, obj)
         meta = obj.get("meta", {})

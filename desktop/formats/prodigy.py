@@ -35,7 +35,9 @@ from desktop.formats.common import (
     dataset_name,
     first_json_object,
     iter_json_lines,
+    reading,
     record_text,
+    short,
     write_lines,
 )
 from desktop.formats.registry import Format, register
@@ -53,7 +55,9 @@ PRODIGY_KEYS = {"spans", "tokens", "answer", "_input_hash", "_task_hash", "relat
 
 def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Record]:
     for lineno, task in iter_json_lines(path):
-        yield task_record(path, lineno, task, options, report)
+        with reading(path, lineno):
+            record = task_record(path, lineno, task, options, report)
+        yield record
 
 
 def annotator_from_session(session: Any) -> str | None:
@@ -85,18 +89,31 @@ def task_record(
     relations = task.get("relations")
     if not spans and not relations and "answer" not in task:
         return record
+    from desktop.formats.importer import check_span
+
     answer = task.get("answer")
     if answer is None:
         status = options.default_status
-    elif answer in ANSWERS:
+    elif isinstance(answer, str) and answer in ANSWERS:
         status = ANSWERS[answer]
     else:
-        raise FormatError(path, f"unknown answer {answer!r} (accept, reject or ignore)", lineno)
+        raise FormatError(path, f"unknown answer {short(answer)} (accept, reject or ignore)", lineno)
     who = annotator_from_session(task.get("_annotator_id")) or annotator_from_session(task.get("_session_id"))
     builder = AnnotationBuilder(annotator_name(options, who), status, report)
     tokens = _tokens(path, lineno, task.get("tokens"))
     by_last_token: dict[int, int] = {}
-    for span in _list(path, lineno, spans, "spans"):
+    spans = _list(path, lineno, spans, "spans")
+    # A binary task (ner.teach) asks about suggestions: only the accepted ones are spans. Each
+    # span may carry its own answer (tasks merged by Prodigy); otherwise the task's answer holds.
+    binary = task.get("_view_id") == "ner" or any("answer" in span for span in spans)
+    for span in spans:
+        said = span.get("answer", answer or "accept") if binary else "accept"
+        if said != "accept":
+            start, end = _offsets(path, lineno, span, tokens)
+            check_span(record, start, end)
+            kind = "rejected" if said == "reject" else "ignored"
+            count(report, f"{kind} suggestions, not stored")
+            continue
         local = _span(path, lineno, record, span, tokens, builder)
         if isinstance(span.get("token_end"), int):
             by_last_token.setdefault(span["token_end"], local)

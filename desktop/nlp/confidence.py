@@ -4,6 +4,9 @@ The entity recogniser decides greedily; a beam of its most likely analyses gives
 label) the summed probability of the analyses that contain it (`beam_parse` + `scored_ents`). The
 greedy entities are then looked up in that table: one that no analysis in the beam holds gets 0,
 and one with a label the recogniser does not have (a rule added it) gets no confidence at all.
+
+Pre-annotation adds `ConfidenceScorer` as the pipeline's last component, so worker processes score
+the documents they annotate.
 """
 
 from __future__ import annotations
@@ -56,3 +59,61 @@ def entity_confidences(ner: Any, docs: Sequence[Doc]) -> list[dict[tuple[int, in
                 scores[(ent.start_char, ent.end_char, ent.label_)] = min(1.0, max(0.0, p))
         out.append(scores)
     return out
+
+
+CONFIDENCE_PIPE = "etiquette_confidence"
+KEY = "etiquette_confidence"
+"""Where the component leaves each doc's table: `doc.user_data[KEY][(start_char, end_char, label)]`."""
+
+
+class ConfidenceScorer:
+    """A pipeline component, after the entity recogniser: scores the doc's entities, batch by batch.
+
+    Being a component, it travels with the pipeline to the worker processes that pre-annotate.
+    """
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.nlp = nlp
+        self.name = name
+
+    def _ner(self) -> Any | None:
+        return next(
+            (
+                pipe
+                for _, pipe in self.nlp.components
+                if hasattr(pipe, "beam_parse") and hasattr(pipe, "scored_ents")
+            ),
+            None,
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Any, batch_size: int = 64) -> Any:
+        from spacy.util import minibatch
+
+        ner = self._ner()
+        for batch in minibatch(docs, size=batch_size):
+            tables = entity_confidences(ner, batch) if ner is not None else [{} for _ in batch]
+            for doc, table in zip(batch, tables, strict=True):
+                doc.user_data[KEY] = table
+                yield doc
+
+
+def add_scorer(nlp: Language) -> str | None:
+    """Add the scoring component at the end of the pipeline (once); None when nothing can score."""
+    if scoring_component(nlp) is None:
+        return None
+    if CONFIDENCE_PIPE not in nlp.pipe_names:
+        nlp.add_pipe(CONFIDENCE_PIPE, last=True)
+    return CONFIDENCE_PIPE
+
+
+def _register() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory(CONFIDENCE_PIPE):
+        Language.factory(CONFIDENCE_PIPE, func=ConfidenceScorer)
+
+
+_register()

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop.model import GOLD, Document, Status
+from desktop.model import GOLD, AnnotatorKind, Document, Status
 from desktop.model.tokens import words_and_spaces
 from desktop.nlp.pipeline import PipelineError, load_pipeline, ner_components, pipeline_id
 from desktop.store import Project
@@ -113,15 +113,24 @@ class TrainResult:
 
 
 def training_source(project: Project, source: str | None) -> str:
-    """The annotator to learn from: the one named, or the project's only person."""
-    from desktop.formats.exporter import resolve_source
-
+    """The annotator to learn from: the one named, `gold`, or the project's only person."""
     if source == "model":
         raise TrainingError("--source: a model cannot learn from its own suggestions; name a person or gold")
-    name = resolve_source(project, source)
-    if name in project.model_annotators():
-        raise TrainingError(f"--source: {name} is a model; name a person or {GOLD}")
-    return name
+    names = [a.name for a in project.annotators()]
+    if source:
+        if source not in names:
+            raise TrainingError(
+                f"{project.path}: no annotator {source!r} (annotators: {', '.join(names) or 'none'})"
+            )
+        if project.annotator_kind(source) == AnnotatorKind.MODEL:
+            raise TrainingError(f"--source: {source} is a model; name a person or {GOLD}")
+        return source
+    people = [a.name for a in project.annotators(AnnotatorKind.PERSON)]
+    if len(people) == 1:
+        return people[0]
+    if not people:
+        raise TrainingError(f"{project.path}: nobody has annotated yet; finish documents in the window first")
+    raise TrainingError(f"several annotators ({', '.join(people)}): choose one with --source")
 
 
 def held_out(doc_id: int, seed: int) -> float:
@@ -274,7 +283,7 @@ def _add_labels(nlp: Language, trainable: list[str], examples: list[Example]) ->
             continue
         for label in wanted:
             if label not in pipe.labels:  # type: ignore[attr-defined]
-                pipe.add_label(label)  # type: ignore[attr-defined]
+                pipe.add_label(label)
                 added.append(label)
     return sorted(set(added))
 

@@ -86,12 +86,15 @@ def rss_mb() -> float:
     return 0.0
 
 
-def main(argv: Sequence[str] = ()) -> int:
+def main(argv: Sequence[str] = (), annotator: str | None = None) -> int:
+    """The window on the project `argv[0]` (else the last one), as `annotator` when given."""
     argv = list(argv)
     app = make_app()
     settings = make_settings()
     path = Path(argv[0]) if argv else _last_project(settings)
-    window = MainWindow(settings)
+    window = MainWindow(settings, annotator=annotator)
+    if annotator:
+        window.set_annotator(annotator)
     report = os.environ.get(REPORT_ENV) == "1"
     marks: dict[str, float] = {}
 

@@ -6,10 +6,12 @@ Each flow asks what it needs (a dialog), runs the work off the GUI thread with `
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
+from desktop.model import LabelScheme
 from desktop.ui import workers
 from desktop.ui.dialogs import ExportDialog, ImportDialog, export_summary, import_summary
 
@@ -98,7 +100,7 @@ class LongWork(QObject):
             f"Pre-annotation {state} {result.done:,} documents, {result.spans:,} spans "
             f"({result.skipped:,} already done)"
         )
-        self.window.reload_project()
+        self.reload_project()
 
     def import_files(self, paths: list[str] | None = None) -> None:
         w = self.window
@@ -120,7 +122,7 @@ class LongWork(QObject):
         )
 
     def _imported(self, report: Any) -> None:
-        self.window.reload_project()
+        self.reload_project()
         self.window.tell("Import", import_summary(report))
 
     def export_files(self) -> None:
@@ -140,3 +142,21 @@ class LongWork(QObject):
             "Documents written:",
             lambda report: w.tell("Export", export_summary(report)),
         )
+
+    def reload_project(self) -> None:
+        """Show what a worker wrote through its own connection (documents, labels it added)."""
+        w = self.window
+        if w.project is None:
+            return
+        stored = w.project.setting("scheme")
+        if stored:
+            w.project.set_scheme(LabelScheme.from_dict(json.loads(stored)))
+        current = w.doc_id
+        w.build_label_keys()
+        w.doc_list.reset(w.project, w.annotator)
+        if current is not None:
+            w.open_document(current)
+        else:
+            first = w.first_document()
+            if first is not None:
+                w.open_document(first)

@@ -7,7 +7,7 @@ following the undo stack of whoever edits (the session's controller, or review m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMetaObject, QObject
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QUndoView
 from desktop.model import LabelScheme
 from desktop.ui import actions as registry
 
-SEPARATE_BEFORE = ("import", "switch_annotator", "quit", "undo", "find", "accept", "preannotate", "zoom_in")
+if TYPE_CHECKING:
+    from desktop.ui.window import MainWindow
 
 
 def build_menus(window: QMainWindow, action_map: dict[str, QAction]) -> dict[str, QMenu]:
@@ -26,7 +27,7 @@ def build_menus(window: QMainWindow, action_map: dict[str, QAction]) -> dict[str
     menus["Recent"] = menus["File"].addMenu("Open &Recent")
     for spec in registry.ACTIONS:
         menu = menus[spec.menu]
-        if spec.id in SEPARATE_BEFORE:
+        if spec.new_group:
             menu.addSeparator()
         menu.addAction(action_map[spec.id])
     window.addActions(list(action_map.values()))
@@ -36,42 +37,39 @@ def build_menus(window: QMainWindow, action_map: dict[str, QAction]) -> dict[str
 
 
 class LabelKeys(QObject):
-    """One action per label of the scheme, under its key unless another action has that key."""
+    """The scheme's label actions (`actions.label_specs`), each under its key unless another
+    action already has that key."""
 
-    def __init__(self, window: QMainWindow, menu: QMenu, say: Callable[[str], None]) -> None:
+    def __init__(self, window: MainWindow, menu: QMenu) -> None:
         super().__init__(window)
         self.window = window
         self.menu = menu
-        self.say = say
         self.actions: list[QAction] = []
 
-    def rebuild(
-        self,
-        scheme: LabelScheme,
-        taken_keys: Iterable[str],
-        apply_entity: Callable[[str], object],
-        apply_relation: Callable[[str], object],
-    ) -> None:
+    def rebuild(self, scheme: LabelScheme, overrides: registry.Overrides) -> None:
+        w = self.window
         for action in self.actions:
-            self.window.removeAction(action)
+            w.removeAction(action)
             action.deleteLater()
         self.actions = []
         self.menu.clear()
-        taken = {QKeySequence(k).toString() for k in taken_keys}
-        entries = [(e.name, e.key, apply_entity, "") for e in scheme.entities]
-        entries += [(r.name, r.key, apply_relation, "relation ") for r in scheme.relations]
-        for name, key, apply, kind in entries:
-            action = QAction(f"{kind}{name}".capitalize() if kind else name, self.window)
-            action.setObjectName(f"label_{kind.strip() or 'entity'}_{name}")
-            sequence = QKeySequence(key) if key else QKeySequence()
-            if key and sequence.toString() in taken:
-                self.say(f"The key {key} of label {name} is taken by another action")
-            elif key:
-                action.setShortcut(sequence)
-                taken.add(sequence.toString())
-            action.triggered.connect(lambda _c=False, a=apply, n=name: a(n))
+        specs = registry.label_specs(scheme)
+        keys = registry.effective_shortcuts(overrides, specs)
+        taken = {QKeySequence(k).toString() for a in registry.ACTIONS for k in keys[a.id]}
+        unknown = [i for i in overrides.shortcuts if i.startswith(registry.LABEL_PREFIXES) and i not in keys]
+        if unknown:
+            w.say(f"The shortcuts file names labels this project does not have: {', '.join(unknown)}")
+        for spec in specs:
+            free = [k for k in keys[spec.id] if QKeySequence(k).toString() not in taken]
+            for k in keys[spec.id]:
+                if k not in free:
+                    w.say(f"The key {k} of label {spec.text} is taken by another action")
+            taken.update(QKeySequence(k).toString() for k in free)
+            action = registry.build_action(w, w, spec, free)
+            if spec.new_group:
+                self.menu.addSeparator()
             self.menu.addAction(action)
-            self.window.addAction(action)
+            w.addAction(action)
             self.actions.append(action)
 
 

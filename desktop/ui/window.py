@@ -1,12 +1,13 @@
 """The annotation window: wires the document list, the editor, the side panel and the controller.
 
-No editing logic here: keys become controller calls, controller signals become view updates.
-Everything shown is read from the project file, so the window can be killed at any moment.
+No editing logic here: actions (ui/actions.py) call the window's parts (editing, navigation, long
+work), which call the controller; controller signals become view updates. A mode (review mode)
+fills the window's slots with its own parts through `enter(mode)` / `leave()`. Everything shown
+is read from the project file, so the window can be killed at any moment.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,14 +28,17 @@ from desktop.ui import actions as registry
 from desktop.ui import learning, projects, workers
 from desktop.ui.controller import AnnotationController
 from desktop.ui.dialogs import ShortcutSheet
-from desktop.ui.doclist import STATUS_TEXT, DocumentList
+from desktop.ui.doclist import DocumentList
 from desktop.ui.editing import Editing
 from desktop.ui.editor import EditorView
 from desktop.ui.findbar import FindBar
 from desktop.ui.longwork import LongWork
 from desktop.ui.menus import LabelKeys, UndoActions, build_menus
+from desktop.ui.modes import Mode, Slots
+from desktop.ui.navigation import Navigation
 from desktop.ui.projects import APP_TITLE, recent_projects
 from desktop.ui.sidepanel import SidePanel
+from desktop.ui.startpage import StartPage
 
 if TYPE_CHECKING:
     from desktop.ui.review import ReviewMode
@@ -42,7 +46,6 @@ if TYPE_CHECKING:
 __all__ = ["APP_TITLE", "MainWindow", "recent_projects"]
 
 FINISHED = (Status.ACCEPTED, Status.REJECTED, Status.SKIPPED)
-ZOOM_STEP = 1.15
 
 
 class MainWindow(QMainWindow):
@@ -71,20 +74,30 @@ class MainWindow(QMainWindow):
         self.header = QLabel()
         self.header.setObjectName("document_header")
         self.header.setTextFormat(Qt.TextFormat.PlainText)
+        self.annotation_list = DocumentList()
+        self.doc_list = self.annotation_list
+        """The document list shown: the window's own, or the mode's."""
+        self.side = SidePanel()
+        self.docs_dock = self._dock("Documents", self.doc_list, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.side_dock = self._dock("Annotations", self.side, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.slots = Slots(self.docs_dock, self.editor)
+        self.mode: Mode | None = None
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
-        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.slots.splitter, 1)
         layout.addWidget(self.find_bar)
+        self.start_page = StartPage(self)
+        layout.addWidget(self.start_page, 1)
+        self.slots.splitter.hide()  # until a project opens: the start page instead
         self.setCentralWidget(central)
 
-        self.doc_list = DocumentList()
-        self.side = SidePanel()
-        self.docs_dock = self._dock("Documents", self.doc_list, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.side_dock = self._dock("Annotations", self.side, Qt.DockWidgetArea.RightDockWidgetArea)
-
+        self.selection_label = QLabel()
+        self.selection_label.setObjectName("selection_status")
+        self.selection_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addWidget(self.selection_label, 1)
         self.model_label = QLabel("spaCy: not loaded")
         self.model_label.setObjectName("model_status")
         self.statusBar().addPermanentWidget(self.model_label)
@@ -92,13 +105,20 @@ class MainWindow(QMainWindow):
         self.action_map = registry.build_actions(self, self, self.overrides)
         self.menus = build_menus(self, self.action_map)
         self.recent_menu = self.menus["Recent"]
+        view = self.menus["View"]  # a closed panel comes back from here
+        view.addSeparator()
+        for dock in (self.docs_dock, self.side_dock):
+            toggle = dock.toggleViewAction()
+            toggle.setObjectName(f"action_show_{dock.objectName()}")
+            view.addAction(toggle)
         self.recent_menu.aboutToShow.connect(lambda: projects.fill_recent_menu(self, self.recent_menu))
-        self.label_keys = LabelKeys(self, self.menus["Labels"], self.say)
+        self.label_keys = LabelKeys(self, self.menus["Labels"])
         self.undo_actions = UndoActions(
             self.action_map["undo"], self.action_map["redo"], self.side.history, self
         )
-        self.doc_list.document_activated.connect(self.open_document)
+        self.annotation_list.document_activated.connect(self.open_document)
         self.editing: Editing = Editing(self)
+        self.navigation: Navigation = Navigation(self)
         self.learning: learning.LearningLoop = learning.install(self)
         self._review: ReviewMode | None = None
         self._restore_state()
@@ -117,6 +137,7 @@ class MainWindow(QMainWindow):
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self.addDockWidget(area, dock)
         return dock
@@ -158,12 +179,16 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: self.work.import_files(paths))
 
     def _update_title(self) -> None:
-        parts = [APP_TITLE]
+        # The application's name last: desktops add it after a title that does not end with it,
+        # which would show "Etiquette" twice.
+        parts = []
         if self.project is not None:
             parts.append(self.project.path.name)
         if self.annotator:
             parts.append(self.annotator)
-        self.setWindowTitle(" — ".join(parts))
+        if self.mode is not None:
+            parts.append(self.mode.title)
+        self.setWindowTitle(" — ".join([*parts, APP_TITLE]))
 
     def say(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
@@ -194,31 +219,75 @@ class MainWindow(QMainWindow):
             self.project.close()
         self.project = project
         projects.remember(self.settings, path)
+        self.start_page.hide()
+        self.slots.splitter.show()
         if not self.annotator:
             self.ask_annotator()
-        self._start_session()
+        self.leave() if self.mode is not None else self.start_session()
         return True
 
-    def _start_session(self) -> None:
-        """(Re)build everything that depends on the project and the annotator."""
+    # --- the session and its mode ------------------------------------------------------------------
+
+    def enter(self, mode: Mode) -> bool:
+        """Show `mode`'s parts in the window's slots and start a session in it."""
+        if self.project is None:
+            self.say("Open a project first")
+            return False
+        if not self.annotator and not self.ask_annotator():
+            return False
+        if self.mode is mode:
+            return True
+        if self.mode is not None:
+            self._take_down(self.mode)
+        self.mode = mode
+        self._fill_slots(mode.document_list, mode.list_title, mode.banner, mode.panel)
+        self.start_session()
+        mode.entered()
+        return True
+
+    def leave(self) -> None:
+        """Back to annotating: the window's own parts, and a new session."""
+        if self.mode is not None:
+            self._take_down(self.mode)
+        self.start_session()
+
+    def _take_down(self, mode: Mode) -> None:
+        self.mode = None
+        self._fill_slots(self.annotation_list, "Documents", None, None)
+        mode.left()
+
+    def _fill_slots(
+        self, doc_list: DocumentList, title: str, banner: QWidget | None, panel: QWidget | None
+    ) -> None:
+        if doc_list is not self.doc_list:
+            self.doc_list.document_activated.disconnect(self.open_document)
+            doc_list.document_activated.connect(self.open_document)
+        self.doc_list = doc_list
+        self.slots.set_list(doc_list, title)
+        self.slots.set_banner(banner)
+        self.slots.set_panel(panel)
+
+    def start_session(self) -> None:
+        """(Re)build everything that depends on the project, the annotator and the mode."""
         project = self.project
         if project is None:
             return
-        if self._review is not None:
-            self._review.leave()
         if self.annotator:
             project.ensure_annotator(self.annotator)
         self._drop_controller()
-        self.controller = AnnotationController(project, self.annotator, self.editor, self)
+        make = self.mode.make_controller if self.mode is not None else AnnotationController
+        self.controller = make(project, self.annotator, self.editor, self)
         self.controller.annotation_changed.connect(self._annotation_changed)
         self.controller.revisited.connect(self.open_document)
         self.controller.message.connect(self.say)
-        self._build_label_actions()
+        self.build_label_keys()
         self.side.set_project(project.scheme, project.guidelines)
         self.doc_list.reset(project, self.annotator)
         self._update_title()
+        if self.mode is not None:
+            return  # the mode opens its first document
         self.say("Select text and press a label's key; F1 lists every shortcut")
-        first = self._first_document()
+        first = self.first_document()
         if first is not None:
             self.open_document(first)
         else:
@@ -243,7 +312,7 @@ class MainWindow(QMainWindow):
             old.undo_stack.blockSignals(True)
             old.deleteLater()
 
-    def _first_document(self) -> int | None:
+    def first_document(self) -> int | None:
         """Where to resume: the first document still to do, else the first of the list."""
         assert self.project is not None
         # Ask for the finished ones: early in a big project they are few, the rest are many.
@@ -268,7 +337,7 @@ class MainWindow(QMainWindow):
 
     def switch_annotator(self) -> None:
         if self.ask_annotator():
-            self._start_session()
+            self.leave()
 
     # --- label keys (from the project's scheme) -----------------------------------------------------
 
@@ -276,15 +345,9 @@ class MainWindow(QMainWindow):
     def label_actions(self) -> list[QAction]:
         return self.label_keys.actions
 
-    def _build_label_actions(self) -> None:
-        assert self.project is not None and self.controller is not None
-        taken = [k for keys in registry.effective_shortcuts(self.overrides).values() for k in keys]
-        self.label_keys.rebuild(
-            self.project.scheme,
-            taken,
-            self.controller.apply_entity_label,
-            self.controller.apply_relation_label,
-        )
+    def build_label_keys(self) -> None:
+        assert self.project is not None
+        self.label_keys.rebuild(self.project.scheme, self.overrides)
 
     # --- documents --------------------------------------------------------------------------------
 
@@ -317,7 +380,7 @@ class MainWindow(QMainWindow):
             return
         doc = ctl.document
         source = doc.meta.get("source") or doc.meta.get("file") or ""
-        parts = [f"Document {doc.id}", STATUS_TEXT[ctl.annotation.status], f"{len(doc.text):,} characters"]
+        parts = [f"Document {doc.id}", ctl.annotation.status.text, f"{len(doc.text):,} characters"]
         if source:
             parts.append(str(source))
         self.header.setText("  ·  ".join(parts))
@@ -334,53 +397,6 @@ class MainWindow(QMainWindow):
             self.side.select_span(self.editor.selected_span())
             self._update_header()
 
-    def _step(self, step: int) -> None:
-        target = self.doc_list.model.next_id(self.doc_id, step)
-        if target is None:
-            self.say("No next document in this list" if step > 0 else "No previous document in this list")
-            return
-        self.open_document(target)
-
-    def next_document(self) -> None:
-        self._step(1)
-
-    def previous_document(self) -> None:
-        self._step(-1)
-
-    def _finish(self, status: Status) -> None:
-        if self.controller is None or self.controller.document is None:
-            return
-        self.controller.set_status(status)
-        self._step(1)
-
-    def accept_document(self) -> None:
-        self._finish(Status.ACCEPTED)
-
-    def reject_document(self) -> None:
-        self._finish(Status.REJECTED)
-
-    def skip_document(self) -> None:
-        self._finish(Status.SKIPPED)
-
-    # --- after long work (desktop/ui/longwork.py) ------------------------------------------------
-
-    def reload_project(self) -> None:
-        """Show what a worker wrote through its own connection (documents, labels it added)."""
-        if self.project is None:
-            return
-        stored = self.project.setting("scheme")
-        if stored:
-            self.project.set_scheme(LabelScheme.from_dict(json.loads(stored)))
-        current = self.doc_id
-        self._build_label_actions()
-        self.doc_list.reset(self.project, self.annotator)
-        if current is not None:
-            self.open_document(current)
-        else:
-            first = self._first_document()
-            if first is not None:
-                self.open_document(first)
-
     # --- review mode (desktop/ui/review) ---------------------------------------------------------
 
     @property
@@ -392,20 +408,9 @@ class MainWindow(QMainWindow):
             self._review = review.install(self)
         return self._review
 
-    def toggle_review_mode(self) -> None:
-        self.review.toggle()
-
-    def show_agreement(self) -> None:
-        self.review.show_dashboard()
-
-    def next_dispute(self) -> None:
-        self.review.step_dispute(1)
-
-    def previous_dispute(self) -> None:
-        self.review.step_dispute(-1)
-
     def show_shortcuts(self) -> None:
         scheme = self.project.scheme if self.project else LabelScheme()
-        sheet = ShortcutSheet(registry.effective_shortcuts(self.overrides), scheme, self)
+        keys = registry.effective_shortcuts(self.overrides, registry.label_specs(scheme))
+        sheet = ShortcutSheet(keys, scheme, self)
         sheet.setObjectName("shortcut_sheet")
         sheet.open()

@@ -9,6 +9,7 @@ connections are not shared between threads; WAL lets both work at once).
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import threading
 import traceback
@@ -19,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from desktop.errors import explain
 from desktop.formats import ExportOptions, ImportOptions, export_project, import_paths
 from desktop.store import Project
 
@@ -61,8 +63,8 @@ class Job(QRunnable):
         try:
             result = self.work(self._progress)
         except Exception as e:  # reported to the window, which says it to the user
-            message = str(e) or type(e).__name__
-            if not isinstance(e, ValueError | OSError):
+            message = explain(e) or str(e) or type(e).__name__
+            if not isinstance(e, ValueError | OSError | sqlite3.Error):
                 message += "\n\n" + traceback.format_exc(limit=3)
             self.done.set()
             self.signals.failed.emit(message)
@@ -91,10 +93,14 @@ class Jobs(QObject):
 
     @staticmethod
     def of(widget: QWidget) -> Jobs:
-        """The jobs of `widget`'s top-level window (made on first use): closing it waits for them."""
-        top = widget.window()
-        found = top.findChild(Jobs, options=Qt.FindChildOption.FindDirectChildrenOnly)
-        return found if found is not None else Jobs(top)
+        """The jobs of the window `widget` belongs to (the outermost one that has jobs, so a
+        dialog's work is waited for when the main window closes); made on first use."""
+        found: Jobs | None = None
+        w: QWidget | None = widget
+        while w is not None:
+            found = w.findChild(Jobs, options=Qt.FindChildOption.FindDirectChildrenOnly) or found
+            w = w.parentWidget()
+        return found if found is not None else Jobs(widget.window())
 
     def start(self, job: Job) -> Job:
         if self.pool.activeThreadCount() == 0:

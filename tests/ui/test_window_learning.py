@@ -60,7 +60,7 @@ def test_unsure_suggestions_can_be_hidden_and_shown_again(
     assert window.editor.span_rect(moscou) is None
     assert window.editor.span_rect(span_id(window, "Kirill Dmitriev")) is not None
     assert "1 suggestion under 50% confidence hidden" in window.statusBar().currentMessage()
-    window.next_document()  # stays hidden from one document to the next
+    window.navigation.next_document()  # stays hidden from one document to the next
     assert window.editor.span_rect(span_id(window, "Washington")) is None
     window.action_map["hide_unsure"].trigger()
     assert window.editor.span_rect(span_id(window, "Washington")) is not None
@@ -160,8 +160,8 @@ def test_the_to_do_list_can_put_the_least_confident_documents_first(
     qtmodeltester.check(model)
     assert [model.doc_id(r) for r in range(model.rowCount())] == [3, 1, 2]
     window.open_document(3)
-    window.next_document()
+    window.navigation.next_document()
     assert window.doc_id == 1
-    window.accept_document()  # document 1 leaves the to-do list; the next in this order opens
+    window.navigation.accept_document()  # document 1 leaves the to-do list; the next in this order opens
     assert [model.doc_id(r) for r in range(model.rowCount())] == [3, 2]
     assert window.doc_id == 2
