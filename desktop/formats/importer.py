@@ -28,6 +28,7 @@ from desktop.nlp.pipeline import tokenize_texts
 from desktop.store import NewDocument, Project
 
 CHUNK = 500
+CHUNK_CHARS = 2_000_000
 
 
 def expand(paths: Iterable[str | Path], fmt: str = "auto") -> list[tuple[Path, Format]]:
@@ -103,12 +104,16 @@ def import_paths(
 
 
 def _chunks(records: Iterator[Record]) -> Iterator[list[Record]]:
+    """Records a few at a time: CHUNK of them, or fewer when their texts reach CHUNK_CHARS (so
+    that memory follows the largest record, not the file)."""
     chunk: list[Record] = []
+    chars = 0
     for record in records:
         chunk.append(record)
-        if len(chunk) >= CHUNK:
+        chars += len(record.text) if isinstance(record.text, str) else 0
+        if len(chunk) >= CHUNK or chars >= CHUNK_CHARS:
             yield chunk
-            chunk = []
+            chunk, chars = [], 0
     if chunk:
         yield chunk
 
