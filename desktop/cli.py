@@ -47,6 +47,8 @@ class _Bar:
     def __init__(self, desc: str, unit: str) -> None:
         from tqdm import tqdm
 
+        # No monitor thread: pre-annotation forks its workers only from a one-threaded process.
+        tqdm.monitor_interval = 0
         self.bar = tqdm(desc=desc, unit=unit, disable=not sys.stderr.isatty(), leave=False)
 
     def __call__(self, done: int, total: int) -> bool:
@@ -61,6 +63,20 @@ class _Bar:
 
 
 # --- commands -------------------------------------------------------------------------------------
+
+
+def _open(path: str, write: bool = False) -> Any:
+    """The project, refused at once for a command that writes when it may not be written; a
+    command that only reads says on stderr that the project is read-only, and goes on."""
+    from desktop.store import Project, ProjectError
+
+    project = Project.open(path)
+    if project.read_only is not None:
+        if write:
+            project.close()
+            raise ProjectError(f"{path}: {project.read_only}; nothing was written")
+        print(f"note: {path}: {project.read_only}", file=sys.stderr)
+    return project
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -94,12 +110,13 @@ def _labels_rel(raw: str | None) -> list[str]:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from desktop.formats import ImportOptions, import_paths
-    from desktop.store import Project
 
-    with Project.open(args.project) as p:
+    with _open(args.project, write=True) as p:
         bar = _Bar("importing", "docs")
         try:
-            options = ImportOptions(annotator=args.annotator, spans_key=args.spans_key)
+            options = ImportOptions(
+                annotator=args.annotator, spans_key=args.spans_key, on_conflict=args.on_conflict
+            )
             if args.max_chars is not None:
                 options.max_chars = args.max_chars
             if args.max_spacy_mb is not None:
@@ -112,6 +129,15 @@ def cmd_import(args: argparse.Namespace) -> int:
             if f.annotations:
                 extra = f", {f.annotations} annotations, {f.spans} spans, {f.relations} relations"
             print(f"{f.path}: {f.format}, {f.added} added, {f.duplicates} duplicates skipped{extra}")
+            if f.kept:
+                print(
+                    f"  kept {f.kept} existing annotations (the project's differ from the file's; "
+                    "--on-conflict replace or merge to take the file's)"
+                )
+            if f.replaced or f.merged:
+                print(f"  {f.replaced} existing annotations replaced, {f.merged} merged")
+            if f.unchanged:
+                print(f"  {f.unchanged} annotations already in the project, unchanged")
             for what, n in f.not_imported.items():
                 print(f"  not imported: {n} {what}")
         print(
@@ -124,9 +150,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_preannotate(args: argparse.Namespace) -> int:
     from desktop.nlp.pipeline import load_pipeline
     from desktop.nlp.preannotate import preannotate, read_patterns
-    from desktop.store import Project
 
-    with Project.open(args.project) as p:
+    with _open(args.project, write=True) as p:
         patterns = read_patterns(args.patterns) if args.patterns else None
         nlp = load_pipeline(args.model or p.model)
         bar = _Bar("pre-annotating", "docs")
@@ -138,6 +163,9 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
                 label_map=_label_map(args.map),
                 batch_size=args.batch_size,
                 n_process=args.n_process,
+                engine=args.engine,
+                address=args.address,
+                model=args.model or p.model,
                 progress=bar,
             )
         finally:
@@ -152,9 +180,8 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop.formats import ExportOptions, export_project
-    from desktop.store import Project
 
-    with Project.open(args.project) as p:
+    with _open(args.project) as p:
         options = ExportOptions(
             source=args.source,
             spans_key=args.spans_key,
@@ -185,16 +212,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from desktop.store import Project
+    from desktop.model import Status
 
-    with Project.open(args.project) as p:
+    with _open(args.project) as p:
         stats = p.stats()
     if args.json:
         print(json.dumps(stats, indent=2, ensure_ascii=False))
         return 0
     print(f"{stats['path']}: {stats['documents']} documents")
     for name, a in stats["annotators"].items():
-        statuses = ", ".join(f"{k} {v}" for k, v in a["statuses"].items() if v)
+        statuses = ", ".join(f"{Status(k).text} {v}" for k, v in a["statuses"].items() if v)
         print(f"  {name} ({a['kind']}): {statuses}")
         if a["spans"]:
             print("    spans: " + ", ".join(f"{k} {v}" for k, v in a["spans"].items()))
@@ -204,10 +231,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from desktop.store import Project
     from desktop.team import merge_paths
 
-    with Project.open(args.project) as p:
+    with _open(args.project, write=True) as p:
         report = merge_paths(p, args.others, annotator=args.annotator)
     for f in report.files:
         print(
@@ -224,12 +250,15 @@ def cmd_merge(args: argparse.Namespace) -> int:
         if f.conflicts:
             print(
                 f"  conflicts (same annotator and document, different content), resolved by the "
-                f"newest update: {f.replaced} taken from {Path(f.path).name}, {f.kept} kept"
+                f"finished version, else the newest: {f.replaced} taken from {Path(f.path).name}, "
+                f"{f.kept} kept"
             )
             for c in f.conflicts[:20]:
+                why = "finished" if c.reason == "finished" else "newest"
                 print(
-                    f"    document {c.document_id}, {c.annotator}: kept the {c.kept} version "
-                    f"(project {c.project_updated_at}, incoming {c.incoming_updated_at})"
+                    f"    document {c.document_id}, {c.annotator}: kept the {c.kept} version ({why}); "
+                    f"project {c.project_status.replace('_', ' ')} {c.project_updated_at}, "
+                    f"incoming {c.incoming_status.replace('_', ' ')} {c.incoming_updated_at}"
                 )
             if len(f.conflicts) > 20:
                 print(f"    ... and {len(f.conflicts) - 20} more")
@@ -237,18 +266,25 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_copy(args: argparse.Namespace) -> int:
+
+    with _open(args.project) as p:
+        out = p.backup(args.out, overwrite=args.overwrite)
+        print(f"copied {p.path} to {out} ({p.document_count()} documents, every saved edit)")
+    return 0
+
+
 def cmd_agreement(args: argparse.Namespace) -> int:
     from desktop.agreement import compute_agreement, format_text
     from desktop.agreement.report_html import write_html
     from desktop.model import Status
-    from desktop.store import Project
 
     valid = [str(s) for s in Status]
     unknown = [s for s in _labels(args.statuses) if s not in valid]
     if unknown:
         raise CliError(f"--statuses: unknown {', '.join(unknown)} (choose from {', '.join(valid)})")
     statuses = [Status(s) for s in _labels(args.statuses)]
-    with Project.open(args.project) as p:
+    with _open(args.project) as p:
         report = compute_agreement(
             p,
             _labels(args.annotators) or None,
@@ -280,7 +316,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
         from desktop.ui.app import main as gui_main
     except ImportError as e:
         raise CliError(f"the window cannot start: {e}") from e
-    return gui_main([args.project] if args.project else [])
+    if args.annotator is not None and not args.annotator.strip():
+        raise CliError("--annotator: give a name")
+    return gui_main([args.project] if args.project else [], annotator=args.annotator)
 
 
 # --- parser ---------------------------------------------------------------------------------------
@@ -337,6 +375,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--annotator", help="who the imported annotations belong to, when the file does not say")
     p.add_argument("--spans-key", default="sc", help="doc.spans key read from .spacy files (default sc)")
     p.add_argument(
+        "--on-conflict",
+        default="keep",
+        choices=["keep", "replace", "merge"],
+        help="a text the annotator already has, annotated differently: keep the project's version "
+        "(default), replace it with the file's, or merge both",
+    )
+    p.add_argument(
         "--max-chars",
         type=int,
         metavar="N",
@@ -355,7 +400,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--patterns", help="EntityRuler/Prodigy patterns JSONL for extra labels")
     p.add_argument("--map", help="model label to project label: PER=PERSON,MISC= (empty drops)")
     p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--n-process", type=int, default=1, help="worker processes for spaCy")
+    p.add_argument(
+        "--n-process",
+        type=int,
+        help="worker processes (or Ray actors) that each hold the pipeline "
+        "(default: every core memory has room for; 1 runs in this process)",
+    )
+    p.add_argument(
+        "--engine",
+        default="local",
+        choices=["local", "ray"],
+        help="local: processes on this machine (default); "
+        "ray: a Ray cluster (pip install 'etiquette[cluster]')",
+    )
+    p.add_argument(
+        "--address",
+        help="Ray cluster to use, e.g. 10.0.0.5:6379 or ray://head:10001 (default: a local one for this run)",
+    )
 
     p = add("export", cmd_export, "export annotations as training data")
     p.add_argument("project", metavar="PROJECT.db")
@@ -391,6 +452,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--annotator", help="who made JSONL records that carry no _annotator_id")
 
+    p = add(
+        "copy",
+        cmd_copy,
+        "write one consistent copy of a project file, even while a window has it open",
+    )
+    p.add_argument("project", metavar="PROJECT.db")
+    p.add_argument("out", metavar="OUT.db")
+    p.add_argument("--overwrite", action="store_true", help="replace OUT.db if it exists")
+
     p = add("agreement", cmd_agreement, "inter-annotator agreement: F1, kappa, alpha")
     p.add_argument("project", metavar="PROJECT.db")
     p.add_argument(
@@ -416,6 +486,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("gui", cmd_gui, "open the annotation window")
     p.add_argument("project", nargs="?", metavar="PROJECT.db")
+    p.add_argument("--annotator", metavar="NAME", help="annotate this project under this name")
 
     return parser
 

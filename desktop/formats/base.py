@@ -66,6 +66,9 @@ class ImportOptions:
     """Who the imported annotations belong to when the file does not say."""
     spans_key: str = "sc"
     default_status: Status = Status.ACCEPTED
+    on_conflict: str = "keep"
+    """A text the annotator already has, differently: `keep` the project's version, `replace` it
+    with the file's, or `merge` both."""
     max_chars: int = MAX_CHARS
     """A longer document is refused, naming the limit."""
     max_spacy_bytes: int = MAX_SPACY_BYTES
@@ -101,6 +104,13 @@ class FileReport:
     annotations: int = 0
     spans: int = 0
     relations: int = 0
+    """Annotations, spans and relations stored (not those kept out by a conflict)."""
+    kept: int = 0
+    """The project's own, different annotations of the same texts, kept."""
+    unchanged: int = 0
+    """Annotations the project already had, identical."""
+    replaced: int = 0
+    merged: int = 0
     not_imported: dict[str, int] = field(default_factory=dict)
     """What the file had that Etiquette does not import, e.g. {'brat events': 3}."""
 
@@ -121,6 +131,10 @@ class ImportReport:
     @property
     def spans(self) -> int:
         return sum(f.spans for f in self.files)
+
+    @property
+    def kept(self) -> int:
+        return sum(f.kept for f in self.files)
 
     @property
     def relations(self) -> int:

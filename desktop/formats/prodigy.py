@@ -90,6 +90,8 @@ def task_record(
     relations = task.get("relations")
     if not spans and not relations and "answer" not in task:
         return record
+    from desktop.formats.importer import check_span
+
     answer = task.get("answer")
     if answer is None:
         status = options.default_status
@@ -101,7 +103,18 @@ def task_record(
     builder = AnnotationBuilder(annotator_name(options, who), status, report)
     tokens = _tokens(path, lineno, task.get("tokens"))
     by_last_token: dict[int, int] = {}
-    for span in _list(path, lineno, spans, "spans"):
+    spans = _list(path, lineno, spans, "spans")
+    # A binary task (ner.teach) asks about suggestions: only the accepted ones are spans. Each
+    # span may carry its own answer (tasks merged by Prodigy); otherwise the task's answer holds.
+    binary = task.get("_view_id") == "ner" or any("answer" in span for span in spans)
+    for span in spans:
+        said = span.get("answer", answer or "accept") if binary else "accept"
+        if said != "accept":
+            start, end = _offsets(path, lineno, span, tokens)
+            check_span(record, start, end)
+            kind = "rejected" if said == "reject" else "ignored"
+            count(report, f"{kind} suggestions, not stored")
+            continue
         local = _span(path, lineno, record, span, tokens, builder)
         if isinstance(span.get("token_end"), int):
             by_last_token.setdefault(span["token_end"], local)

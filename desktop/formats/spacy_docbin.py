@@ -81,7 +81,7 @@ def fast_msgpack() -> Iterator[None]:
     ]  # not already inside another fast_msgpack()
     for r in registries:
         plugins = r.get_all()
-        r.get_all = lambda plugins=plugins: dict(plugins)  # type: ignore[method-assign]
+        r.get_all = lambda plugins=plugins: dict(plugins)
     try:
         yield
     finally:

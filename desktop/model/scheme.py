@@ -56,7 +56,7 @@ def check_label(name: Any) -> str:
     problem = label_problem(name)
     if problem is not None:
         raise SchemeError(problem)
-    return name  # type: ignore[no-any-return]
+    return str(name)
 
 
 def _char_name(c: str) -> str:
@@ -176,7 +176,7 @@ class LabelScheme:
                     name=r["name"],
                     color=r["color"],
                     key=r.get("key", ""),
-                    allowed=[tuple(p) for p in r.get("allowed", [])],  # type: ignore[misc]
+                    allowed=[tuple(p) for p in r.get("allowed", [])],
                 )
                 for r in data.get("relations", [])
             ],

@@ -25,7 +25,7 @@ from desktop.team.bulk import StoredAnnotation
 
 @dataclass(slots=True)
 class IncomingDocument:
-    """A document from another project or a file, with every annotator's version of it."""
+    """A document from another project or a file, with every annotator's annotation of it."""
 
     text: str
     tokens: str | None = None
