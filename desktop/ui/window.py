@@ -1,7 +1,9 @@
 """The annotation window: wires the document list, the editor, the side panel and the controller.
 
-No editing logic here: keys become controller calls, controller signals become view updates.
-Everything shown is read from the project file, so the window can be killed at any moment.
+No editing logic here: actions (ui/actions.py) call the window's parts (editing, navigation, long
+work), which call the controller; controller signals become view updates. A mode (review mode)
+fills the window's slots with its own parts through `enter(mode)` / `leave()`. Everything shown
+is read from the project file, so the window can be killed at any moment.
 """
 
 from __future__ import annotations
