@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.header = QLabel()
         self.header.setObjectName("document_header")
         self.header.setTextFormat(Qt.TextFormat.PlainText)
+        self.header.setWordWrap(True)  # a long header wraps rather than widen the window
         self.annotation_list = DocumentList()
         self.doc_list = self.annotation_list
         """The document list shown: the window's own, or the mode's."""
