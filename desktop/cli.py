@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from desktop import __version__
+from desktop.errors import UNCHANGED, explain
 
 EXIT_BAD_INPUT = 1
+EXIT_BROKEN_PIPE = 141
+"""As a program killed by SIGPIPE: the reader of stdout closed it (`| head`)."""
 
 
 class CliError(Exception):
@@ -88,6 +92,15 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _summary(paths: list[str], most: int = 3) -> str:
+    """The paths, or for a long list (a brat export's files) how many there are and where."""
+    if len(paths) <= most:
+        return ", ".join(paths)
+    import os
+
+    return f"{len(paths):,} files in {os.path.commonpath(paths)}"
+
+
 def _labels_rel(raw: str | None) -> list[str]:
     # Relation specs hold `|` and `>` but never commas, so a comma list works for them too.
     return _labels(raw)
@@ -99,15 +112,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     with _open(args.project, write=True) as p:
         bar = _Bar("importing", "docs")
         try:
-            report = import_paths(
-                p,
-                args.paths,
-                args.format,
-                ImportOptions(
-                    annotator=args.annotator, spans_key=args.spans_key, on_conflict=args.on_conflict
-                ),
-                progress=bar,
+            options = ImportOptions(
+                annotator=args.annotator, spans_key=args.spans_key, on_conflict=args.on_conflict
             )
+            if args.max_chars is not None:
+                options.max_chars = args.max_chars
+            if args.max_spacy_mb is not None:
+                options.max_spacy_bytes = args.max_spacy_mb * 2**20
+            report = import_paths(p, args.paths, args.format, options, progress=bar)
         finally:
             bar.close()
         for f in report.files:
@@ -179,7 +191,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             bar.close()
         print(
             f"exported {report.documents} documents of {options.source} "
-            f"({report.spans} spans, {report.relations} relations) to {', '.join(report.paths)}"
+            f"({report.spans} spans, {report.relations} relations) to {_summary(report.paths)}"
         )
         if report.left_out:
             statuses = ", ".join(f"{n} {status}" for status, n in report.left_out.items())
@@ -195,6 +207,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from desktop.model import Status
 
     with _open(args.project) as p:
         stats = p.stats()
@@ -203,7 +216,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return 0
     print(f"{stats['path']}: {stats['documents']} documents")
     for name, a in stats["annotators"].items():
-        statuses = ", ".join(f"{k} {v}" for k, v in a["statuses"].items() if v)
+        statuses = ", ".join(f"{Status(k).text} {v}" for k, v in a["statuses"].items() if v)
         print(f"  {name} ({a['kind']}): {statuses}")
         if a["spans"]:
             print("    spans: " + ", ".join(f"{k} {v}" for k, v in a["spans"].items()))
@@ -363,6 +376,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="a text the annotator already has, annotated differently: keep the project's version "
         "(default), replace it with the file's, or merge both",
     )
+    p.add_argument(
+        "--max-chars",
+        type=int,
+        metavar="N",
+        help="refuse a document longer than N characters (default 10,000,000)",
+    )
+    p.add_argument(
+        "--max-spacy-mb",
+        type=int,
+        metavar="MB",
+        help="refuse a .spacy file that decompresses to more than MB megabytes (default 512)",
+    )
 
     p = add("preannotate", cmd_preannotate, "suggest entities with a spaCy pipeline")
     p.add_argument("project", metavar="PROJECT.db")
@@ -470,13 +495,32 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         code: Any = args.func(args)
+        sys.stdout.flush()
         return int(code or 0)
     except errors as e:
         print(f"etiquette {args.command}: error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # `etiquette … | head`: the reader has what it wanted
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
+    except (OSError, sqlite3.Error) as e:
+        outcome = UNCHANGED
+        if args.command == "export":
+            outcome = "nothing was exported; the project and earlier exports are unchanged"
+        message = explain(e, getattr(args, "project", None), outcome)
+        print(f"etiquette {args.command}: error: {message or e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print(f"etiquette {args.command}: interrupted; what was committed is kept", file=sys.stderr)
         return 130
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush finds no closed pipe."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

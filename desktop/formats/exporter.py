@@ -18,7 +18,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
-import random
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -33,7 +32,7 @@ from desktop.formats.base import (
     FormatError,
     Progress,
 )
-from desktop.model import GOLD, Annotation, AnnotatorKind, Document
+from desktop.model import GOLD, AnnotatorKind
 from desktop.store import Project, ProjectError
 
 
@@ -66,30 +65,6 @@ def resolve_source(project: Project, source: str | None) -> str:
     raise ProjectError(f"several annotators ({', '.join(people)}): choose one with --source")
 
 
-def annotated(project: Project, options: ExportOptions) -> Iterator[tuple[Document, Annotation]]:
-    """The source's documents with an exportable status (rejected ones never), streamed."""
-    yield from project.iter_annotations(options.source, options.statuses)
-
-
-def split_ids(ids: list[int], dev_split: float, seed: int) -> set[int]:
-    """The document ids that go to the dev set: a seeded shuffle, the same for the same project."""
-    if not 0 <= dev_split < 1:
-        raise ValueError("--dev-split is a fraction between 0 and 1")
-    if dev_split == 0:
-        return set()
-    shuffled = sorted(ids)
-    random.Random(seed).shuffle(shuffled)
-    n_dev = max(1, round(len(ids) * dev_split)) if ids else 0
-    return set(shuffled[:n_dev])
-
-
-def split_paths(out: Path, dev_split: float) -> tuple[Path, Path | None]:
-    """`out` alone, or `out` with `-train`/`-dev` before its suffix when splitting."""
-    if not dev_split:
-        return out, None
-    return (out.with_name(f"{out.stem}-train{out.suffix}"), out.with_name(f"{out.stem}-dev{out.suffix}"))
-
-
 def export_project(
     project: Project,
     out: str | Path,
@@ -112,7 +87,7 @@ def export_project(
             raise ExportLossError(f"{out}: --strict export would lose {lost}; nothing written")
         report.paths = move_into_place(staged, out.parent, report.paths)
     report.left_out = {
-        status.value.replace("_", " ").replace("todo", "to do"): n
+        status.text: n
         for status, n in project.status_counts(options.source).items()
         if status not in options.statuses and n
     }

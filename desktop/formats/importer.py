@@ -32,6 +32,7 @@ from pathlib import Path
 
 from desktop.formats import registry
 from desktop.formats.base import (
+    Cancelled,
     FileReport,
     FormatError,
     ImportOptions,
@@ -39,6 +40,8 @@ from desktop.formats.base import (
     Progress,
     Record,
 )
+from desktop.formats.checks import check_record, guarded
+from desktop.formats.common import check_span
 from desktop.formats.registry import Format
 from desktop.model import Annotation, Status, content_hash
 from desktop.model.combine import further, join
@@ -50,10 +53,6 @@ CHUNK = 500
 """Records read, checked and tokenized at a time while staging."""
 BATCH = 200
 """Documents moved into the project per transaction."""
-
-
-class _Cancelled(Exception):
-    pass
 
 
 def expand(paths: Iterable[str | Path], fmt: str = "auto") -> list[tuple[Path, Format]]:
@@ -113,7 +112,7 @@ def import_paths(
     with closing(_Staging()) as staging:
         try:
             _stage(project, inputs, options, staging, report, progress)
-        except _Cancelled:
+        except Cancelled:
             report.cancelled = True
             report.files.clear()
             return report
@@ -204,9 +203,10 @@ def _stage(
         file_report = FileReport(str(path), chosen.name)
         report.files.append(file_report)
         assert chosen.reader is not None
-        records = chosen.reader(path, options, file_report)
+        records = guarded(iter(chosen.reader(path, options, file_report)), path)
         for chunk in _chunks(records):
             for record in chunk:
+                check_record(record, options.max_chars, file_report)
                 for ann in record.annotations:
                     for span in ann.spans:
                         check_span(record, span.start, span.end)
@@ -217,7 +217,7 @@ def _stage(
             file_report.records += len(chunk)
             done += len(chunk)
             if progress is not None and progress(done, 0) is False:
-                raise _Cancelled
+                raise Cancelled
     staging.db.commit()
 
 
@@ -324,23 +324,3 @@ def _chunks(records: Iterator[Record]) -> Iterator[list[Record]]:
             chunk = []
     if chunk:
         yield chunk
-
-
-def check_span(record: Record, start: int, end: int, text: str | None = None) -> None:
-    """Raise a FormatError naming the record when a span does not fit its text."""
-    path, _, line = record.source.rpartition(":")
-    where = (path, int(line)) if line.isdigit() else (record.source, None)
-    if not (isinstance(start, int) and isinstance(end, int)):
-        raise FormatError(where[0], f"span offsets must be integers, got {start!r}-{end!r}", where[1])
-    if not (0 <= start < end <= len(record.text)):
-        raise FormatError(
-            where[0],
-            f"span {start}-{end} is out of range for a text of {len(record.text)} characters",
-            where[1],
-        )
-    if text is not None and record.text[start:end] != text:
-        raise FormatError(
-            where[0],
-            f"span {start}-{end} says {text!r} but the text there is {record.text[start:end]!r}",
-            where[1],
-        )

@@ -1,4 +1,4 @@
-"""Annotations: reading one annotator's version of a document, and writing whole annotations."""
+"""Annotations: reading one annotator's annotation of a document, and writing whole annotations."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from desktop.model import (
     Annotation,
     AnnotatorKind,
     Document,
-    Origin,
     Relation,
     Span,
     Status,
@@ -17,6 +16,7 @@ from desktop.model import (
 from desktop.model.combine import content_key, further, join
 from desktop.store.base import ON_CONFLICT, AnnotationsSaved, ProjectError, now
 from desktop.store.documents import DocumentStore
+from desktop.store.rows import RELATION_COLUMNS, SPAN_COLUMNS, relation_of, span_of
 
 
 class AnnotationStore(DocumentStore):
@@ -53,22 +53,22 @@ class AnnotationStore(DocumentStore):
         marks = ",".join("?" * len(aids))
         spans: dict[int, list[Span]] = {}
         for r in self.db.execute(
-            'SELECT annotation_id, id, start, "end", token_start, token_end, label, origin FROM spans '
+            f"SELECT annotation_id, {SPAN_COLUMNS} FROM spans "
             f'WHERE annotation_id IN ({marks}) ORDER BY annotation_id, start, "end" DESC, id',
             aids,
         ):
-            spans.setdefault(r[0], []).append(Span(r[2], r[3], r[6], r[4], r[5], Origin(r[7]), r[1]))
+            spans.setdefault(r[0], []).append(span_of(r[1:]))
         relations: dict[int, list[Relation]] = {}
         for r in self.db.execute(
-            "SELECT annotation_id, id, head, child, label, origin FROM relations "
+            f"SELECT annotation_id, {RELATION_COLUMNS} FROM relations "
             f"WHERE annotation_id IN ({marks}) ORDER BY annotation_id, id",
             aids,
         ):
-            relations.setdefault(r[0], []).append(Relation(r[2], r[3], r[4], Origin(r[5]), r[1]))
+            relations.setdefault(r[0], []).append(relation_of(r[1:]))
         return spans, relations
 
     def annotations_of(self, doc_id: int) -> list[Annotation]:
-        """Every annotator's version of one document."""
+        """Every annotator's annotation of one document."""
         rows = self.db.execute(
             "SELECT a.id, n.name, a.status, a.updated_at, a.reviewer FROM annotations a "
             "JOIN annotators n ON n.id = a.annotator_id WHERE a.document_id = ? ORDER BY n.id",

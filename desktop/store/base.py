@@ -163,6 +163,11 @@ class ProjectBase:
         self._annotator_ids.clear()
         self._scheme = None
 
+    def forget_cached(self) -> None:
+        """Drop the cached annotator ids and scheme (after a rollback they may name what was undone)."""
+        self._annotator_ids.clear()
+        self._scheme = None
+
     # --- settings ---------------------------------------------------------------------------------
 
     def _set(self, key: str, value: str) -> None:

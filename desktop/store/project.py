@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from desktop import __version__
+from desktop.errors import explain
 from desktop.model import LabelScheme
 from desktop.store.base import (  # noqa: F401  (re-exported)
     AnnotatorInfo,
@@ -27,13 +28,14 @@ from desktop.store.base import (  # noqa: F401  (re-exported)
     fts_query,
     now,
 )
-from desktop.store.edits import EditStore
+from desktop.store.corpus import CorpusStore
+from desktop.store.history import HistoryStore
 from desktop.store.migrations import MIGRATIONS
 
 APPLICATION_ID = 0x45544951  # "ETIQ", written in the SQLite header of every project file
 
 
-class Project(EditStore):
+class Project(CorpusStore, HistoryStore):
     """An open project file: documents, annotations, single edits, settings."""
 
     @classmethod
@@ -99,7 +101,7 @@ class Project(EditStore):
         try:
             self.db.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         except (sqlite3.OperationalError, sqlite3.ProgrammingError):
-            pass  # busy, read-only or closed: the edits stay safe in the log, the next checkpoint copies them
+            pass  # busy, read-only or closed: the edits stay in the log for the next checkpoint
 
     def backup(self, out: str | Path, overwrite: bool = False) -> Path:
         """Write one consistent copy of the project to `out`, whatever other windows have open.
@@ -226,6 +228,9 @@ def _connect(path: Path, check_id: bool = False, new: bool = False, read_only: b
                 db.execute("PRAGMA query_only = ON")
     except sqlite3.DatabaseError as e:
         conn.close()
+        problem = explain(e, path)  # a full disk or a locked file says so, not "not a project"
+        if problem is not None:
+            raise ProjectError(problem) from e
         raise NotAProjectError(f"{path}: not an Etiquette project ({e})") from e
     except NotAProjectError:
         conn.close()

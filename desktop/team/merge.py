@@ -38,8 +38,6 @@ from desktop.team.bulk import (
     StoredAnnotation,
     StoredDocument,
     decode_pairs,
-    read_annotations,
-    read_documents,
     signature,
 )
 from desktop.team.tasks import IncomingDocument, read_tasks
@@ -125,10 +123,10 @@ def read_project(path: Path) -> Source:
     with other:
         kinds = {a.name: a.kind for a in other.annotators()}
         by_doc: dict[int, list[StoredAnnotation]] = {}
-        for (doc_id, _), ann in read_annotations(other.db).items():
+        for (doc_id, _), ann in other.stored_annotations().items():
             by_doc.setdefault(doc_id, []).append(ann)
         docs: list[IncomingDocument] = []
-        for d in read_documents(other.db):
+        for d in other.stored_documents():
             anns = sorted(by_doc.get(d.id, []), key=lambda a: a.annotator)
             docs.append(
                 IncomingDocument(
@@ -164,7 +162,7 @@ def _merge_one(project: Project, source: Source) -> MergeFileReport:
     _merge_scheme(project, source, report)
     _merge_annotators(project, source, report)
     stored = _merge_documents(project, docs, report)
-    existing = read_annotations(project.db)
+    existing = project.stored_annotations()
     pending: list[Annotation] = []
     for doc in docs:
         target = stored[content_hash(doc.text)]
@@ -202,7 +200,7 @@ def _merge_scheme(project: Project, source: Source, report: MergeFileReport) -> 
         for ann in doc.annotations:
             if isinstance(ann, StoredAnnotation):
                 entities += [s[5] for s in ann.spans]
-                relations += [r[2] for r in ann.relations]
+                relations += [r[3] for r in ann.relations]
             else:
                 entities += [s.label for s in ann.spans]
                 relations += [r.label for r in ann.relations]
@@ -222,7 +220,7 @@ def _merge_documents(
     project: Project, docs: list[IncomingDocument], report: MergeFileReport
 ) -> dict[str, StoredDocument]:
     """Add the documents the project lacks; returns every document of the project by hash."""
-    known = {d.hash for d in read_documents(project.db, with_text=False)}
+    known = {d.hash for d in project.stored_documents(with_text=False)}
     missing = [d for d in docs if content_hash(d.text) not in known]
     tokens_by_text = {d.text: d.tokens for d in missing}
     own = None
@@ -243,7 +241,7 @@ def _merge_documents(
     if missing:
         result = project.add_documents((NewDocument(d.text, d.meta, d.where) for d in missing), tokenize)
         report.documents_added = result.added
-    return {d.hash: d for d in read_documents(project.db, with_text=False)}
+    return {d.hash: d for d in project.stored_documents(with_text=False)}
 
 
 def _retarget(ann: Annotation, doc_id: int, tokens: list[Any], same_tokens: bool) -> Annotation:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -218,6 +219,10 @@ def export_summary(report: ExportReport) -> str:
     return "\n".join(lines)
 
 
+def _keys(keys: tuple[str, ...]) -> str:
+    return ", ".join(QKeySequence(k).toString() for k in keys if k)
+
+
 class ShortcutSheet(QDialog):
     """Every action with its keys, then the label keys of the project's scheme."""
 
@@ -228,11 +233,13 @@ class ShortcutSheet(QDialog):
         self.setWindowTitle("Keyboard shortcuts")
         rows: list[tuple[str, str, str]] = []
         for a in ACTIONS:
-            rows.append((a.menu, a.text.replace("&", "").rstrip("…"), ", ".join(keys[a.id])))
+            rows.append((a.menu, a.text.replace("&", "").rstrip("…"), _keys(keys[a.id])))
         for ent in scheme.entities:
-            rows.append(("Entity label", ent.name, ent.key.upper()))
+            rows.append(("Entity label", ent.name, _keys(keys.get(f"label_entity_{ent.name}", (ent.key,)))))
         for rel in scheme.relations:
-            rows.append(("Relation label", rel.name, rel.key.upper()))
+            rows.append(
+                ("Relation label", rel.name, _keys(keys.get(f"label_relation_{rel.name}", (rel.key,))))
+            )
         self.table = QTableWidget(len(rows), 3)
         self.table.setObjectName("shortcut_table")
         self.table.setHorizontalHeaderLabels(["", "Action", "Keys"])

@@ -104,6 +104,14 @@ def test_stats_json(db: Path, capsys) -> None:
     assert stats["documents"] == 1
 
 
+def test_stats_says_statuses_as_the_window_does(db: Path, capsys) -> None:
+    with Project.open(db) as p:
+        p.start_annotation(p.document_ids()[0], "alice")
+    capsys.readouterr()
+    assert main(["stats", str(db)]) == 0
+    assert "alice (person): to do 1" in capsys.readouterr().out
+
+
 def test_export_says_which_documents_it_left_out_by_status(db: Path, tmp_path: Path, capsys) -> None:
     with Project.open(db) as p:
         doc = p.document_ids()[0]
