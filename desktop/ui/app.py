@@ -27,7 +27,7 @@ REPORT_ENV = "ETIQUETTE_REPORT_STARTUP"
 
 
 def make_settings() -> QSettings:
-    """Window state, recent projects and the annotator's name (never project settings)."""
+    """Window state, recent projects and who annotates which project here (never project settings)."""
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "etiquette", "etiquette")
 
 
@@ -49,8 +49,6 @@ def build_window(
 ) -> MainWindow:
     """The window as `main()` makes it, with the project open (tests drive this)."""
     window = MainWindow(settings, annotator=annotator)
-    if annotator:
-        window.set_annotator(annotator)
     if project_path is not None:
         window.open_project_path(Path(project_path))
     return window
@@ -86,12 +84,13 @@ def rss_mb() -> float:
     return 0.0
 
 
-def main(argv: Sequence[str] = ()) -> int:
+def main(argv: Sequence[str] = (), annotator: str | None = None) -> int:
+    """Run the window on a project (else the last one); `annotator` names who annotates it."""
     argv = list(argv)
     app = make_app()
     settings = make_settings()
     path = Path(argv[0]) if argv else _last_project(settings)
-    window = MainWindow(settings)
+    window = MainWindow(settings, annotator=annotator)
     report = os.environ.get(REPORT_ENV) == "1"
     marks: dict[str, float] = {}
 

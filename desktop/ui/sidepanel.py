@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
-    QUndoView,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.model import Annotation, Document, LabelScheme, Origin, Relation, Span
+from desktop.ui.history import HistoryModel
 
 SWATCH = 14
 
@@ -195,9 +195,11 @@ class SidePanel(QTabWidget):
         self.guidelines.setObjectName("guidelines")
         self.addTab(self.guidelines, "Guidelines")
 
-        self.history = QUndoView()
+        self.history_model = HistoryModel()
+        self.history = QListView()
         self.history.setObjectName("history")
-        self.history.setEmptyLabel("Opened")
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.setModel(self.history_model)
         self.addTab(self.history, "History")
 
     def _list(self, model: QAbstractListModel, name: str) -> QListView:

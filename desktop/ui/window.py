@@ -16,7 +16,6 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
-    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -32,7 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.model import LabelScheme, Status
 from desktop.store import Project, ProjectError
 from desktop.ui import actions as registry
-from desktop.ui import resources, workers
+from desktop.ui import resources, session, workers
 from desktop.ui.background import BackgroundWork
 from desktop.ui.controller import AnnotationController
 from desktop.ui.dialogs import (
@@ -73,7 +72,9 @@ class MainWindow(BackgroundWork, QMainWindow):
         self.project: Project | None = None
         self._controller: AnnotationController | None = None
         self._undo_links: list[QMetaObject.Connection] = []
-        self.annotator = annotator or str(settings.value("annotator", "") or "")
+        self.annotator = ""
+        self.given_annotator = annotator
+        """The name given on the command line: used for the first project opened."""
         self.nlp: Any = None
         self.model_job: workers.Job | None = None
         self._preannotate_when_loaded = False
@@ -102,6 +103,10 @@ class MainWindow(BackgroundWork, QMainWindow):
         self.docs_dock = self._dock("Documents", self.doc_list, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.side_dock = self._dock("Annotations", self.side, Qt.DockWidgetArea.RightDockWidgetArea)
 
+        self.annotator_label = QLabel()
+        self.annotator_label.setObjectName("annotator_status")
+        self.annotator_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addPermanentWidget(self.annotator_label)
         self.model_label = QLabel("spaCy: not loaded")
         self.model_label.setObjectName("model_status")
         self.statusBar().addPermanentWidget(self.model_label)
@@ -213,6 +218,7 @@ class MainWindow(BackgroundWork, QMainWindow):
         if self.annotator:
             parts.append(self.annotator)
         self.setWindowTitle(" — ".join(parts))
+        self.annotator_label.setText(f"Annotator: {self.annotator}" if self.annotator else "")
 
     def say(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
@@ -255,7 +261,11 @@ class MainWindow(BackgroundWork, QMainWindow):
             self.project.close()
         self.project = project
         self._remember(path)
-        if not self.annotator:
+        name, self.given_annotator = self.given_annotator or session.annotator_of(self.settings, path), None
+        self.annotator = ""
+        if name:
+            self.set_annotator(name)
+        else:
             self.ask_annotator()
         self._start_session()
         return True
@@ -294,41 +304,34 @@ class MainWindow(BackgroundWork, QMainWindow):
     @controller.setter
     def controller(self, controller: AnnotationController | None) -> None:
         self._controller = controller
-        self._follow_undo_stack(controller.undo_stack if controller is not None else None)
+        self._follow_history(controller)
 
     def _drop_controller(self) -> None:
-        """Let go of the session's controller; its undo stack must not signal while it dies."""
+        """Let go of the session's controller; it must not signal while it dies."""
         old = self._controller
         self.controller = None
         if old is not None:
-            old.undo_stack.blockSignals(True)
+            old.blockSignals(True)
             old.deleteLater()
 
-    def _follow_undo_stack(self, stack: QUndoStack | None) -> None:
-        """Undo/Redo say what they would undo; the History tab lists every edit of the session."""
+    def _follow_history(self, controller: AnnotationController | None) -> None:
+        """Undo/Redo say what they would undo; the History tab lists the annotator's steps."""
         for link in self._undo_links:
             QObject.disconnect(link)
         self._undo_links = []
-        undo, redo = self.action_map["undo"], self.action_map["redo"]
-        self.side.history.setStack(stack)  # type: ignore[arg-type]  # None detaches the view
-        if stack is None:
-            return
-        self._undo_links = [
-            stack.undoTextChanged.connect(self._undo_text),
-            stack.redoTextChanged.connect(self._redo_text),
-            stack.canUndoChanged.connect(undo.setEnabled),
-            stack.canRedoChanged.connect(redo.setEnabled),
-        ]
-        self._undo_text(stack.undoText())
-        self._redo_text(stack.redoText())
-        undo.setEnabled(stack.canUndo())
-        redo.setEnabled(stack.canRedo())
+        if controller is not None:
+            self._undo_links = [controller.history_changed.connect(self._history_changed)]
+        self._history_changed()
 
-    def _undo_text(self, text: str) -> None:
-        self.action_map["undo"].setText(f"&Undo {text}" if text else "&Undo")
-
-    def _redo_text(self, text: str) -> None:
-        self.action_map["redo"].setText(f"&Redo {text}" if text else "&Redo")
+    def _history_changed(self) -> None:
+        ctl = self._controller
+        undo, redo = ctl.undo_text() if ctl else "", ctl.redo_text() if ctl else ""
+        self.action_map["undo"].setText(f"&Undo {undo}" if undo else "&Undo")
+        self.action_map["redo"].setText(f"&Redo {redo}" if redo else "&Redo")
+        self.action_map["undo"].setEnabled(bool(undo))
+        self.action_map["redo"].setEnabled(bool(redo))
+        self.side.history_model.show(ctl.project if ctl else None, ctl.annotator if ctl else "")
+        self.side.history.scrollToBottom()
 
     def _first_document(self) -> int | None:
         """Where to resume: the first document still to do, else the first of the list."""
@@ -361,7 +364,10 @@ class MainWindow(BackgroundWork, QMainWindow):
 
     def ask_annotator(self) -> bool:
         name, ok = QInputDialog.getText(
-            self, APP_TITLE, "Your name (it is saved with every edit):", text=self.annotator
+            self,
+            APP_TITLE,
+            "Your name in this project (it is saved with every edit):",
+            text=self.annotator or session.last_name(self.settings),
         )
         name = name.strip()
         if not ok or not name:
@@ -370,8 +376,10 @@ class MainWindow(BackgroundWork, QMainWindow):
         return True
 
     def set_annotator(self, name: str) -> None:
+        """Annotate under `name`, remembered for the open project."""
         self.annotator = name
-        self.settings.setValue("annotator", name)
+        if self.project is not None:
+            session.remember(self.settings, self.project.path, name)
         self._update_title()
 
     def switch_annotator(self) -> None:
@@ -491,11 +499,11 @@ class MainWindow(BackgroundWork, QMainWindow):
 
     def undo(self) -> None:
         if self.controller is not None:
-            self.controller.undo_stack.undo()
+            self.controller.undo()
 
     def redo(self) -> None:
         if self.controller is not None:
-            self.controller.undo_stack.redo()
+            self.controller.redo()
 
     def delete_selected(self) -> None:
         if self.controller is not None:
