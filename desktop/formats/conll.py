@@ -30,10 +30,11 @@ from desktop.formats.common import (
     AnnotationBuilder,
     ExportRun,
     annotator_name,
+    read_text_file,
+    reading,
     write_lines,
 )
 from desktop.formats.registry import Format, register
-from desktop.formats.text import read_text_file
 from desktop.model import Annotation, Document
 
 DOCSTART = "-DOCSTART-"
@@ -86,7 +87,10 @@ def _documents(path: Path, text: str) -> Iterator[tuple[int, list[Sentence]]]:
             if sentence:
                 sentences.append(sentence)
                 sentence = []
-            sentences.append([(f.split("|", 1)[0], f.rsplit("|", 1)[1], lineno) for f in fields])
+            tokens = [(f.rsplit("|", 1)[0].split("|", 1)[0], f.rsplit("|", 1)[1], lineno) for f in fields]
+            if not all(tok for tok, _, _ in tokens):
+                raise FormatError(path, "a token is empty (nothing before `|TAG`)", lineno)
+            sentences.append(tokens)
             continue
         if len(fields) < 2:
             raise FormatError(path, f"a token line needs a tag column, got {line.strip()!r}", lineno)
@@ -135,7 +139,8 @@ def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Rec
             lines.append(" ".join(tok for tok, _, _ in s))
         text = "\n".join(lines)
         tags = _biluo(path, [t for s in sentences for _, t, _ in s], first_line)
-        doc = Doc(vocab, words=words, spaces=[True] * len(words))
+        with reading(path, first_line):
+            doc = Doc(vocab, words=words, spaces=[True] * len(words))
         try:
             spans = biluo_tags_to_spans(doc, tags)
         except Exception as e:  # spaCy raises on an I-/L- without its B-

@@ -27,7 +27,7 @@ REPORT_ENV = "ETIQUETTE_REPORT_STARTUP"
 
 
 def make_settings() -> QSettings:
-    """Window state, recent projects and who annotates which project here (never project settings)."""
+    """Window state, recent projects and the annotator's name (never project settings)."""
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "etiquette", "etiquette")
 
 
@@ -49,6 +49,8 @@ def build_window(
 ) -> MainWindow:
     """The window as `main()` makes it, with the project open (tests drive this)."""
     window = MainWindow(settings, annotator=annotator)
+    if annotator:
+        window.set_annotator(annotator)
     if project_path is not None:
         window.open_project_path(Path(project_path))
     return window
@@ -85,12 +87,14 @@ def rss_mb() -> float:
 
 
 def main(argv: Sequence[str] = (), annotator: str | None = None) -> int:
-    """Run the window on a project (else the last one); `annotator` names who annotates it."""
+    """The window on the project `argv[0]` (else the last one), as `annotator` when given."""
     argv = list(argv)
     app = make_app()
     settings = make_settings()
     path = Path(argv[0]) if argv else _last_project(settings)
     window = MainWindow(settings, annotator=annotator)
+    if annotator:
+        window.set_annotator(annotator)
     report = os.environ.get(REPORT_ENV) == "1"
     marks: dict[str, float] = {}
 
@@ -103,15 +107,15 @@ def main(argv: Sequence[str] = (), annotator: str | None = None) -> int:
             window.open_project_path(path)
         if report:
             ready, rss = time.time(), rss_mb()  # before spaCy starts loading in its thread
-            window.start_model_loading()
+            window.work.start_model_loading()
             print(
                 f"etiquette-startup shown={marks['shown']:.4f} ready={ready:.4f} "
-                f"rss_mb={rss:.1f} model_loading={int(window.model_job is not None)}",
+                f"rss_mb={rss:.1f} model_loading={int(window.work.model_op is not None)}",
                 flush=True,
             )
             # A pipeline still loading in its thread would hold the exit back: leave at once.
             os._exit(0)
-        QTimer.singleShot(300, window.start_model_loading)
+        QTimer.singleShot(300, window.work.start_model_loading)
 
     watch = _ExposeWatch(exposed)
     window.show()

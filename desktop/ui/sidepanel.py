@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.model import Annotation, Document, LabelScheme, Origin, Relation, Span
-from desktop.ui.history import HistoryModel
 
 SWATCH = 14
 
@@ -195,11 +194,9 @@ class SidePanel(QTabWidget):
         self.guidelines.setObjectName("guidelines")
         self.addTab(self.guidelines, "Guidelines")
 
-        self.history_model = HistoryModel()
         self.history = QListView()
         self.history.setObjectName("history")
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history.setModel(self.history_model)
         self.addTab(self.history, "History")
 
     def _list(self, model: QAbstractListModel, name: str) -> QListView:
