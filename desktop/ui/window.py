@@ -39,6 +39,7 @@ from desktop.ui.navigation import Navigation
 from desktop.ui.projects import APP_TITLE, recent_projects
 from desktop.ui.sidepanel import SidePanel
 from desktop.ui.startpage import StartPage
+from desktop.ui.upkeep import Upkeep
 
 if TYPE_CHECKING:
     from desktop.ui.review import ReviewMode
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         self.annotation_list.document_activated.connect(self.open_document)
         self.editing: Editing = Editing(self)
         self.navigation: Navigation = Navigation(self)
+        self.upkeep: Upkeep = Upkeep(self)
         self._review: ReviewMode | None = None
         self._restore_state()
         self._update_title()
@@ -168,6 +170,7 @@ class MainWindow(QMainWindow):
         self.jobs.wait(10000)
         self._drop_controller()
         if self.project is not None:
+            self.upkeep.checkpoint()
             self.project.close()
             self.project = None
         super().closeEvent(event)
@@ -400,6 +403,7 @@ class MainWindow(QMainWindow):
     def _annotation_changed(self, doc_id: int) -> None:
         if self.controller is None or self.project is None:
             return
+        self.upkeep.edited()
         self.doc_list.refresh_document(doc_id)
         self.doc_list.update_progress()
         if doc_id == self.controller.doc_id:

@@ -28,8 +28,8 @@ def test_opening_a_document_writes_nothing_and_shows_the_suggestions(window: Mai
     assert window.doc_id == 1
     assert shown(window) == SUGGESTED
     assert window.side.span_model.rowCount() == 4
-    window.next_document()
-    window.previous_document()
+    window.navigation.next_document()
+    window.navigation.previous_document()
     assert store.spans(1) == [] and store.status(1) is None and store.status(2) is None
 
 
