@@ -175,13 +175,19 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
         print(
             f"{result.annotator} ({' + '.join(result.components)}): {result.done} documents "
             f"annotated, {result.skipped} already done; {result.spans} spans ({labels})"
+            + (f", {_ran_on(result.workers, args.engine)}" if result.done else "")
         )
     return 0
 
 
+def _ran_on(workers: int, engine: str) -> str:
+    if engine == "ray":
+        return f"on {workers} Ray actor{'s' * (workers > 1)}"
+    return "in one process" if workers == 1 else f"on {workers} worker processes"
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from desktop.nlp.train import TrainOptions, train
-    from desktop.store import Project
 
     options = TrainOptions(
         source=args.source,
@@ -190,7 +196,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         seed=args.seed,
         max_seconds=args.max_seconds,
     )
-    with Project.open(args.project) as p:
+    with _open(args.project) as p:  # training only reads the project
         bar = _Bar("training", "steps")
         try:
             result = train(p, args.out, options, progress=bar)

@@ -51,16 +51,16 @@ class HistoryStore(EditStore):
         )
 
     def suggestions(self, doc_id: int, annotator: str, source: str | None = None) -> Annotation:
-        """What the annotator starts from (not stored): the latest model's spans, to do.
+        """What the annotator starts from (not stored): the spans of the newest model that has read
+        the document, to do, with the model's confidence in each.
 
         The spans and relations keep the model's ids, which `create_from_suggestions` maps.
         """
-        source = source or self.latest_model()
-        seed = self.annotation(doc_id, source) if source else None
+        _, seed = self._suggestions(doc_id, source)
         ann = Annotation(doc_id, annotator, Status.TODO)
         if seed is not None:
             ann.spans = [
-                Span(s.start, s.end, s.label, s.token_start, s.token_end, Origin.MODEL, s.id)
+                Span(s.start, s.end, s.label, s.token_start, s.token_end, Origin.MODEL, s.id, s.confidence)
                 for s in seed.spans
             ]
             ann.relations = [Relation(r.head, r.child, r.label, Origin.MODEL, r.id) for r in seed.relations]

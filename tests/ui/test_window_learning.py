@@ -109,6 +109,7 @@ def test_after_five_finished_documents_a_new_version_suggests_on_untouched_ones(
     assert window.project is not None
     for _ in range(5):
         doc = window.controller.document  # type: ignore[union-attr]
+        window.project.start_annotation(doc.id, "alice")
         for city in {doc.text.split()[3]}:
             for start in (doc.text.index(city), doc.text.rindex(city)):
                 first, last = token_range(doc.tokens, start, start + len(city))
