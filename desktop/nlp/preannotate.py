@@ -40,6 +40,8 @@ class PreannotateResult:
     spans: int = 0
     labels: dict[str, int] = field(default_factory=dict)
     cancelled: bool = False
+    workers: int = 1
+    """Processes (or Ray actors) that ran the pipeline; 1 is this process."""
 
 
 def read_patterns(path: str | Path) -> list[dict[str, Any]]:
@@ -125,6 +127,7 @@ def preannotate(
     if not todo:
         return result
     chosen = _engine(engine, nlp, components, n_process, len(todo), batch_size, address, model, patterns)
+    result.workers = chosen.workers
     writer = _Writer(project, name, label_map or {}, result, len(todo), progress)
     try:
         for batch, found in chosen.run(document_batches(project, todo, batch_size)):
