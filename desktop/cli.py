@@ -94,15 +94,6 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _summary(paths: list[str], most: int = 3) -> str:
-    """The paths, or for a long list (a brat export's files) how many there are and where."""
-    if len(paths) <= most:
-        return ", ".join(paths)
-    import os
-
-    return f"{len(paths):,} files in {os.path.commonpath(paths)}"
-
-
 def _labels_rel(raw: str | None) -> list[str]:
     # Relation specs hold `|` and `>` but never commas, so a comma list works for them too.
     return _labels(raw)
@@ -203,7 +194,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             bar.close()
         print(
             f"exported {report.documents} documents of {options.source} "
-            f"({report.spans} spans, {report.relations} relations) to {_summary(report.paths)}"
+            f"({report.spans} spans, {report.relations} relations) to {', '.join(report.destination())}"
         )
         if report.left_out:
             statuses = ", ".join(f"{n} {status}" for status, n in report.left_out.items())

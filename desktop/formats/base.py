@@ -153,6 +153,14 @@ class ExportReport:
     left_out: dict[str, int] = field(default_factory=dict)
     """The source's documents not exported because of their status, e.g. {'in progress': 3}."""
 
+    def destination(self, most: int = 3) -> list[str]:
+        """The paths written, or for a long list (a brat export's files) how many and where."""
+        if len(self.paths) <= most:
+            return list(self.paths)
+        import os
+
+        return [f"{len(self.paths):,} files in {os.path.commonpath(self.paths)}"]
+
     @property
     def lost(self) -> dict[str, int]:
         total: dict[str, int] = {}

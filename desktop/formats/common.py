@@ -121,7 +121,9 @@ def _json_line(path: Path, lineno: int, line: str) -> Any:
     try:
         return json.loads(line)
     except json.JSONDecodeError as e:
-        raise FormatError(path, f"not valid JSON ({e.msg} at column {e.colno})", lineno) from e
+        raise FormatError(
+            path, f"not valid JSON ({e.msg.removesuffix(' at')} at column {e.colno})", lineno
+        ) from e
     except RecursionError as e:
         raise FormatError(path, "not valid JSON (nested too deeply)", lineno) from e
 

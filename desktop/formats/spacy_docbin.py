@@ -228,6 +228,8 @@ def _bounded_read(path: Path, limit: int) -> bytes:
                 raise FormatError(path, _too_large(total, limit, more=True))
     except zlib.error as e:
         raise FormatError(path, f"not a spaCy DocBin (not zlib data: {e})") from e
+    if not stream.eof:
+        raise FormatError(path, "not a spaCy DocBin (its compressed data is cut short)")
     return data
 
 

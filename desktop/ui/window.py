@@ -8,6 +8,7 @@ is read from the project file, so the window can be killed at any moment.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.errors import explain
 from desktop.model import LabelScheme, Status
 from desktop.store import Project, ProjectError
 from desktop.ui import actions as registry
@@ -222,8 +224,8 @@ class MainWindow(QMainWindow):
         """Open a project file, or create it with `scheme`."""
         try:
             project = Project.create(path, scheme=scheme) if scheme else Project.open(path)
-        except ProjectError as e:
-            self.tell(APP_TITLE, str(e), warning=True)
+        except (ProjectError, OSError, sqlite3.Error) as e:  # a full disk, too, is said in a dialog
+            self.tell(APP_TITLE, explain(e, path, "no project was opened") or str(e), warning=True)
             return False
         if self.project is not None:
             self.project.close()
