@@ -65,6 +65,20 @@ class _Bar:
 # --- commands -------------------------------------------------------------------------------------
 
 
+def _open(path: str, write: bool = False) -> Any:
+    """The project, refused at once for a command that writes when it may not be written; a
+    command that only reads says on stderr that the project is read-only, and goes on."""
+    from desktop.store import Project, ProjectError
+
+    project = Project.open(path)
+    if project.read_only is not None:
+        if write:
+            project.close()
+            raise ProjectError(f"{path}: {project.read_only}; nothing was written")
+        print(f"note: {path}: {project.read_only}", file=sys.stderr)
+    return project
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from desktop.model import LabelScheme
     from desktop.store import Project
@@ -96,9 +110,8 @@ def _labels_rel(raw: str | None) -> list[str]:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from desktop.formats import ImportOptions, import_paths
-    from desktop.store import Project
 
-    with Project.open(args.project) as p:
+    with _open(args.project, write=True) as p:
         bar = _Bar("importing", "docs")
         try:
             options = ImportOptions(
@@ -137,9 +150,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_preannotate(args: argparse.Namespace) -> int:
     from desktop.nlp.pipeline import load_pipeline
     from desktop.nlp.preannotate import preannotate, read_patterns
-    from desktop.store import Project
 
-    with Project.open(args.project) as p:
+    with _open(args.project, write=True) as p:
         patterns = read_patterns(args.patterns) if args.patterns else None
         nlp = load_pipeline(args.model or p.model)
         bar = _Bar("pre-annotating", "docs")
@@ -175,9 +187,8 @@ def _ran_on(workers: int, engine: str) -> str:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop.formats import ExportOptions, export_project
-    from desktop.store import Project
 
-    with Project.open(args.project) as p:
+    with _open(args.project) as p:
         options = ExportOptions(
             source=args.source,
             spans_key=args.spans_key,
@@ -209,9 +220,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from desktop.model import Status
-    from desktop.store import Project
 
-    with Project.open(args.project) as p:
+    with _open(args.project) as p:
         stats = p.stats()
     if args.json:
         print(json.dumps(stats, indent=2, ensure_ascii=False))
@@ -228,10 +238,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from desktop.store import Project
     from desktop.team import merge_paths
 
-    with Project.open(args.project) as p:
+    with _open(args.project, write=True) as p:
         report = merge_paths(p, args.others, annotator=args.annotator)
     for f in report.files:
         print(
@@ -265,9 +274,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_copy(args: argparse.Namespace) -> int:
-    from desktop.store import Project
 
-    with Project.open(args.project) as p:
+    with _open(args.project) as p:
         out = p.backup(args.out, overwrite=args.overwrite)
         print(f"copied {p.path} to {out} ({p.document_count()} documents, every saved edit)")
     return 0
@@ -277,14 +285,13 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     from desktop.agreement import compute_agreement, format_text
     from desktop.agreement.report_html import write_html
     from desktop.model import Status
-    from desktop.store import Project
 
     valid = [str(s) for s in Status]
     unknown = [s for s in _labels(args.statuses) if s not in valid]
     if unknown:
         raise CliError(f"--statuses: unknown {', '.join(unknown)} (choose from {', '.join(valid)})")
     statuses = [Status(s) for s in _labels(args.statuses)]
-    with Project.open(args.project) as p:
+    with _open(args.project) as p:
         report = compute_agreement(
             p,
             _labels(args.annotators) or None,

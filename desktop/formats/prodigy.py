@@ -35,6 +35,7 @@ from desktop.formats.common import (
     dataset_name,
     first_json_object,
     iter_json_lines,
+    line_limit,
     reading,
     record_text,
     short,
@@ -54,7 +55,7 @@ PRODIGY_KEYS = {"spans", "tokens", "answer", "_input_hash", "_task_hash", "relat
 
 
 def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Record]:
-    for lineno, task in iter_json_lines(path):
+    for lineno, task in iter_json_lines(path, line_limit(options)):
         with reading(path, lineno):
             record = task_record(path, lineno, task, options, report)
         yield record

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import srsly
 
-from desktop.model import Annotation, AnnotatorKind, Origin, Span, Status
+from desktop.model import Annotation, AnnotatorKind, Origin, Span, Status, label_problem
 from desktop.model.tokens import TokenIndex, words_and_spaces
 from desktop.nlp.engines import Batch, Engine, Found, LocalEngine, ProcessEngine, default_workers
 from desktop.nlp.pipeline import PipelineError, ner_components, pipeline_id
+from desktop.nlp.regex_check import regex_problem, regexes
 from desktop.store import Project
 
 if TYPE_CHECKING:
@@ -62,6 +63,11 @@ def read_patterns(path: str | Path) -> list[dict[str, Any]]:
             raise PipelineError(f"{path}:{lineno}: a pattern needs `label` and `pattern`")
         if not isinstance(record["pattern"], str | list):
             raise PipelineError(f"{path}:{lineno}: `pattern` is a string or a list of token patterns")
+        problem = label_problem(record["label"]) or next(
+            (p for p in map(regex_problem, regexes(record["pattern"])) if p), None
+        )
+        if problem is not None:
+            raise PipelineError(f"{path}:{lineno}: pattern {repr(record['label'])[:40]}: {problem}")
         patterns.append(
             {
                 "label": record["label"],

@@ -1,7 +1,9 @@
 """The annotation window: wires the document list, the editor, the side panel and the controller.
 
-No editing logic here: keys become controller calls, controller signals become view updates.
-Everything shown is read from the project file, so the window can be killed at any moment.
+No editing logic here: actions (ui/actions.py) call the window's parts (editing, navigation, long
+work), which call the controller; controller signals become view updates. A mode (review mode)
+fills the window's slots with its own parts through `enter(mode)` / `leave()`. Everything shown
+is read from the project file, so the window can be killed at any moment.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.model import LabelScheme, Status
 from desktop.store import Project, ProjectError
 from desktop.ui import actions as registry
-from desktop.ui import projects, workers
+from desktop.ui import projects, session, workers
 from desktop.ui.controller import AnnotationController
 from desktop.ui.dialogs import ShortcutSheet
 from desktop.ui.doclist import DocumentList
@@ -36,6 +38,8 @@ from desktop.ui.modes import Mode, Slots
 from desktop.ui.navigation import Navigation
 from desktop.ui.projects import APP_TITLE, recent_projects
 from desktop.ui.sidepanel import SidePanel
+from desktop.ui.startpage import StartPage
+from desktop.ui.upkeep import Upkeep
 
 if TYPE_CHECKING:
     from desktop.ui.review import ReviewMode
@@ -58,7 +62,9 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.project: Project | None = None
         self._controller: AnnotationController | None = None
-        self.annotator = annotator or str(settings.value("annotator", "") or "")
+        self.annotator = ""
+        self.given_annotator = annotator
+        """The name given on the command line: used for the first project opened."""
         self.jobs = workers.Jobs(self)
         self.work: LongWork = LongWork(self)
         self.last_message = ""
@@ -71,6 +77,7 @@ class MainWindow(QMainWindow):
         self.header = QLabel()
         self.header.setObjectName("document_header")
         self.header.setTextFormat(Qt.TextFormat.PlainText)
+        self.header.setWordWrap(True)  # a long header wraps rather than widen the window
         self.annotation_list = DocumentList()
         self.doc_list = self.annotation_list
         """The document list shown: the window's own, or the mode's."""
@@ -86,8 +93,19 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.header)
         layout.addWidget(self.slots.splitter, 1)
         layout.addWidget(self.find_bar)
+        self.start_page = StartPage(self)
+        layout.addWidget(self.start_page, 1)
+        self.slots.splitter.hide()  # until a project opens: the start page instead
         self.setCentralWidget(central)
 
+        self.selection_label = QLabel()
+        self.selection_label.setObjectName("selection_status")
+        self.selection_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addWidget(self.selection_label, 1)
+        self.annotator_label = QLabel()
+        self.annotator_label.setObjectName("annotator_status")
+        self.annotator_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addPermanentWidget(self.annotator_label)
         self.model_label = QLabel("spaCy: not loaded")
         self.model_label.setObjectName("model_status")
         self.statusBar().addPermanentWidget(self.model_label)
@@ -95,6 +113,12 @@ class MainWindow(QMainWindow):
         self.action_map = registry.build_actions(self, self, self.overrides)
         self.menus = build_menus(self, self.action_map)
         self.recent_menu = self.menus["Recent"]
+        view = self.menus["View"]  # a closed panel comes back from here
+        view.addSeparator()
+        for dock in (self.docs_dock, self.side_dock):
+            toggle = dock.toggleViewAction()
+            toggle.setObjectName(f"action_show_{dock.objectName()}")
+            view.addAction(toggle)
         self.recent_menu.aboutToShow.connect(lambda: projects.fill_recent_menu(self, self.recent_menu))
         self.label_keys = LabelKeys(self, self.menus["Labels"])
         self.undo_actions = UndoActions(
@@ -103,6 +127,7 @@ class MainWindow(QMainWindow):
         self.annotation_list.document_activated.connect(self.open_document)
         self.editing: Editing = Editing(self)
         self.navigation: Navigation = Navigation(self)
+        self.upkeep: Upkeep = Upkeep(self)
         self._review: ReviewMode | None = None
         self._restore_state()
         self._update_title()
@@ -120,6 +145,7 @@ class MainWindow(QMainWindow):
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self.addDockWidget(area, dock)
         return dock
@@ -145,6 +171,7 @@ class MainWindow(QMainWindow):
         self.jobs.wait(10000)
         self._drop_controller()
         if self.project is not None:
+            self.upkeep.checkpoint()
             self.project.close()
             self.project = None
         super().closeEvent(event)
@@ -161,14 +188,17 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: self.work.import_files(paths))
 
     def _update_title(self) -> None:
-        parts = [APP_TITLE]
+        # The application's name last: desktops add it after a title that does not end with it,
+        # which would show "Etiquette" twice.
+        parts = []
         if self.project is not None:
             parts.append(self.project.path.name)
         if self.annotator:
             parts.append(self.annotator)
         if self.mode is not None:
             parts.append(self.mode.title)
-        self.setWindowTitle(" — ".join(parts))
+        self.setWindowTitle(" — ".join([*parts, APP_TITLE]))
+        self.annotator_label.setText(f"Annotator: {self.annotator}" if self.annotator else "")
 
     def say(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
@@ -199,7 +229,13 @@ class MainWindow(QMainWindow):
             self.project.close()
         self.project = project
         projects.remember(self.settings, path)
-        if not self.annotator:
+        self.start_page.hide()
+        self.slots.splitter.show()
+        name, self.given_annotator = self.given_annotator or session.annotator_of(self.settings, path), None
+        self.annotator = ""
+        if name:
+            self.set_annotator(name)
+        else:
             self.ask_annotator()
         self.leave() if self.mode is not None else self.start_session()
         return True
@@ -280,14 +316,14 @@ class MainWindow(QMainWindow):
     @controller.setter
     def controller(self, controller: AnnotationController | None) -> None:
         self._controller = controller
-        self.undo_actions.follow(controller.undo_stack if controller is not None else None)
+        self.undo_actions.follow(controller)
 
     def _drop_controller(self) -> None:
-        """Let go of the session's controller; its undo stack must not signal while it dies."""
+        """Let go of the session's controller; it must not signal while it dies."""
         old = self._controller
         self.controller = None
         if old is not None:
-            old.undo_stack.blockSignals(True)
+            old.blockSignals(True)
             old.deleteLater()
 
     def first_document(self) -> int | None:
@@ -309,8 +345,10 @@ class MainWindow(QMainWindow):
         return True
 
     def set_annotator(self, name: str) -> None:
+        """Annotate under `name`, remembered for the open project."""
         self.annotator = name
-        self.settings.setValue("annotator", name)
+        if self.project is not None:
+            session.remember(self.settings, self.project.path, name)
         self._update_title()
 
     def switch_annotator(self) -> None:
@@ -366,6 +404,7 @@ class MainWindow(QMainWindow):
     def _annotation_changed(self, doc_id: int) -> None:
         if self.controller is None or self.project is None:
             return
+        self.upkeep.edited()
         self.doc_list.refresh_document(doc_id)
         self.doc_list.update_progress()
         if doc_id == self.controller.doc_id:
