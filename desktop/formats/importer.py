@@ -57,20 +57,31 @@ BATCH = 200
 """Documents moved into the project per transaction."""
 
 
-def expand(paths: Iterable[str | Path], fmt: str = "auto") -> list[tuple[Path, Format]]:
-    """Each input with its format; folders become their files, except for folder formats (brat)."""
+def expand(
+    paths: Iterable[str | Path], fmt: str = "auto", project: Path | None = None
+) -> list[tuple[Path, Format]]:
+    """Each input with its format; folders become their files, except for folder formats (brat).
+
+    The files of `project` (the project being imported into, and its `-wal`/`-shm`) are never read:
+    opening and closing them in this process would drop the locks SQLite holds on them.
+    """
+    own = _project_files(project)
     out: list[tuple[Path, Format]] = []
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise FormatError(path, "no such file or folder")
+        if path.resolve() in own:
+            raise FormatError(path, "is the project itself; import other files into it")
         if fmt != "auto":
             chosen = registry.get(fmt)
             if chosen.reader is None:
                 raise FormatError(path, f"Etiquette cannot import the {fmt} format")
             if path.is_dir() and not chosen.folder:
                 out += [
-                    (p, chosen) for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(".")
+                    (p, chosen)
+                    for p in sorted(path.rglob("*"))
+                    if p.is_file() and not p.name.startswith(".") and p.resolve() not in own
                 ]
             else:
                 out.append((path, chosen))
@@ -83,7 +94,7 @@ def expand(paths: Iterable[str | Path], fmt: str = "auto") -> list[tuple[Path, F
                 pass
             found = []
             for p in sorted(path.rglob("*")):
-                if p.is_file() and not p.name.startswith("."):
+                if p.is_file() and not p.name.startswith(".") and p.resolve() not in own:
                     try:
                         found.append((p, registry.sniff(p)))
                     except FormatError:
@@ -94,6 +105,13 @@ def expand(paths: Iterable[str | Path], fmt: str = "auto") -> list[tuple[Path, F
         else:
             out.append((path, registry.sniff(path)))
     return out
+
+
+def _project_files(project: Path | None) -> set[Path]:
+    if project is None:
+        return set()
+    db = project.resolve()
+    return {db, *(db.with_name(db.name + end) for end in ("-wal", "-shm", "-journal"))}
 
 
 def import_paths(
@@ -109,7 +127,7 @@ def import_paths(
     import is moved into the project to the end.
     """
     options = options or ImportOptions()
-    inputs = expand(paths, fmt)
+    inputs = expand(paths, fmt, project.path)
     report = ImportReport()
     with closing(_Staging()) as staging:
         try:
