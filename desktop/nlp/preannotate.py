@@ -6,17 +6,16 @@ version; documents that annotator already has are skipped, so an interrupted run
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import srsly
-from spacy.tokens import Doc as SpacyDoc
 
-from desktop.model import Annotation, AnnotatorKind, Document, Origin, Span, Status
-from desktop.model.tokens import TokenIndex, words_and_spaces
+from desktop.model import Annotation, AnnotatorKind, Origin, Span, Status
+from desktop.model.tokens import TokenIndex
+from desktop.nlp.docs import doc_from_tokens
 from desktop.nlp.pipeline import PipelineError, ner_components, pipeline_id
 from desktop.store import Project
 
@@ -109,20 +108,10 @@ def preannotate(
     known_labels = set(scheme.entity_names)
 
     def inputs() -> Any:
-        docs = project.iter_documents(todo)
-        first = next(docs, None)
-        if first is None:
-            return
-        # Documents were tokenised at import; when the pipeline's tokenizer agrees, skip tokenising
-        # again (French tokenising is a fifth of the pipeline's time) and give it Docs built from
-        # the stored tokens.
-        reuse = _same_tokens(nlp, first)
-        for doc in itertools.chain([first], docs):
-            if reuse:
-                words, spaces = words_and_spaces(doc.text, doc.tokens)
-                yield SpacyDoc(nlp.vocab, words=words, spaces=spaces), doc
-            else:
-                yield doc.text, doc
+        # Each document keeps its own tokens (a file's, or the project tokenizer's): the pipeline
+        # gets Docs built from them, and never tokenises the text again.
+        for doc in project.iter_documents(todo):
+            yield doc_from_tokens(nlp.vocab, doc), doc
 
     pending: list[Annotation] = []
     with nlp.select_pipes(enable=components):
@@ -152,12 +141,6 @@ def preannotate(
             scheme.ensure_entity(lab)
         project.set_scheme(scheme)
     return result
-
-
-def _same_tokens(nlp: Language, doc: Document) -> bool:
-    return [(t.idx, t.idx + len(t)) for t in nlp.tokenizer(doc.text)] == [
-        (t.start, t.end) for t in doc.tokens
-    ]
 
 
 def _flush(

@@ -90,6 +90,17 @@ def m002_annotations_by_annotator_and_document(db: Database) -> None:
     db.execute("CREATE INDEX annotations_by_annotator_document ON annotations(annotator_id, document_id)")
 
 
+@MIGRATIONS()
+def m004_document_sentences_token_attributes_extras(db: Database) -> None:
+    # What an imported file says about a document beyond its text and tokens, kept so that exports
+    # give it back: sentence starts (JSON list of token indices), token attributes Etiquette does
+    # not edit (JSON object of per-token lists) and format-specific fields (JSON object by format).
+    # NULL means the file said nothing.
+    db.execute("ALTER TABLE documents ADD COLUMN sent_starts TEXT")
+    db.execute("ALTER TABLE documents ADD COLUMN token_attrs TEXT")
+    db.execute("ALTER TABLE documents ADD COLUMN extras TEXT")
+
+
 def _run_script(db: Database, script: str) -> None:
     """Run statements one by one: `executescript` would commit the migration's transaction."""
     statement = ""
