@@ -155,6 +155,11 @@ class Cancelled(Exception):
     pass
 
 
+NOT_ON_TOKENS = "spans not aligned to tokens"
+"""A span whose start or end is not a boundary of the document's tokens: every export reports it,
+and formats that need tokens cannot write it."""
+
+
 @dataclass(slots=True)
 class ExportRun:
     """One export: which documents go to dev, progress, and the report with per-document losses."""
@@ -172,6 +177,17 @@ class ExportRun:
             self.report.losses.append(Loss(doc_id))
         reasons = self.report.losses[-1].reasons
         reasons[reason] = reasons.get(reason, 0) + n
+
+    def off_tokens(self, doc: Document, ann: Annotation, written: str) -> set[int | None]:
+        """Ids of the spans that do not start and end on the document's token boundaries, reported
+        for the document as `spans not aligned to tokens (<how they are written>)`."""
+        if not ann.spans:
+            return set()
+        starts = {t.start for t in doc.tokens}
+        ends = {t.end for t in doc.tokens}
+        off = {s.id for s in ann.spans if s.start not in starts or s.end not in ends}
+        self.loss(doc.id, f"{NOT_ON_TOKENS} ({written})", len(off))
+        return off
 
     def count(self, ann: Annotation) -> None:
         """Count every span and relation of `ann` as exported, for formats that hold them all."""

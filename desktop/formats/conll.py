@@ -1,13 +1,17 @@
 """CoNLL-2003 style token/tag columns, in (IOB1, IOB2, BILUO) and out (IOB2).
 
-Reading: one token per line, the LAST column is its tag; a blank line ends a sentence;
-`-DOCSTART-` starts a document. A file with no `-DOCSTART-` holds one document per sentence (a
-file with no sentence breaks is one document). spaCy's `word|tag` one-sentence-per-line files
-(`.iob`) are read too. A document's text is its tokens joined by spaces, sentences by line breaks.
+Reading: one token per line, the FIRST column is the token and the LAST its tag; a blank line ends
+a sentence; `-DOCSTART-` starts a document. A file with no `-DOCSTART-` holds one document per
+sentence (a file with no sentence breaks is one document). spaCy's `word|tag` one-sentence-per-line
+files (`.iob`) are read too. The file has no text: a document's text is rebuilt from its tokens,
+joined by spaces, sentences by line breaks. The document keeps the file's tokens, its sentences,
+whether it had a `-DOCSTART-`, and the columns between token and tag.
 
-Writing: `token tag` per line (IOB2), a blank line between sentences (line breaks in the text), and
-`-DOCSTART- -X- O O` before each document. CoNLL cannot hold overlapping spans, spans that do not
-start and end on tokens, or relations: they are counted as losses.
+Writing: `token [columns] tag` per line, separated by one space, tags in IOB2; a blank line between
+sentences (the document's sentences, or else the line breaks in its text); `-DOCSTART- -X- O O`
+before each document, except before one that came from a file without it. CoNLL cannot hold
+overlapping spans, spans that do not start and end on tokens, entities across a sentence break
+(written as two) or relations: they are counted as losses.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from desktop.formats.base import (
     Record,
 )
 from desktop.formats.common import (
+    NOT_ON_TOKENS,
     AnnotationBuilder,
     ExportRun,
     annotator_name,
@@ -44,8 +49,8 @@ EXTENSIONS = {".conll", ".conll03", ".conllx", ".bio", ".iob", ".iob2", ".bilou"
 
 # --- reading -------------------------------------------------------------------------------------
 
-Sentence = list[tuple[str, str, int]]
-"""(token, tag, line number) for each token of a sentence."""
+Sentence = list[tuple[str, str, int, list[str]]]
+"""(token, tag, line number, the columns between them) for each token of a sentence."""
 
 
 def _is_iob_line(line: str) -> bool:
@@ -57,8 +62,8 @@ def _is_iob_line(line: str) -> bool:
     )
 
 
-def _documents(path: Path, text: str) -> Iterator[tuple[int, list[Sentence]]]:
-    """(first line, sentences) of each document in the file."""
+def _documents(path: Path, text: str) -> Iterator[tuple[int, list[Sentence], bool]]:
+    """(first line, sentences, whether a `-DOCSTART-` began it) of each document in the file."""
     docs: list[tuple[int, list[Sentence]]] = []
     sentence: Sentence = []
     sentences: list[Sentence] = []
@@ -86,23 +91,24 @@ def _documents(path: Path, text: str) -> Iterator[tuple[int, list[Sentence]]]:
             if sentence:
                 sentences.append(sentence)
                 sentence = []
-            sentences.append([(f.split("|", 1)[0], f.rsplit("|", 1)[1], lineno) for f in fields])
+            sentences.append([(*_iob_field(f), lineno, f.split("|")[1:-1]) for f in fields])
             continue
         if len(fields) < 2:
             raise FormatError(path, f"a token line needs a tag column, got {line.strip()!r}", lineno)
         tag = fields[-1]
         if not TAG.match(tag):
             raise FormatError(path, f"{tag!r} is not a tag (O, B-X, I-X, L-X, U-X, E-X, S-X)", lineno)
-        sentence.append((fields[0], tag, lineno))
+        sentence.append((fields[0], tag, lineno, fields[1:-1]))
     if sentence:
         sentences.append(sentence)
     if has_docstart:
         if sentences:
             docs.append((start_line, sentences))
-        yield from docs
+        for first, doc in docs:
+            yield first, doc, True
     else:
         for s in sentences:
-            yield s[0][2], [s]
+            yield s[0][2], [s], False
 
 
 def _biluo(path: Path, tags: list[str], line: int) -> list[str]:
@@ -117,24 +123,30 @@ def _biluo(path: Path, tags: list[str], line: int) -> list[str]:
         raise FormatError(path, f"invalid tag sequence ({e})", line) from e
 
 
+def _iob_field(field: str) -> tuple[str, str]:
+    return field.split("|", 1)[0], field.rsplit("|", 1)[1]
+
+
 def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Record]:
     from spacy.tokens import Doc
     from spacy.training import biluo_tags_to_spans
     from spacy.vocab import Vocab
 
     vocab = Vocab()
-    for first_line, sentences in _documents(path, read_text_file(path)):
-        words = [tok for s in sentences for tok, _, _ in s]
+    for first_line, sentences, docstart in _documents(path, read_text_file(path)):
+        words = [tok for s in sentences for tok, *_ in s]
         starts: list[int] = []
+        sent_starts: list[int] = []
         pos = 0
         lines: list[str] = []
         for s in sentences:
-            for tok, _, _ in s:
+            sent_starts.append(len(starts))
+            for tok, *_ in s:
                 starts.append(pos)
                 pos += len(tok) + 1
-            lines.append(" ".join(tok for tok, _, _ in s))
+            lines.append(" ".join(tok for tok, *_ in s))
         text = "\n".join(lines)
-        tags = _biluo(path, [t for s in sentences for _, t, _ in s], first_line)
+        tags = _biluo(path, [t for s in sentences for _, t, _, _ in s], first_line)
         doc = Doc(vocab, words=words, spaces=[True] * len(words))
         try:
             spans = biluo_tags_to_spans(doc, tags)
@@ -145,7 +157,18 @@ def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Rec
             start = starts[span.start]
             end = starts[span.end - 1] + len(words[span.end - 1])
             builder.span(start, end, span.label_)
-        record = Record(text, {"source": path.name}, source=f"{path}:{first_line}")
+        extras: dict[str, Any] = {"docstart": docstart}
+        columns = [c for s in sentences for *_, c in s]
+        if any(columns):
+            extras["columns"] = columns
+        record = Record(
+            text,
+            {"source": path.name},
+            source=f"{path}:{first_line}",
+            tokens=[(start, start + len(w)) for start, w in zip(starts, words, strict=True)],
+            sent_starts=sent_starts,
+            extras={"conll": extras},
+        )
         record.annotations.append(builder.build())
         yield record
 
@@ -180,11 +203,17 @@ def sniff(path: Path) -> bool:
 # --- writing -------------------------------------------------------------------------------------
 
 
+SPLIT = "entities across a sentence break (written as two)"
+
+
 def conll_lines(doc: Document, ann: Annotation, run: ExportRun) -> list[str]:
-    """The IOB2 lines of one document (without the -DOCSTART- header)."""
-    tokens = [t for t in doc.tokens if t.end > t.start]
-    starts = {t.start: i for i, t in enumerate(tokens)}
-    ends = {t.end: i for i, t in enumerate(tokens)}
+    """The IOB2 lines of one document (without the -DOCSTART- header), blank between sentences."""
+    text = doc.text
+    words = [
+        (i, t) for i, t in enumerate(doc.tokens) if t.end > t.start and not text[t.start : t.end].isspace()
+    ]
+    starts = {t.start: n for n, (_, t) in enumerate(words)}
+    ends = {t.end: n for n, (_, t) in enumerate(words)}
     aligned = []
     for span in ann.spans:
         if not span.label or any(c.isspace() for c in span.label):
@@ -192,29 +221,38 @@ def conll_lines(doc: Document, ann: Annotation, run: ExportRun) -> list[str]:
         elif span.start in starts and span.end in ends and starts[span.start] <= ends[span.end]:
             aligned.append((starts[span.start], ends[span.end] + 1, span))
         else:
-            run.loss(doc.id, "spans not aligned to tokens")
+            run.loss(doc.id, NOT_ON_TOKENS)
     kept = _non_overlapping(aligned)
     run.loss(doc.id, "overlapping spans (CoNLL cannot hold them)", len(aligned) - len(kept))
     run.loss(doc.id, "relations (CoNLL cannot hold them)", len(ann.relations))
     run.report.spans += len(kept)
-    tags = ["O"] * len(tokens)
+    tags = ["O"] * len(words)
     for first, last, span in kept:
         tags[first] = f"B-{span.label}"
-        for i in range(first + 1, last):
-            tags[i] = f"I-{span.label}"
+        for n in range(first + 1, last):
+            tags[n] = f"I-{span.label}"
+    extras = doc.extras.get("conll") or {}
+    columns = extras.get("columns")
+    if not (isinstance(columns, list) and len(columns) == len(doc.tokens)):
+        columns = None
+    sentence_starts = set(doc.sent_starts) if doc.sent_starts is not None else None
     lines: list[str] = []
-    for tok, tag in zip(tokens, tags, strict=True):
-        word = doc.text[tok.start : tok.end]
-        if word.isspace():
-            if LINE_BREAKS & set(word) and lines and lines[-1]:
-                lines.append("")
-            continue
-        pieces = word.split()
-        for j, piece in enumerate(pieces):
+    prev_end = 0
+    for (i, tok), tag in zip(words, tags, strict=True):
+        if sentence_starts is not None:
+            breaks = i in sentence_starts
+        else:
+            breaks = bool(LINE_BREAKS & set(text[prev_end : tok.start]))
+        prev_end = tok.end
+        if breaks and lines:
+            lines.append("")
+            if tag[0] == "I":
+                tag = "B" + tag[1:]
+                run.loss(doc.id, SPLIT)
+        middle = "".join(f"{c} " for c in columns[i]) if columns else ""
+        for j, piece in enumerate(text[tok.start : tok.end].split()):
             piece_tag = tag if j == 0 or tag == "O" else "I" + tag[1:]
-            lines.append(f"{piece} {piece_tag}")
-    while lines and not lines[-1]:
-        lines.pop()
+            lines.append(f"{piece} {middle}{piece_tag}")
     return lines
 
 
@@ -235,12 +273,17 @@ def write(project: Any, out: Path, options: ExportOptions, progress: Progress | 
 
 
 def render(run: ExportRun, doc: Document, ann: Annotation) -> str | None:
-    """One document: the -DOCSTART- header and its IOB2 lines; None when it has no tokens."""
+    """One document: the -DOCSTART- header and its IOB2 lines; None when it has no tokens.
+
+    A document read from a file without `-DOCSTART-` (one sentence each) is written without it.
+    """
     lines = conll_lines(doc, ann, run)
     if not lines:
         run.loss(doc.id, "documents with no tokens")
         return None
-    return f"{DOCSTART} -X- O O\n\n" + "\n".join(lines) + "\n\n"
+    docstart = (doc.extras.get("conll") or {}).get("docstart", True) or "" in lines
+    header = f"{DOCSTART} -X- O O\n\n" if docstart else ""
+    return header + "\n".join(lines) + "\n\n"
 
 
 FORMAT = register(

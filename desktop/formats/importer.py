@@ -113,10 +113,22 @@ def _chunks(records: Iterator[Record]) -> Iterator[list[Record]]:
 
 
 def _store(project: Project, chunk: list[Record], report: FileReport, tokenize: object) -> None:
-    result = project.add_documents((NewDocument(r.text, r.meta, r.source) for r in chunk), tokenize)
+    for r in chunk:
+        if r.tokens is not None:
+            check_tokens(r)
+    result = project.add_documents(
+        (
+            NewDocument(r.text, r.meta, r.source, r.tokens, r.sent_starts, r.token_attrs, r.extras)
+            for r in chunk
+        ),
+        tokenize,
+    )
     report.records += len(chunk)
     report.added += result.added
     report.duplicates += result.duplicates
+    if result.other_tokens:
+        what = "texts already in the project with other tokens (the stored tokens kept)"
+        report.not_imported[what] = report.not_imported.get(what, 0) + result.other_tokens
     ids = result.ids
     docs = {
         d.id: d for d in project.iter_documents([i for i, r in zip(ids, chunk, strict=True) if r.annotations])
@@ -135,6 +147,27 @@ def _store(project: Project, chunk: list[Record], report: FileReport, tokenize: 
             report.relations += len(ann.relations)
     if annotations:
         project.save_annotations(annotations, log=f"import {report.format}")
+
+
+def _where(record: Record) -> tuple[str, int | None]:
+    path, _, line = record.source.rpartition(":")
+    return (path, int(line)) if line.isdigit() else (record.source, None)
+
+
+def check_tokens(record: Record) -> None:
+    """Raise a FormatError naming the record when its tokens do not fit its text."""
+    assert record.tokens is not None
+    pos = 0
+    for start, end in record.tokens:
+        if not (isinstance(start, int) and isinstance(end, int) and pos <= start < end <= len(record.text)):
+            path, line = _where(record)
+            raise FormatError(
+                path,
+                f"token {start!r}-{end!r} does not fit the text (tokens must be in order, "
+                f"not overlap, and lie within the text's {len(record.text)} characters)",
+                line,
+            )
+        pos = end
 
 
 def check_span(record: Record, start: int, end: int, text: str | None = None) -> None:
