@@ -4,8 +4,9 @@ Reading: one token per line, the FIRST column is the token and the LAST its tag;
 a sentence; `-DOCSTART-` starts a document. A file with no `-DOCSTART-` holds one document per
 sentence (a file with no sentence breaks is one document). spaCy's `word|tag` one-sentence-per-line
 files (`.iob`) are read too. The file has no text: a document's text is rebuilt from its tokens,
-joined by spaces, sentences by line breaks. The document keeps the file's tokens, its sentences,
-whether it had a `-DOCSTART-`, and the columns between token and tag.
+joined by single spaces (as `spacy convert` does, so that a `.spacy` export has exactly the file's
+tokens). The document keeps the file's tokens, its sentence starts, whether it had a `-DOCSTART-`,
+and the columns between token and tag.
 
 Writing: `token [columns] tag` per line, separated by one space, tags in IOB2; a blank line between
 sentences (the document's sentences, or else the line breaks in its text); `-DOCSTART- -X- O O`
@@ -145,7 +146,7 @@ def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Rec
                 starts.append(pos)
                 pos += len(tok) + 1
             lines.append(" ".join(tok for tok, *_ in s))
-        text = "\n".join(lines)
+        text = " ".join(lines)
         tags = _biluo(path, [t for s in sentences for _, t, _, _ in s], first_line)
         doc = Doc(vocab, words=words, spaces=[True] * len(words))
         try:

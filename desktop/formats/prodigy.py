@@ -51,8 +51,9 @@ STATUS_ANSWERS = {Status.ACCEPTED: "accept", Status.REJECTED: "reject", Status.S
 PER_ANNOTATION = {"_annotator_id", "_session_id"}
 KNOWN = {"text", "tokens", "spans", "relations", "answer", "meta"} | PER_ANNOTATION
 PRODIGY_KEYS = {"spans", "tokens", "answer", "_input_hash", "_task_hash", "relations", "_view_id"}
-TOKEN_KEYS = {"text", "start", "end", "id"}
-SPAN_KEYS = {"start", "end", "label", "token_start", "token_end"}
+TOKEN_KEYS = {"text", "start", "end"}
+SPAN_KEYS = {"start", "end", "text", "label", "token_start", "token_end"}
+"""What Etiquette writes of a span; a task's span with these keys and no others needs nothing kept."""
 RELATION_KEYS = {"head", "child", "head_span", "child_span", "label"}
 
 
@@ -98,7 +99,7 @@ def task_record(
     if tokens:
         record.tokens = tokens
         more = [{k: v for k, v in t.items() if k not in TOKEN_KEYS} for t in task["tokens"]]
-        if any(more):
+        if more != _token_fields(text, tokens):
             extras["tokens"] = more
     spans = task.get("spans")
     relations = task.get("relations")
@@ -121,9 +122,9 @@ def task_record(
         local = _span(path, lineno, record, span, tokens, builder)
         if isinstance(span.get("token_end"), int):
             by_last_token.setdefault(span["token_end"], local)
-        more = {k: v for k, v in span.items() if k not in SPAN_KEYS}
-        if more:
-            extras.setdefault("spans", {})[span_key(builder.spans[local].key)] = more
+        if span.keys() != SPAN_KEYS:
+            kept = {k: v for k, v in span.items() if k not in SPAN_KEYS}
+            extras.setdefault("spans", {})[span_key(builder.spans[local].key)] = {"keys": list(span), **kept}
     for rel in _list(path, lineno, relations, "relations"):
         before = len(builder.relations)
         _relation(path, lineno, record, rel, tokens, builder, by_last_token, report)
@@ -270,8 +271,13 @@ def task(doc: Document, ann: Annotation, dataset: str, off: set[int | None] | No
     span_fields = kept.get("spans") or {}
     spans = []
     for s in ann.spans:
-        spans.append(_span_json(doc, s, index, off))
-        spans[-1].update(span_fields.get(span_key(s.key), {}))
+        span = _span_json(doc, s, index, off)
+        given = span_fields.get(span_key(s.key))
+        if given is not None:  # as the task had it: its keys only, and its own fields
+            span = {
+                k: given[k] if k not in span else span[k] for k in given["keys"] if k in span or k in given
+            }
+        spans.append(span)
     by_id = {s.id: s for s in ann.spans}
     relation_fields = kept.get("relations") or {}
     relations = []
@@ -305,7 +311,8 @@ def task(doc: Document, ann: Annotation, dataset: str, off: set[int | None] | No
     out["_input_hash"] = input_hash
     out["_task_hash"] = task_hash
     out["tokens"] = _tokens_json(doc, kept.get("tokens"))
-    out["spans"] = spans
+    if spans or "spans" in kept.get("keys", ["spans"]):
+        out["spans"] = spans
     if relations:
         out["relations"] = relations
     if ann.status in STATUS_ANSWERS:  # a document still being annotated has no answer yet
@@ -323,24 +330,26 @@ def task(doc: Document, ann: Annotation, dataset: str, off: set[int | None] | No
 
 
 def _tokens_json(doc: Document, fields: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Prodigy's tokens; with the task's own fields for each token when it came with them."""
     text, tokens = doc.text, doc.tokens
-    if fields is not None and len(fields) != len(tokens):
-        fields = None
-    out = []
-    for i, t in enumerate(tokens):
-        tok: dict[str, Any] = {
-            "text": text[t.start : t.end],
-            "start": t.start,
-            "end": t.end,
+    if fields is None or len(fields) != len(tokens):
+        fields = _token_fields(text, [(t.start, t.end) for t in tokens])
+    return [
+        {"text": text[t.start : t.end], "start": t.start, "end": t.end, **more}
+        for t, more in zip(tokens, fields, strict=True)
+    ]
+
+
+def _token_fields(text: str, tokens: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """The fields Etiquette writes for each token beside its text and offsets: `id` and `ws`."""
+    n = len(tokens)
+    return [
+        {
             "id": i,
-            "ws": t.end < len(text)
-            and text[t.end] == " "
-            and (i + 1 == len(tokens) or tokens[i + 1].start > t.end),
+            "ws": end < len(text) and text[end] == " " and (i + 1 == n or tokens[i + 1][0] > end),
         }
-        if fields is not None:
-            tok.update(fields[i])
-        out.append(tok)
-    return out
+        for i, (_, end) in enumerate(tokens)
+    ]
 
 
 def dumps(obj: dict[str, Any]) -> str:
