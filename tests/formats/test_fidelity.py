@@ -315,3 +315,143 @@ def check_spacy(source: str, out: Path, docs: list[FileDoc]) -> None:
     tags = source == "spacy"
     got = [spacy_view(sdoc, spaces, sentences, tags) for sdoc in read_spacy(out)]
     assert got == [expected_view(doc, spaces, sentences, tags) for doc in docs]
+
+
+# --- single behaviours ---------------------------------------------------------------------------
+
+
+def test_a_known_text_with_other_tokens_keeps_its_stored_tokens(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "p.db")
+    (tmp_path / "a.conll").write_text("L' O\nEurope B-LOC\n", encoding="utf-8")
+    import_paths(project, [tmp_path / "a.conll"])
+    [before] = list(project.iter_documents())
+    task = {
+        "text": "L' Europe",
+        "tokens": [{"text": "L", "start": 0, "end": 1}, {"text": "' Europe", "start": 1, "end": 9}],
+        "spans": [],
+        "answer": "accept",
+    }
+    (tmp_path / "b.jsonl").write_text(json.dumps(task) + "\n", encoding="utf-8")
+    report = import_paths(project, [tmp_path / "b.jsonl"])
+    assert report.files[0].not_imported == {
+        "texts already in the project with other tokens (the stored tokens kept)": 1
+    }
+    [after] = list(project.iter_documents())
+    assert after.tokens == before.tokens
+    assert [after.text[t.start : t.end] for t in after.tokens] == ["L'", "Europe"]
+
+
+def test_tokens_that_do_not_fit_the_text_are_an_error_naming_the_line(tmp_path: Path) -> None:
+    from desktop.formats import FormatError
+
+    project = new_project(tmp_path / "p.db")
+    task = {"text": "Paris", "tokens": [{"text": "Paris", "start": 0, "end": 9}], "spans": []}
+    (tmp_path / "bad.jsonl").write_text("\n" + json.dumps(task) + "\n", encoding="utf-8")
+    try:
+        import_paths(project, [tmp_path / "bad.jsonl"])
+    except FormatError as e:
+        assert str(e).startswith(f"{tmp_path / 'bad.jsonl'}:2: token 0-9 does not fit the text")
+    else:
+        raise AssertionError("no error")
+    assert project.document_count() == 0
+
+
+def test_a_span_off_the_tokens_is_reported_in_every_format_and_refused_by_strict(
+    tmp_path: Path, fr_tokenize: Any
+) -> None:
+    from desktop.formats import ExportLossError
+    from desktop.model import Status
+    from tests.formats.conftest import build_project
+
+    # "globin" inside the one token "hemoglobin", as an Alt-selection in the window makes it.
+    project = build_project(
+        tmp_path / "p.db", [("La hemoglobin monte.", [(7, 13, "MISC")], [], Status.ACCEPTED)], fr_tokenize
+    )
+    for fmt, name, reason in [
+        ("spacy", "x.spacy", "spans not aligned to tokens"),
+        ("conll", "x.conll", "spans not aligned to tokens"),
+        ("prodigy", "x.jsonl", "spans not aligned to tokens (written without token indices)"),
+        ("doccano", "d.jsonl", "spans not aligned to tokens (written by characters)"),
+        ("brat", "brat", "spans not aligned to tokens (written by characters)"),
+    ]:
+        report = export_project(project, tmp_path / fmt / name, fmt, ExportOptions(source="alice"))
+        assert [(loss.document_id, loss.reasons) for loss in report.losses] == [(1, {reason: 1})], fmt
+        try:
+            export_project(
+                project, tmp_path / "strict" / name, fmt, ExportOptions(source="alice", strict=True)
+            )
+        except ExportLossError:
+            pass
+        else:
+            raise AssertionError(f"{fmt}: --strict let it through")
+        assert not (tmp_path / "strict" / name).exists()
+    [task] = [json.loads(x) for x in (tmp_path / "prodigy" / "x.jsonl").read_text().splitlines()]
+    assert task["spans"] == [{"start": 7, "end": 13, "text": "globin", "label": "MISC"}]
+
+
+def test_conll_never_writes_an_entity_across_a_sentence_break(tmp_path: Path) -> None:
+    from spacy.tokens import Doc, DocBin, Span
+    from spacy.vocab import Vocab
+
+    from desktop.formats import ExportLossError
+
+    sdoc = Doc(Vocab(), words=["Rue", "de", "Paris", "."], sent_starts=[True, False, True, False])
+    sdoc.ents = [Span(sdoc, 0, 3, "LOC")]
+    DocBin(docs=[sdoc]).to_disk(tmp_path / "in.spacy")
+    project = new_project(tmp_path / "p.db")
+    import_paths(project, [tmp_path / "in.spacy"], "spacy", ImportOptions(annotator="alice"))
+    report = export_project(project, tmp_path / "out.conll", "conll", ExportOptions(source="alice"))
+    assert report.lost == {"entities across a sentence break (written as two)": 1}
+    assert (tmp_path / "out.conll").read_text() == (
+        "-DOCSTART- -X- O O\n\nRue B-LOC\nde I-LOC\n\nParis B-LOC\n. O\n\n"
+    )
+    try:
+        export_project(project, tmp_path / "s.conll", "conll", ExportOptions(source="alice", strict=True))
+    except ExportLossError:
+        pass
+    else:
+        raise AssertionError("--strict let it through")
+
+
+def test_conll_columns_and_docstart_come_back(tmp_path: Path) -> None:
+    given = (
+        "-DOCSTART- -X- O O\n\nI PRP _ O\nlike VBP _ O\nLondon NNP _ B-GPE\n\n"
+        "New NNP _ B-GPE\nYork NNP _ I-GPE\n\n"
+    )
+    (tmp_path / "in.conll").write_text(
+        given.replace(" ", "\t").replace("-DOCSTART-\t-X-\tO\tO", "-DOCSTART- -X- -X- O")
+    )
+    project = new_project(tmp_path / "p.db")
+    import_paths(project, [tmp_path / "in.conll"], "conll", ImportOptions(annotator="alice"))
+    export_project(project, tmp_path / "out.conll", "conll", ExportOptions(source="alice"))
+    assert (tmp_path / "out.conll").read_text() == given  # one space between columns, one -DOCSTART- form
+
+
+def test_docbin_tags_lemmas_and_parse_come_back(tmp_path: Path) -> None:
+    from spacy.tokens import Doc, DocBin
+    from spacy.vocab import Vocab
+
+    words = ["Le", "chat", "dort", "."]
+    sdoc = Doc(
+        Vocab(),
+        words=words,
+        spaces=[True, True, False, False],
+        tags=["DET", "NOUN", "VERB", "PUNCT"],
+        pos=["DET", "NOUN", "VERB", "PUNCT"],
+        morphs=["Gender=Masc", "Number=Sing", "", ""],
+        lemmas=["le", "chat", "dormir", "."],
+        heads=[1, 2, 2, 2],
+        deps=["det", "nsubj", "ROOT", "punct"],
+    )
+    sdoc.set_ents([], default="outside")  # entities annotated: none
+    DocBin(docs=[sdoc]).to_disk(tmp_path / "in.spacy")
+    project = new_project(tmp_path / "p.db")
+    import_paths(project, [tmp_path / "in.spacy"], "spacy", ImportOptions(annotator="alice"))
+    report = export_project(project, tmp_path / "out.spacy", "spacy", ExportOptions(source="alice"))
+    assert report.documents == 1 and not report.lost  # all O: an accepted document, a negative example
+    [back] = read_spacy(tmp_path / "out.spacy")
+
+    def attrs(d: Any) -> list[tuple[Any, ...]]:
+        return [(t.text, t.whitespace_, t.tag_, t.pos_, str(t.morph), t.lemma_, t.head.i, t.dep_) for t in d]
+
+    assert attrs(back) == attrs(sdoc)
