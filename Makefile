@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO := datasets/demo.db
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test lint bench demo install install-dev clean
+.PHONY: run test lint bench fuzz demo install install-dev clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || \
@@ -40,6 +40,11 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check desktop tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+
+# Mutated sample files fed to every importer for FUZZ_SECONDS (default 600); inputs that find
+# something are kept in FUZZ_KEEP when it is set.
+fuzz: $(VENV)/.installed-dev
+	$(BIN)/python -m tests.formats.fuzz --seconds $${FUZZ_SECONDS:-600} $${FUZZ_KEEP:+--keep $$FUZZ_KEEP}
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/run_all.py

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from desktop import __version__
+from desktop.errors import UNCHANGED, explain
 
 EXIT_BAD_INPUT = 1
+EXIT_BROKEN_PIPE = 141
+"""As a program killed by SIGPIPE: the reader of stdout closed it (`| head`)."""
 
 
 class CliError(Exception):
@@ -77,6 +81,15 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _summary(paths: list[str], most: int = 3) -> str:
+    """The paths, or for a long list (a brat export's files) how many there are and where."""
+    if len(paths) <= most:
+        return ", ".join(paths)
+    import os
+
+    return f"{len(paths):,} files in {os.path.commonpath(paths)}"
+
+
 def _labels_rel(raw: str | None) -> list[str]:
     # Relation specs hold `|` and `>` but never commas, so a comma list works for them too.
     return _labels(raw)
@@ -89,13 +102,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     with Project.open(args.project) as p:
         bar = _Bar("importing", "docs")
         try:
-            report = import_paths(
-                p,
-                args.paths,
-                args.format,
-                ImportOptions(annotator=args.annotator, spans_key=args.spans_key),
-                progress=bar,
+            options = ImportOptions(
+                annotator=args.annotator, spans_key=args.spans_key, on_conflict=args.on_conflict
             )
+            if args.max_chars is not None:
+                options.max_chars = args.max_chars
+            if args.max_spacy_mb is not None:
+                options.max_spacy_bytes = args.max_spacy_mb * 2**20
+            report = import_paths(p, args.paths, args.format, options, progress=bar)
         finally:
             bar.close()
         for f in report.files:
@@ -103,6 +117,15 @@ def cmd_import(args: argparse.Namespace) -> int:
             if f.annotations:
                 extra = f", {f.annotations} annotations, {f.spans} spans, {f.relations} relations"
             print(f"{f.path}: {f.format}, {f.added} added, {f.duplicates} duplicates skipped{extra}")
+            if f.kept:
+                print(
+                    f"  kept {f.kept} existing annotations (the project's differ from the file's; "
+                    "--on-conflict replace or merge to take the file's)"
+                )
+            if f.replaced or f.merged:
+                print(f"  {f.replaced} existing annotations replaced, {f.merged} merged")
+            if f.unchanged:
+                print(f"  {f.unchanged} annotations already in the project, unchanged")
             for what, n in f.not_imported.items():
                 print(f"  not imported: {n} {what}")
         print(
@@ -160,7 +183,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             bar.close()
         print(
             f"exported {report.documents} documents of {options.source} "
-            f"({report.spans} spans, {report.relations} relations) to {', '.join(report.paths)}"
+            f"({report.spans} spans, {report.relations} relations) to {_summary(report.paths)}"
         )
         if report.left_out:
             statuses = ", ".join(f"{n} {status}" for status, n in report.left_out.items())
@@ -176,6 +199,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from desktop.model import Status
     from desktop.store import Project
 
     with Project.open(args.project) as p:
@@ -185,7 +209,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return 0
     print(f"{stats['path']}: {stats['documents']} documents")
     for name, a in stats["annotators"].items():
-        statuses = ", ".join(f"{k} {v}" for k, v in a["statuses"].items() if v)
+        statuses = ", ".join(f"{Status(k).text} {v}" for k, v in a["statuses"].items() if v)
         print(f"  {name} ({a['kind']}): {statuses}")
         if a["spans"]:
             print("    spans: " + ", ".join(f"{k} {v}" for k, v in a["spans"].items()))
@@ -215,16 +239,28 @@ def cmd_merge(args: argparse.Namespace) -> int:
         if f.conflicts:
             print(
                 f"  conflicts (same annotator and document, different content), resolved by the "
-                f"newest update: {f.replaced} taken from {Path(f.path).name}, {f.kept} kept"
+                f"finished version, else the newest: {f.replaced} taken from {Path(f.path).name}, "
+                f"{f.kept} kept"
             )
             for c in f.conflicts[:20]:
+                why = "finished" if c.reason == "finished" else "newest"
                 print(
-                    f"    document {c.document_id}, {c.annotator}: kept the {c.kept} version "
-                    f"(project {c.project_updated_at}, incoming {c.incoming_updated_at})"
+                    f"    document {c.document_id}, {c.annotator}: kept the {c.kept} version ({why}); "
+                    f"project {c.project_status.replace('_', ' ')} {c.project_updated_at}, "
+                    f"incoming {c.incoming_status.replace('_', ' ')} {c.incoming_updated_at}"
                 )
             if len(f.conflicts) > 20:
                 print(f"    ... and {len(f.conflicts) - 20} more")
     print("merged" if report.changed else "nothing new: the project already had all of it")
+    return 0
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    from desktop.store import Project
+
+    with Project.open(args.project) as p:
+        out = p.backup(args.out, overwrite=args.overwrite)
+        print(f"copied {p.path} to {out} ({p.document_count()} documents, every saved edit)")
     return 0
 
 
@@ -271,7 +307,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
         from desktop.ui.app import main as gui_main
     except ImportError as e:
         raise CliError(f"the window cannot start: {e}") from e
-    return gui_main([args.project] if args.project else [])
+    if args.annotator is not None and not args.annotator.strip():
+        raise CliError("--annotator: give a name")
+    return gui_main([args.project] if args.project else [], annotator=args.annotator)
 
 
 # --- parser ---------------------------------------------------------------------------------------
@@ -327,6 +365,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--annotator", help="who the imported annotations belong to, when the file does not say")
     p.add_argument("--spans-key", default="sc", help="doc.spans key read from .spacy files (default sc)")
+    p.add_argument(
+        "--on-conflict",
+        default="keep",
+        choices=["keep", "replace", "merge"],
+        help="a text the annotator already has, annotated differently: keep the project's version "
+        "(default), replace it with the file's, or merge both",
+    )
+    p.add_argument(
+        "--max-chars",
+        type=int,
+        metavar="N",
+        help="refuse a document longer than N characters (default 10,000,000)",
+    )
+    p.add_argument(
+        "--max-spacy-mb",
+        type=int,
+        metavar="MB",
+        help="refuse a .spacy file that decompresses to more than MB megabytes (default 512)",
+    )
 
     p = add("preannotate", cmd_preannotate, "suggest entities with a spaCy pipeline")
     p.add_argument("project", metavar="PROJECT.db")
@@ -370,6 +427,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--annotator", help="who made JSONL records that carry no _annotator_id")
 
+    p = add(
+        "copy",
+        cmd_copy,
+        "write one consistent copy of a project file, even while a window has it open",
+    )
+    p.add_argument("project", metavar="PROJECT.db")
+    p.add_argument("out", metavar="OUT.db")
+    p.add_argument("--overwrite", action="store_true", help="replace OUT.db if it exists")
+
     p = add("agreement", cmd_agreement, "inter-annotator agreement: F1, kappa, alpha")
     p.add_argument("project", metavar="PROJECT.db")
     p.add_argument(
@@ -395,6 +461,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("gui", cmd_gui, "open the annotation window")
     p.add_argument("project", nargs="?", metavar="PROJECT.db")
+    p.add_argument("--annotator", metavar="NAME", help="annotate this project under this name")
 
     return parser
 
@@ -424,13 +491,32 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         code: Any = args.func(args)
+        sys.stdout.flush()
         return int(code or 0)
     except errors as e:
         print(f"etiquette {args.command}: error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # `etiquette … | head`: the reader has what it wanted
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
+    except (OSError, sqlite3.Error) as e:
+        outcome = UNCHANGED
+        if args.command == "export":
+            outcome = "nothing was exported; the project and earlier exports are unchanged"
+        message = explain(e, getattr(args, "project", None), outcome)
+        print(f"etiquette {args.command}: error: {message or e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print(f"etiquette {args.command}: interrupted; what was committed is kept", file=sys.stderr)
         return 130
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush finds no closed pipe."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -1,16 +1,14 @@
-"""Reading what agreement needs from a project, in a few set-wise queries (never one per document).
+"""What agreement needs from a project, read in a few set-wise queries (never one per document).
 
 Documents are laid end to end in two continua, one of characters and one of tokens; every span is
 stored as positions in those continua, so one sorted NumPy array per annotator covers the corpus.
+The queries are the store's (`desktop/store/corpus.py`); this module arranges their rows.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
@@ -114,42 +112,19 @@ def load_corpus(
     relations: bool = True,
 ) -> Corpus:
     """Documents, statuses, spans (and relations) of the annotators, in a handful of queries."""
-    db = project.db
-    ids = {
-        name: row[0]
-        for name in annotators
-        if (row := db.execute("SELECT id FROM annotators WHERE name = ?", [name]).fetchone())
-    }
+    ids = project.annotator_ids(annotators)
     names = [n for n in annotators if n in ids]
     by_id = {ids[n]: i for i, n in enumerate(names)}
-    marks = ",".join("?" * len(names))
     params = [ids[n] for n in names]
 
-    docs = np.array(
-        db.execute(
-            # Tokens are stored as a flat JSON list of offsets: two numbers, one comma, per token.
-            "SELECT id, length(text), (length(tokens) - length(replace(tokens, ',', '')) + 1) / 2 "
-            "FROM documents WHERE id IN "
-            f"(SELECT document_id FROM annotations WHERE annotator_id IN ({marks})) ORDER BY id",
-            params,
-        ).fetchall()
-        or np.zeros((0, 3)),
-        dtype=np.int64,
-    ).reshape(-1, 3)
+    docs = np.array(project.corpus_documents(params) or np.zeros((0, 3)), dtype=np.int64).reshape(-1, 3)
     doc_ids, char_len, token_len = docs[:, 0], docs[:, 1], docs[:, 2]
     char_start = np.concatenate([[0], np.cumsum(char_len)[:-1]]).astype(np.int64)
     token_start = np.concatenate([[0], np.cumsum(token_len)[:-1]]).astype(np.int64)
 
-    wanted = [Status(s).value for s in statuses]
-    rows = np.array(
-        db.execute(
-            f"SELECT id, document_id, annotator_id, status IN ({','.join('?' * len(wanted))}) "
-            f"FROM annotations WHERE annotator_id IN ({marks}) ORDER BY id",
-            wanted + params,
-        ).fetchall()
-        or np.zeros((0, 4)),
-        dtype=np.int64,
-    ).reshape(-1, 4)
+    rows = np.array(project.corpus_annotations(params, statuses) or np.zeros((0, 4)), dtype=np.int64).reshape(
+        -1, 4
+    )
     ann_ids = rows[:, 0]
     ann_doc = np.searchsorted(doc_ids, rows[:, 1])
     ann_row = np.array([by_id[int(a)] for a in rows[:, 2]], dtype=np.int64)
@@ -165,7 +140,7 @@ def load_corpus(
     raw = _fetch_spans(project, params, label_names, widths, ann_ids)
     if not labels and np.any(raw[4] == len(label_names)):
         # Labels the scheme does not list (imported, or merged from another project).
-        label_names += [x for x in _labels_in_use(project, params) if x not in label_names]
+        label_names += [x for x in project.span_labels_in_use(params) if x not in label_names]
         widths = _Widths(widths.chars, widths.tokens, len(label_names))
         raw = _fetch_spans(project, params, label_names, widths, ann_ids)
     spans = _span_tables(
@@ -187,18 +162,6 @@ def load_corpus(
     if relations:
         corpus.relations = _load_relations(project, params, by_id, doc_ids, len(names), labels)
     return corpus
-
-
-def _labels_in_use(project: Project, params: list[int]) -> list[str]:
-    return [
-        r[0]
-        for r in project.db.execute(
-            "SELECT DISTINCT label FROM spans WHERE annotation_id IN "
-            f"(SELECT id FROM annotations WHERE annotator_id IN ({','.join('?' * len(params))})) "
-            "ORDER BY label",
-            params,
-        )
-    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,26 +192,11 @@ def _fetch_spans(
     """(annotation id, span count) per annotation, then start, end, label code, first token and
     end token of every span; a label outside `labels` gets code len(labels).
 
-    Each span travels as integers packed in SQL and joined by group_concat, which NumPy parses in
-    one call: a million spans cost one row per annotation, not one Python tuple per span.
+    The store sends each span as integers packed in SQL (`Project.packed_spans`), which NumPy
+    parses in one call.
     """
     c, t, lab = (1 << b for b in widths.bits)
-    code = " ".join(f"WHEN ? THEN {i}" for i in range(len(labels)))
-    label = f"CASE s.label {code} ELSE {len(labels)} END" if labels else "0"
-    tokens = f"(s.token_start + 1) * {t} + (s.token_end - s.token_start)"
-    chars = f's.start * {c} + (s."end" - s.start)'
-    if widths.fits_one:
-        packed = f"group_concat((({chars}) * {t * t} + {tokens}) * {lab} + {label}, ' '), ''"
-    else:
-        packed = f"group_concat({chars}, ' '), group_concat(({tokens}) * {lab} + {label}, ' ')"
-    rows = _in_two_halves(
-        project,
-        f"SELECT s.annotation_id, count(*), {packed} FROM spans s WHERE s.annotation_id IN "
-        f"(SELECT id FROM annotations WHERE annotator_id IN ({','.join('?' * len(params))})) "
-        "AND s.annotation_id >= ? AND s.annotation_id < ? GROUP BY s.annotation_id",
-        labels + params,
-        annotation_ids,
-    )
+    rows = project.packed_spans(params, labels, (c, t, lab), widths.fits_one, annotation_ids.tolist())
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     counts = np.array([r[1] for r in rows], dtype=np.int64)
     first = _parse(" ".join(r[2] for r in rows))
@@ -261,42 +209,6 @@ def _fetch_spans(
     token_len, token_first = token_part % t, token_part // t - 1
     start = char_part // c
     return (ids, counts, start, start + char_part % c, label_code, token_first, token_first + token_len)
-
-
-SPLIT_AT = 1000
-"""Annotations from which the span query runs in two halves at once."""
-
-
-def _in_two_halves(
-    project: Project, sql: str, args: list[Any], annotation_ids: IntArray
-) -> list[tuple[Any, ...]]:
-    """Run a query grouped by annotation over two halves of the annotation ids at once.
-
-    SQLite computes without holding the GIL, so on a machine with two cores the second half, read
-    by a read-only connection of its own in a thread, costs no extra time. Only committed data is
-    seen, which is all there is: every edit commits at once.
-    """
-    if len(annotation_ids) < SPLIT_AT or not project.path.is_file():
-        return project.db.execute(sql, [*args, 0, 2**62]).fetchall()
-    middle = int(annotation_ids[len(annotation_ids) // 2])
-
-    def second_half() -> list[tuple[Any, ...]] | None:
-        try:
-            conn = sqlite3.connect(project.path.resolve().as_uri() + "?mode=ro", uri=True)
-            try:
-                return conn.execute(sql, [*args, middle, 2**62]).fetchall()
-            finally:
-                conn.close()
-        except sqlite3.Error:  # e.g. a folder we may not write the WAL index in
-            return None
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        later = pool.submit(second_half)
-        first = project.db.execute(sql, [*args, 0, middle]).fetchall()
-        rest = later.result()
-    if rest is None:
-        rest = project.db.execute(sql, [*args, middle, 2**62]).fetchall()
-    return first + rest
 
 
 def _parse(text: str) -> IntArray:
@@ -344,22 +256,7 @@ def _load_relations(
     n: int,
     only: Sequence[str] | None,
 ) -> list[set[Relation]]:
-    marks = ",".join("?" * len(params))
-    label_filter = ""
-    extra: list[str] = []
-    if only:
-        # A relation counts when both of its spans carry a compared label.
-        label_filter = (
-            f" AND h.label IN ({','.join('?' * len(only))}) AND c.label IN ({','.join('?' * len(only))})"
-        )
-        extra = list(only) * 2
     out: list[set[Relation]] = [set() for _ in range(n)]
-    for annotator_id, doc_id, hs, he, cs, ce, label in project.db.execute(
-        'SELECT a.annotator_id, a.document_id, h.start, h."end", c.start, c."end", r.label '
-        "FROM relations r JOIN annotations a ON a.id = r.annotation_id "
-        "JOIN spans h ON h.id = r.head JOIN spans c ON c.id = r.child "
-        f"WHERE a.annotator_id IN ({marks}){label_filter}",
-        params + extra,
-    ):
+    for annotator_id, doc_id, hs, he, cs, ce, label in project.corpus_relations(params, only):
         out[by_id[annotator_id]].add((int(np.searchsorted(doc_ids, doc_id)), hs, he, cs, ce, label))
     return out

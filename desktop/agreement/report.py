@@ -71,7 +71,7 @@ class AgreementReport:
     confusion: dict[tuple[str, str], int] = field(default_factory=dict)
     """Unordered label pairs → overlapping spans of two annotators with those two labels."""
     unmatched: dict[str, int] = field(default_factory=dict)
-    """Label → spans that overlap nothing in another annotator's version (summed over pairs)."""
+    """Label → spans that overlap nothing in another annotator's annotation (summed over pairs)."""
     document_rows: list[DocumentRow] = field(default_factory=list)
 
     def pair(self, a: str, b: str) -> PairResult:

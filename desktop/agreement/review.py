@@ -1,12 +1,11 @@
 """What the review window needs to adjudicate into gold, without Qt.
 
-- `disagreements(project, annotators)`: the documents where the annotators' versions differ, worst
+- `disagreements(project, annotators)`: the documents where the annotators' annotations differ, worst
   first, so a reviewer can go through them in order;
 - `consensus(annotations)`: the spans and relations everyone agrees on, and one lane per annotator
-  that marks each of their spans agreed or disputed (for drawing the annotators' versions stacked);
-- `seed_gold(project, doc_id, annotators, reviewer)`: put what everyone agrees on into the gold
-  annotation, through the project's single edits (or one `save_annotation` when gold does not exist
-  yet), and return what was added so the window can undo it.
+  that marks each of their spans agreed or disputed (for drawing the annotators' annotations stacked);
+- `seed_gold(project, doc_id, annotators, reviewer)`: create the gold annotation of a document
+  with what everyone agrees on (one `save_annotation`), and return what it holds.
 
 Two spans agree when they have the same offsets and label; two relations agree when their head
 spans, child spans and labels agree.
@@ -110,47 +109,25 @@ def disagreements(
 @dataclass(slots=True)
 class Seeded:
     created: bool
-    """The gold annotation did not exist and was created (undo: remove the spans below)."""
+    """The gold annotation did not exist and was created (with the spans and relations below)."""
     spans: list[Span] = field(default_factory=list)
     """Spans added to gold, with their stored ids."""
     relations: list[Relation] = field(default_factory=list)
 
 
 def seed_gold(project: Project, doc_id: int, annotators: Sequence[str], reviewer: str) -> Seeded:
-    """Add to the document's gold annotation every span and relation the annotators agree on.
+    """Create the document's gold annotation with every span and relation the annotators agree on.
 
-    Spans gold already has are left alone; each addition is a single edit in the edit log.
+    A document that has gold already keeps it as it is (nothing is added: `created` is False).
     """
     if not reviewer.strip():
         raise ProjectError("seeding gold needs the reviewer's name")
     found = [a for name in annotators if (a := project.annotation(doc_id, name)) is not None]
     if len(found) < 2:
         raise ProjectError(f"document {doc_id}: fewer than two of {', '.join(annotators)} annotated it")
-    agreed = consensus(found)
-    gold = project.annotation(doc_id, GOLD)
-    if gold is None:
-        return _create_gold(project, doc_id, agreed, reviewer)
-    have = {s.key: s for s in gold.spans}
-    result = Seeded(False)
-    with project.transaction():
-        for span in agreed.spans:
-            if span.key not in have:
-                new = Span(span.start, span.end, span.label, span.token_start, span.token_end, Origin.PERSON)
-                have[span.key] = project.add_span(doc_id, GOLD, new)
-                result.spans.append(have[span.key])
-        existing = _relation_keys(project.annotation(doc_id, GOLD) or gold)
-        for head, child, label in agreed.relations:
-            if (head, child, label) in existing:
-                continue
-            head_id, child_id = have[head].id, have[child].id
-            assert head_id is not None and child_id is not None
-            result.relations.append(
-                project.add_relation(
-                    doc_id, GOLD, Relation(head_id, child_id, label, Origin.PERSON), check=False
-                )
-            )
-        project.set_status(doc_id, GOLD, gold.status, reviewer=reviewer)
-    return result
+    if project.annotation(doc_id, GOLD) is not None:
+        return Seeded(False)
+    return _create_gold(project, doc_id, consensus(found), reviewer)
 
 
 def _create_gold(project: Project, doc_id: int, agreed: Consensus, reviewer: str) -> Seeded:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from desktop.formats.base import (
+        Cancelled,
         ExportLossError,
         ExportOptions,
         ExportReport,
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from desktop.formats.importer import import_paths
 
 _LAZY = {
+    "Cancelled": "base",
     "ExportLossError": "base",
     "ExportOptions": "base",
     "ExportReport": "base",
@@ -35,6 +37,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "Cancelled",
     "ExportLossError",
     "ExportOptions",
     "ExportReport",

@@ -21,6 +21,11 @@ class FormatError(ValueError):
         self.line = line
         where = f"{path}:{line}" if line is not None else f"{path}"
         super().__init__(f"{where}: {message}")
+        self.message = message
+
+
+class Cancelled(Exception):
+    """The user stopped an import or export (a progress callback returned False)."""
 
 
 class ExportLossError(ValueError):
@@ -50,6 +55,19 @@ class Record:
     extras: dict[str, Any] = field(default_factory=dict)
     """What the format writes back and Etiquette does not model, under the format's name."""
 
+    def error(self, message: str) -> FormatError:
+        """A FormatError naming the record's file and line."""
+        path, _, line = self.source.rpartition(":")
+        if path and line.isdigit():
+            return FormatError(path, message, int(line))
+        return FormatError(self.source, message)
+
+
+MAX_CHARS = 10_000_000
+"""The default limit on one document's text, in characters (`--max-chars`)."""
+MAX_SPACY_BYTES = 512 * 2**20
+"""The default limit on a `.spacy` file's decompressed size, in bytes (`--max-spacy-mb`)."""
+
 
 @dataclass(slots=True)
 class ImportOptions:
@@ -57,6 +75,13 @@ class ImportOptions:
     """Who the imported annotations belong to when the file does not say."""
     spans_key: str = "sc"
     default_status: Status = Status.ACCEPTED
+    on_conflict: str = "keep"
+    """A text the annotator already has, differently: `keep` the project's version, `replace` it
+    with the file's, or `merge` both."""
+    max_chars: int = MAX_CHARS
+    """A longer document is refused, naming the limit."""
+    max_spacy_bytes: int = MAX_SPACY_BYTES
+    """A `.spacy` file that decompresses to more is refused before spaCy reads it."""
 
 
 @dataclass(slots=True)
@@ -88,6 +113,13 @@ class FileReport:
     annotations: int = 0
     spans: int = 0
     relations: int = 0
+    """Annotations, spans and relations stored (not those kept out by a conflict)."""
+    kept: int = 0
+    """The project's own, different annotations of the same texts, kept."""
+    unchanged: int = 0
+    """Annotations the project already had, identical."""
+    replaced: int = 0
+    merged: int = 0
     not_imported: dict[str, int] = field(default_factory=dict)
     """What the file had that Etiquette does not import, e.g. {'brat events': 3}."""
 
@@ -108,6 +140,10 @@ class ImportReport:
     @property
     def spans(self) -> int:
         return sum(f.spans for f in self.files)
+
+    @property
+    def kept(self) -> int:
+        return sum(f.kept for f in self.files)
 
     @property
     def relations(self) -> int:

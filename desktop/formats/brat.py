@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.formats.base import (
+    Cancelled,
     ExportOptions,
     ExportReport,
     FileReport,
@@ -27,16 +28,17 @@ from desktop.formats.base import (
 )
 from desktop.formats.common import (
     AnnotationBuilder,
-    Cancelled,
     ExportRun,
     annotator_name,
+    check_span,
     count,
     finish_cancelled,
+    read_text_file,
+    reading,
     start_export,
 )
 from desktop.formats.registry import Format, register
-from desktop.formats.text import read_text_file
-from desktop.model import Annotation, Document
+from desktop.model import Annotation, Document, label_problem
 
 NOT_IMPORTED = {
     "E": "brat events",
@@ -91,12 +93,12 @@ def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Rec
     for txt in pairs:
         if not txt.is_file():
             raise FormatError(txt, "the .txt file of this .ann is missing")
-        yield doc_record(txt, root, options, report)
+        with reading(txt.with_suffix(".ann")):
+            record = doc_record(txt, root, options, report)
+        yield record
 
 
 def doc_record(txt: Path, root: Path, options: ImportOptions, report: FileReport) -> Record:
-    from desktop.formats.importer import check_span
-
     text = read_text_file(txt)
     ann_path = txt.with_suffix(".ann")
     meta = {"source": str(txt.relative_to(root)) if txt.is_relative_to(root) else txt.name}
@@ -112,7 +114,7 @@ def doc_record(txt: Path, root: Path, options: ImportOptions, report: FileReport
             continue
         kind = line[0]
         if kind == "T":
-            _text_bound(ann_path, lineno, line, record, builder, events, report, check_span)
+            _text_bound(ann_path, lineno, line, record, builder, events, report)
         elif kind == "R":
             relations.append((lineno, *_relation(ann_path, lineno, line)))
         elif kind in NOT_IMPORTED:
@@ -137,13 +139,15 @@ def _text_bound(
     builder: AnnotationBuilder,
     events: set[str],
     report: FileReport,
-    check_span: Any,
 ) -> None:
     parts = line.split("\t", 2)
     if len(parts) < 2:
         raise FormatError(path, "a T line is `ID<TAB>TYPE START END<TAB>TEXT`", lineno)
     ident, spec = parts[0], parts[1]
     label, _, offsets = spec.partition(" ")
+    problem = label_problem(label)
+    if problem is not None:
+        raise FormatError(path, problem, lineno)
     if label in events:
         count(report, "brat event triggers")
         return
@@ -173,6 +177,9 @@ def _relation(path: Path, lineno: int, line: str) -> tuple[str, str, str]:
     args = dict(f.split(":", 1) for f in fields[1:] if ":" in f)
     if len(fields) < 3 or "Arg1" not in args or "Arg2" not in args:
         raise FormatError(path, "an R line is `ID<TAB>TYPE Arg1:ID Arg2:ID`", lineno)
+    problem = label_problem(fields[0])
+    if problem is not None:
+        raise FormatError(path, problem, lineno)
     return fields[0], args["Arg1"], args["Arg2"]
 
 

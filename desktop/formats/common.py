@@ -1,17 +1,25 @@
-"""Helpers the format modules share: building annotations from a file's spans, streaming JSON
-objects with their line numbers, spaCy words/spaces from stored tokens, and the export loop."""
+"""Helpers the format modules share: reading text and JSON files with their line numbers, checking
+and collecting a record's spans, spaCy words/spaces from stored tokens, and the export loop.
+
+This module imports no format module, nor the importer or exporter: they all import it.
+"""
 
 from __future__ import annotations
 
 import json
+import random
 import re
+import shutil
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import srsly
+
 from desktop.formats.base import (
+    Cancelled,
     ExportOptions,
     ExportReport,
     FileReport,
@@ -19,9 +27,8 @@ from desktop.formats.base import (
     ImportOptions,
     Loss,
     Progress,
+    Record,
 )
-from desktop.formats.exporter import split_ids, split_paths
-from desktop.formats.text import read_text_file
 from desktop.model import Annotation, Document, Relation, Span, Status
 from desktop.model.tokens import words_and_spaces
 
@@ -29,6 +36,158 @@ DEFAULT_ANNOTATOR = "imported"
 """Whose annotations a file's spans become when neither the file nor `--annotator` says."""
 
 _WS = re.compile(r"\s+")
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def read_text_file(path: Path) -> str:
+    """A file's text as UTF-8, exactly as it is (no newline translation), or a FormatError."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise FormatError(path, f"cannot be read ({e.strerror})") from e
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise FormatError(path, f"not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})", line) from e
+    return text
+
+
+def iter_json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line, streamed; a FormatError names the bad line.
+
+    Lines end at `\\n` only: JSON strings may hold U+2028 and other characters that
+    `str.splitlines` would break on.
+    """
+    try:
+        f = open(path, "rb")
+    except OSError as e:
+        raise FormatError(path, f"cannot be read ({e.strerror})") from e
+    with f:
+        for lineno, raw in enumerate(f, 1):
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise FormatError(path, f"not UTF-8 (byte 0x{raw[e.start]:02x})", lineno) from e
+            if not line.strip():
+                continue
+            try:
+                obj = srsly.json_loads(line)
+            except (ValueError, RecursionError):
+                obj = _json_line(path, lineno, line)
+            if not isinstance(obj, dict):
+                raise FormatError(path, "each line must be a JSON object", lineno)
+            yield lineno, obj
+
+
+def _json_line(path: Path, lineno: int, line: str) -> Any:
+    """A line the fast parser refused, read by Python's: it takes what Python's json writes and
+    the fast one does not (integers past 64 bits, NaN and Infinity, which the checks store as
+    null), and says where a line is broken."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as e:
+        raise FormatError(path, f"not valid JSON ({e.msg} at column {e.colno})", lineno) from e
+    except RecursionError as e:
+        raise FormatError(path, "not valid JSON (nested too deeply)", lineno) from e
+
+
+def record_text(path: Path, lineno: int, obj: dict[str, Any], field: str = "text") -> str:
+    text = obj.get(field)
+    if not isinstance(text, str):
+        raise FormatError(path, f"no `{field}` field (a string) in this record", lineno)
+    if not text.strip():
+        raise FormatError(path, "empty text", lineno)
+    return text
+
+
+def check_span(record: Record, start: int, end: int, text: str | None = None) -> None:
+    """Raise a FormatError naming the record when a span does not fit its text."""
+    if (
+        not (isinstance(start, int) and isinstance(end, int))
+        or isinstance(start, bool)
+        or isinstance(end, bool)
+    ):
+        raise record.error(f"span offsets must be integers, got {short(start)}-{short(end)}")
+    if not (0 <= start < end <= len(record.text)):
+        raise record.error(f"span {start}-{end} is out of range for a text of {len(record.text)} characters")
+    if text is not None and record.text[start:end] != text:
+        raise record.error(
+            f"span {start}-{end} says {short(text)} but the text there is {short(record.text[start:end])}"
+        )
+
+
+def check_tokens(record: Record) -> None:
+    """Raise a FormatError naming the record when the tokens it came with do not fit its text."""
+    assert record.tokens is not None
+    pos = 0
+    for start, end in record.tokens:
+        if not (
+            type(start) is int and type(end) is int and pos <= start < end <= len(record.text)  # noqa: E721
+        ):
+            raise record.error(
+                f"token {short(start)}-{short(end)} does not fit the text (tokens must be in order, "
+                f"not overlap, and lie within the text's {len(record.text)} characters)"
+            )
+        pos = end
+
+
+READ_ERRORS = (
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    OverflowError,
+    RecursionError,
+    MemoryError,
+    UnicodeError,
+)
+"""What libraries (json, msgpack, zlib, numpy, spaCy) raise on malformed input."""
+
+
+def describe(e: BaseException) -> str:
+    """One line saying what a library found wrong, for a FormatError."""
+    if isinstance(e, RecursionError):
+        return "nested too deeply to read"
+    if isinstance(e, MemoryError):
+        return "too large to read into memory"
+    if isinstance(e, OSError):
+        return f"cannot be read ({e.strerror or e})"
+    lines = str(e).strip().splitlines()
+    text = lines[0].strip() if lines else ""
+    if len(text) > 200:
+        text = text[:199] + "…"
+    if isinstance(e, KeyError):
+        key = e.args[0] if e.args else None
+        if isinstance(key, str) and key.startswith("[E"):  # spaCy's errors are KeyErrors too
+            return key.splitlines()[0][:200]
+        return f"missing {text}" if text else "a field is missing"
+    return f"{text} ({type(e).__name__})" if text else type(e).__name__
+
+
+@contextmanager
+def reading(path: Path | str, line: int | None = None, what: str = "") -> Iterator[None]:
+    """Inside: what a library raises on bad input becomes a FormatError at this file and line."""
+    try:
+        yield
+    except FormatError:
+        raise
+    except READ_ERRORS as e:
+        raise FormatError(path, f"{what}{describe(e)}", line) from e
+
+
+def short(value: Any, limit: int = 60) -> str:
+    """`repr(value)`, cut to `limit` characters, for messages about what a file holds."""
+    try:
+        text = repr(value)
+    except RecursionError:
+        return f"a deeply nested {type(value).__name__}"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def annotator_name(options: ImportOptions, from_file: str | None = None) -> str:
@@ -113,6 +272,8 @@ def iter_json_objects(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         except json.JSONDecodeError as e:
             bad = line + text.count("\n", pos, e.pos)
             raise FormatError(path, f"not valid JSON ({e.msg})", bad) from e
+        except RecursionError as e:
+            raise FormatError(path, "not valid JSON (nested too deeply)", line) from e
         if not isinstance(obj, dict):
             raise FormatError(path, "each record must be a JSON object", line)
         yield line, obj
@@ -132,10 +293,10 @@ def first_json_object(path: Path) -> dict[str, Any] | None:
     try:
         line = first.split("\n", 1)[0]
         obj = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         try:
             obj, _ = json.JSONDecoder().raw_decode(first)
-        except ValueError:
+        except (ValueError, RecursionError):  # the reader says what is wrong, with the line
             return None
     return obj if isinstance(obj, dict) else None
 
@@ -151,8 +312,23 @@ def words_spaces(doc: Document) -> tuple[list[str], list[bool]]:
 # --- exporting -----------------------------------------------------------------------------------
 
 
-class Cancelled(Exception):
-    pass
+def split_ids(ids: list[int], dev_split: float, seed: int) -> set[int]:
+    """The document ids that go to the dev set: a seeded shuffle, the same for the same project."""
+    if not 0 <= dev_split < 1:
+        raise ValueError("--dev-split is a fraction between 0 and 1")
+    if dev_split == 0:
+        return set()
+    shuffled = sorted(ids)
+    random.Random(seed).shuffle(shuffled)
+    n_dev = max(1, round(len(ids) * dev_split)) if ids else 0
+    return set(shuffled[:n_dev])
+
+
+def split_paths(out: Path, dev_split: float) -> tuple[Path, Path | None]:
+    """`out` alone, or `out` with `-train`/`-dev` before its suffix when splitting."""
+    if not dev_split:
+        return out, None
+    return (out.with_name(f"{out.stem}-train{out.suffix}"), out.with_name(f"{out.stem}-dev{out.suffix}"))
 
 
 NOT_ON_TOKENS = "spans not aligned to tokens"
@@ -219,8 +395,6 @@ def finish_cancelled(run: ExportRun) -> ExportReport:
     for p in run.report.paths:
         target = Path(p)
         if target.is_dir():
-            import shutil
-
             shutil.rmtree(target, ignore_errors=True)
         else:
             target.unlink(missing_ok=True)

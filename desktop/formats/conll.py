@@ -36,10 +36,11 @@ from desktop.formats.common import (
     AnnotationBuilder,
     ExportRun,
     annotator_name,
+    read_text_file,
+    reading,
     write_lines,
 )
 from desktop.formats.registry import Format, register
-from desktop.formats.text import read_text_file
 from desktop.model import Annotation, Document
 
 DOCSTART = "-DOCSTART-"
@@ -92,7 +93,10 @@ def _documents(path: Path, text: str) -> Iterator[tuple[int, list[Sentence], boo
             if sentence:
                 sentences.append(sentence)
                 sentence = []
-            sentences.append([(*_iob_field(f), lineno, f.split("|")[1:-1]) for f in fields])
+            tokens = [(*_iob_field(f), lineno, f.split("|")[1:-1]) for f in fields]
+            if not all(tok for tok, *_ in tokens):
+                raise FormatError(path, "a token is empty (nothing before `|TAG`)", lineno)
+            sentences.append(tokens)
             continue
         if len(fields) < 2:
             raise FormatError(path, f"a token line needs a tag column, got {line.strip()!r}", lineno)
@@ -148,7 +152,8 @@ def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Rec
             lines.append(" ".join(tok for tok, *_ in s))
         text = " ".join(lines)
         tags = _biluo(path, [t for s in sentences for _, t, _, _ in s], first_line)
-        doc = Doc(vocab, words=words, spaces=[True] * len(words))
+        with reading(path, first_line):
+            doc = Doc(vocab, words=words, spaces=[True] * len(words))
         try:
             spans = biluo_tags_to_spans(doc, tags)
         except Exception as e:  # spaCy raises on an I-/L- without its B-

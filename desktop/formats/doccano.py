@@ -30,9 +30,12 @@ from desktop.formats.common import (
     AnnotationBuilder,
     ExportRun,
     annotator_name,
+    check_span,
     count,
     first_json_object,
     iter_json_objects,
+    reading,
+    short,
     write_lines,
 )
 from desktop.formats.registry import Format, register
@@ -77,44 +80,54 @@ def label_field(obj: dict[str, Any]) -> str | None:
 
 
 def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Record]:
-    from desktop.formats.importer import check_span
-
     for line, obj in iter_json_objects(path):
-        tfield = text_field(obj)
-        if tfield is None:
-            raise FormatError(path, "no text field (`text`, `data` or one string field)", line)
-        text = obj[tfield]
-        if not text.strip():
-            raise FormatError(path, "empty text", line)
-        lfield = label_field(obj)
-        meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
-        meta = dict(meta or {})
-        for key, value in obj.items():
-            if key not in {tfield, lfield, "meta", "relations", "id"}:
-                meta[key] = value
-        record = Record(text, meta, source=f"{path}:{line}")
-        builders: dict[str, AnnotationBuilder] = {}
-        items = obj.get(lfield, []) if lfield else []
-        for item in items:
-            start: Any
-            end: Any
-            if isinstance(item, dict):
-                start, end = item.get("start_offset"), item.get("end_offset")
-                label, user = item.get("label"), item.get("user")
-            else:
-                (start, end, label), user = item, None
-            if not isinstance(label, str | int) or label == "":
-                raise FormatError(path, f"span {start}-{end} has no label", line)
-            check_span(record, start, end)
-            file_id = item.get("id") if isinstance(item, dict) else None
-            _builder(builders, options, report, user).span(start, end, str(label), file_id)
-        if obj.get("relations"):
-            _relations(path, line, obj["relations"], _builder(builders, options, report), report)
-        if lfield or obj.get("relations"):
-            record.annotations += [b.build() for b in builders.values()] or [
-                _builder(builders, options, report).build()
-            ]
+        with reading(path, line):
+            record = _record(path, line, obj, options, report)
         yield record
+
+
+def _record(path: Path, line: int, obj: dict[str, Any], options: ImportOptions, report: FileReport) -> Record:
+    tfield = text_field(obj)
+    if tfield is None:
+        raise FormatError(path, "no text field (`text`, `data` or one string field)", line)
+    text = obj[tfield]
+    if not text.strip():
+        raise FormatError(path, "empty text", line)
+    lfield = label_field(obj)
+    meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+    meta = dict(meta or {})
+    for key, value in obj.items():
+        if key not in {tfield, lfield, "meta", "relations", "id"}:
+            meta[key] = value
+    record = Record(text, meta, source=f"{path}:{line}")
+    builders: dict[str, AnnotationBuilder] = {}
+    items = obj.get(lfield, []) if lfield else []
+    for item in items:
+        start: Any
+        end: Any
+        if isinstance(item, dict):
+            start, end = item.get("start_offset"), item.get("end_offset")
+            label, user = item.get("label"), item.get("user")
+        else:
+            (start, end, label), user = item, None
+        if not isinstance(label, str | int) or label == "":
+            raise FormatError(path, f"span {start}-{end} has no label", line)
+        check_span(record, start, end)
+        file_id = item.get("id") if isinstance(item, dict) else None
+        if not _is_id(file_id):
+            raise FormatError(path, f"entity `id` must be a number or a string, got {short(file_id)}", line)
+        _builder(builders, options, report, user).span(start, end, str(label), file_id)
+    if obj.get("relations"):
+        _relations(path, line, obj["relations"], _builder(builders, options, report), report)
+    if lfield or obj.get("relations"):
+        record.annotations += [b.build() for b in builders.values()] or [
+            _builder(builders, options, report).build()
+        ]
+    return record
+
+
+def _is_id(value: Any) -> bool:
+    return value is None or (isinstance(value, str | int) and not isinstance(value, bool))
 
 
 def _builder(
@@ -135,6 +148,10 @@ def _relations(path: Path, line: int, relations: Any, builder: AnnotationBuilder
     for rel in relations:
         if not isinstance(rel, dict) or "from_id" not in rel or "to_id" not in rel:
             raise FormatError(path, "a relation needs `from_id` and `to_id`", line)
+        if not (_is_id(rel["from_id"]) and _is_id(rel["to_id"])):
+            raise FormatError(
+                path, "a relation's `from_id` and `to_id` are entity ids (numbers or strings)", line
+            )
         head, child = builder.local_id(rel["from_id"]), builder.local_id(rel["to_id"])
         label = rel.get("type", rel.get("label"))
         if head is None or child is None:

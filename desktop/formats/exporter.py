@@ -1,14 +1,23 @@
 """Exporting a project: pick whose annotations, split train/dev, and hand each document to a writer.
 
-A writer fills a hidden folder beside the output; its files are moved into place only once the
-export has succeeded (and, with `--strict`, lost nothing). A cancelled, failed or refused export
-leaves whatever was at the output paths before exactly as it was.
+A writer fills a hidden staging folder beside the output, named `.OUT.etiquette-export-PID-….part`;
+its files are moved into place only once the export has succeeded (and, with `--strict`, lost
+nothing). A cancelled, failed or refused export leaves whatever was at the output paths before
+exactly as it was.
+
+A folder format (brat) is swapped in whole: the new folder takes the old one's place in one
+rename (Linux's `renameat2(RENAME_EXCHANGE)`; elsewhere the old folder is moved aside first), and
+the old folder is removed only then. So the output is always either the old export or the new
+one, and a re-export leaves no files of documents it no longer holds; files in the folder that no
+export wrote (notes, a README) are carried over. Staging folders of an export that was killed are
+removed by the next export to the same place.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
-import random
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -23,7 +32,7 @@ from desktop.formats.base import (
     FormatError,
     Progress,
 )
-from desktop.model import GOLD, Annotation, AnnotatorKind, Document
+from desktop.model import GOLD, AnnotatorKind
 from desktop.store import Project, ProjectError
 
 
@@ -56,30 +65,6 @@ def resolve_source(project: Project, source: str | None) -> str:
     raise ProjectError(f"several annotators ({', '.join(people)}): choose one with --source")
 
 
-def annotated(project: Project, options: ExportOptions) -> Iterator[tuple[Document, Annotation]]:
-    """The source's documents with an exportable status (rejected ones never), streamed."""
-    yield from project.iter_annotations(options.source, options.statuses)
-
-
-def split_ids(ids: list[int], dev_split: float, seed: int) -> set[int]:
-    """The document ids that go to the dev set: a seeded shuffle, the same for the same project."""
-    if not 0 <= dev_split < 1:
-        raise ValueError("--dev-split is a fraction between 0 and 1")
-    if dev_split == 0:
-        return set()
-    shuffled = sorted(ids)
-    random.Random(seed).shuffle(shuffled)
-    n_dev = max(1, round(len(ids) * dev_split)) if ids else 0
-    return set(shuffled[:n_dev])
-
-
-def split_paths(out: Path, dev_split: float) -> tuple[Path, Path | None]:
-    """`out` alone, or `out` with `-train`/`-dev` before its suffix when splitting."""
-    if not dev_split:
-        return out, None
-    return (out.with_name(f"{out.stem}-train{out.suffix}"), out.with_name(f"{out.stem}-dev{out.suffix}"))
-
-
 def export_project(
     project: Project,
     out: str | Path,
@@ -102,11 +87,15 @@ def export_project(
             raise ExportLossError(f"{out}: --strict export would lose {lost}; nothing written")
         report.paths = move_into_place(staged, out.parent, report.paths)
     report.left_out = {
-        status.value.replace("_", " ").replace("todo", "to do"): n
+        status.text: n
         for status, n in project.status_counts(options.source).items()
         if status not in options.statuses and n
     }
     return report
+
+
+STAGING = ".etiquette-export-"
+"""In the names of staging folders: `.{out.name}.etiquette-export-{pid}-{random}.part`."""
 
 
 @contextmanager
@@ -119,7 +108,10 @@ def staging(out: Path) -> Iterator[Path]:
         made.append(folder)
         folder = folder.parent
     out.parent.mkdir(parents=True, exist_ok=True)
-    staged = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent))
+    remove_abandoned(out)
+    staged = Path(
+        tempfile.mkdtemp(prefix=f".{out.name}{STAGING}{os.getpid()}-", suffix=".part", dir=out.parent)
+    )
     try:
         yield staged
     finally:
@@ -131,20 +123,92 @@ def staging(out: Path) -> Iterator[Path]:
                 break
 
 
+def remove_abandoned(out: Path) -> list[Path]:
+    """Remove the staging folders that exports to `out` left when they were killed (their
+    process is gone); an export still running keeps its own."""
+    removed = []
+    prefix = f".{out.name}{STAGING}"
+    for leftover in out.parent.iterdir():
+        if not (leftover.name.startswith(prefix) and leftover.name.endswith(".part")):
+            continue
+        pid = leftover.name.removeprefix(prefix).split("-", 1)[0]
+        if pid.isdigit() and _alive(int(pid)):
+            continue
+        shutil.rmtree(leftover, ignore_errors=True)
+        removed.append(leftover)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def move_into_place(staged: Path, target: Path, paths: list[str]) -> list[str]:
-    """Move every file the writer left in `staged` to the same place under `target`.
+    """Move what the writer left in `staged` to the same place under `target`: files one by one
+    (each an atomic rename), folders whole (see `swap`).
 
     Returns `paths` (the writer's report) as they are after the move. Every destination is checked
-    before the first file moves, so a clash changes nothing.
+    before the first thing moves, so a clash changes nothing.
     """
-    moves = [(f, target / f.relative_to(staged)) for f in sorted(staged.rglob("*")) if not f.is_dir()]
-    for _, dest in moves:
-        if dest.is_dir():
+    entries = sorted(staged.iterdir())
+    for src in entries:
+        dest = target / src.name
+        if src.is_dir():
+            if dest.is_file():
+                raise FormatError(dest, "is a file where the export writes a folder")
+        elif dest.is_dir():
             raise FormatError(dest, "is a folder where the export writes a file")
-        for folder in dest.relative_to(target).parents:
-            if (target / folder).is_file():
-                raise FormatError(target / folder, "is a file where the export writes a folder")
-    for src, dest in moves:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(src, dest)
+    for src in entries:
+        dest = target / src.name
+        if src.is_dir() and dest.exists():
+            _carry_over(dest, src)
+            swap(src, dest)  # `src` now holds the old folder, removed with the staging folder
+        else:
+            os.replace(src, dest)
     return [str(target / Path(p).relative_to(staged)) if Path(p).is_relative_to(staged) else p for p in paths]
+
+
+def _carry_over(old: Path, new: Path) -> None:
+    """Give the new folder the old one's files that no export wrote (a README, notes): only the
+    earlier export (`annotation.conf`, `.ann` files and the `.txt` beside them) is replaced."""
+    for f in sorted(old.rglob("*")):
+        if f.is_dir() or f.name == "annotation.conf" or f.suffix == ".ann":
+            continue
+        if f.suffix == ".txt" and f.with_suffix(".ann").exists():
+            continue
+        dest = new / f.relative_to(old)
+        if dest.exists():
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(f, dest)
+        except OSError:
+            shutil.copy2(f, dest)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def swap(new: Path, old: Path) -> None:
+    """Put the folder `new` where `old` is, in one rename; afterwards `new`'s path holds the old."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        result = renameat2(_AT_FDCWD, os.fsencode(new), _AT_FDCWD, os.fsencode(old), _RENAME_EXCHANGE)
+        if result == 0:
+            return
+    # No atomic exchange here (another system, or a file system without it): move the old folder
+    # into the staging area first; it is removed with it.
+    aside = new.with_name(new.name + ".old")
+    os.replace(old, aside)
+    os.replace(new, old)
+    os.replace(aside, new)

@@ -1,16 +1,38 @@
-"""Importing files into a project: choose each file's format, read, check, and store in one transaction.
+"""Importing files into a project: choose each file's format, read, check, and store.
 
-Either everything given is imported, or (on the first bad record) nothing is: the project is left
-exactly as it was.
+An import is all-or-nothing for the user, and never holds the project's write lock for long:
+
+1. Staging. Every file is read, checked and tokenized into a staging database: a private
+   temporary SQLite file of this process, not the project. On the first bad record, or a cancel,
+   the staging file is dropped and the project is exactly as it was. Records for one text by one
+   annotator are combined here, as Prodigy's `data-to-spacy` does: the document is accepted when
+   any record accepted it, and then holds the spans of the accepted records (the spans of its
+   rejected records are rejected suggestions, not stored).
+2. Moving in. The staged documents and their annotations go into the project in short
+   transactions of `BATCH` documents (each `BEGIN IMMEDIATE`, a few milliseconds of write lock),
+   so a window editing the project, or another import, keeps writing in between.
+
+A process killed while moving in leaves the batches it committed; running the same import again
+completes it: texts already in the project are recognised by their content, and annotations
+identical to the stored ones count as already there.
+
+A text the annotator already has in the project, annotated differently, is never overwritten
+silently: `ImportOptions.on_conflict` keeps the project's version (the default, and counted as
+kept), replaces it, or merges both. The report counts only what was stored.
 """
 
 from __future__ import annotations
 
+import json
+import pickle
+import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 from desktop.formats import registry
 from desktop.formats.base import (
+    Cancelled,
     FileReport,
     FormatError,
     ImportOptions,
@@ -18,17 +40,20 @@ from desktop.formats.base import (
     Progress,
     Record,
 )
+from desktop.formats.checks import check_record, guarded
+from desktop.formats.common import check_span, check_tokens, count
 from desktop.formats.registry import Format
-from desktop.model import Annotation
+from desktop.model import Annotation, Status, content_hash
+from desktop.model.combine import further, join
 from desktop.model.tokens import token_range
 from desktop.nlp.pipeline import tokenize_texts
 from desktop.store import NewDocument, Project
+from desktop.store.base import merge_extras
 
 CHUNK = 500
-
-
-class _Cancelled(Exception):
-    pass
+"""Records read, checked and tokenized at a time while staging."""
+BATCH = 200
+"""Documents moved into the project per transaction."""
 
 
 def expand(paths: Iterable[str | Path], fmt: str = "auto") -> list[tuple[Path, Format]]:
@@ -77,28 +102,269 @@ def import_paths(
     options: ImportOptions | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import files and folders; raises FormatError (and writes nothing) on bad input."""
+    """Import files and folders; raises FormatError (and writes nothing) on bad input.
+
+    `progress` may cancel while the files are read; once they are all read and checked, the
+    import is moved into the project to the end.
+    """
     options = options or ImportOptions()
     inputs = expand(paths, fmt)
     report = ImportReport()
+    with closing(_Staging()) as staging:
+        try:
+            _stage(project, inputs, options, staging, report, progress)
+        except Cancelled:
+            report.cancelled = True
+            report.files.clear()
+            return report
+        _move_in(project, staging, options, report, progress)
+    return report
+
+
+class _Staging:
+    """The records of one import, checked and tokenized, in a temporary SQLite file."""
+
+    def __init__(self) -> None:
+        self.db = sqlite3.connect("")  # an empty name: a private file, deleted on close
+        self.db.execute(
+            "CREATE TABLE staged (id INTEGER PRIMARY KEY, file INTEGER NOT NULL,"
+            " hash TEXT NOT NULL UNIQUE, text TEXT NOT NULL, meta TEXT NOT NULL, source TEXT NOT NULL,"
+            " tokens TEXT, annotations BLOB NOT NULL, layers BLOB)"
+        )
+
+    def add(
+        self, file: int, record: Record, tokens: list[tuple[int, int]] | None, report: FileReport
+    ) -> None:
+        """Stage a record; a text staged already gets the record's annotations combined into its own.
+
+        A record's own tokens are staged as its tokens; a text staged already keeps the tokens it
+        was staged with (other tokens are counted), and gains the format fields it lacked.
+        """
+        row = self.db.execute(
+            "SELECT id, annotations, tokens, layers FROM staged WHERE hash = ?", [content_hash(record.text)]
+        ).fetchone()
+        if row is not None:
+            report.duplicates += 1
+            if record.tokens is not None and json.dumps(record.tokens) != row[2]:
+                count(report, OTHER_TOKENS)
+            if record.extras and row[3] is not None:
+                layers = pickle.loads(row[3])
+                layers["extras"] = merge_extras(layers["extras"], record.extras)
+                self.db.execute("UPDATE staged SET layers = ? WHERE id = ?", [pickle.dumps(layers), row[0]])
+            if record.annotations:
+                combined = combine(pickle.loads(row[1]), record.annotations, report)
+                self.db.execute(
+                    "UPDATE staged SET annotations = ? WHERE id = ?", [pickle.dumps(combined), row[0]]
+                )
+            return
+        # Pickled: the annotations are Etiquette's own objects, read back by this process only.
+        self.db.execute(
+            "INSERT INTO staged(file, hash, text, meta, source, tokens, annotations, layers)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                file,
+                content_hash(record.text),
+                record.text,
+                json.dumps(record.meta, ensure_ascii=False),
+                record.source,
+                None if tokens is None else json.dumps(tokens),
+                pickle.dumps(record.annotations),
+                pickle.dumps(
+                    {
+                        "file_tokens": record.tokens is not None,
+                        "sent_starts": record.sent_starts,
+                        "token_attrs": record.token_attrs,
+                        "extras": record.extras,
+                    }
+                ),
+            ],
+        )
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM staged").fetchone()[0])
+
+    def batches(self, size: int) -> Iterator[list[tuple[int, Record, list[tuple[int, int]] | None]]]:
+        last = 0
+        while True:
+            rows = self.db.execute(
+                "SELECT id, file, text, meta, source, tokens, annotations, layers FROM staged"
+                " WHERE id > ? ORDER BY id LIMIT ?",
+                [last, size],
+            ).fetchall()
+            if not rows:
+                return
+            yield [
+                _staged_record(file, text, meta, source, tokens, anns, layers)
+                for _, file, text, meta, source, tokens, anns, layers in rows
+            ]
+            last = rows[-1][0]
+
+    def close(self) -> None:
+        self.db.close()
+
+
+OTHER_TOKENS = "texts already in the project with other tokens (the stored tokens kept)"
+
+
+def _staged_record(
+    file: int, text: str, meta: str, source: str, tokens: str | None, anns: bytes, layers: bytes
+) -> tuple[int, Record, list[tuple[int, int]] | None]:
+    staged = None if tokens is None else [(int(a), int(b)) for a, b in json.loads(tokens)]
+    more = pickle.loads(layers)
+    record = Record(
+        text,
+        json.loads(meta),
+        pickle.loads(anns),
+        source,
+        tokens=staged if more["file_tokens"] else None,
+        sent_starts=more["sent_starts"],
+        token_attrs=more["token_attrs"],
+        extras=more["extras"],
+    )
+    return file, record, staged
+
+
+def _stage(
+    project: Project,
+    inputs: list[tuple[Path, Format]],
+    options: ImportOptions,
+    staging: _Staging,
+    report: ImportReport,
+    progress: Progress | None,
+) -> None:
+    """Read and check every record, tokenize the texts the project lacks; writes only to staging."""
     tokenize = tokenize_texts(project.lang)
     done = 0
-    try:
+    for index, (path, chosen) in enumerate(inputs):
+        file_report = FileReport(str(path), chosen.name)
+        report.files.append(file_report)
+        assert chosen.reader is not None
+        records = guarded(iter(chosen.reader(path, options, file_report)), path)
+        for chunk in _chunks(records):
+            for record in chunk:
+                check_record(record, options.max_chars, file_report)
+                if record.tokens is not None:
+                    check_tokens(record)
+                for ann in record.annotations:
+                    for span in ann.spans:
+                        check_span(record, span.start, span.end)
+            # Only texts that come without tokens, and that the project lacks, are tokenized.
+            new = [
+                r
+                for r in chunk
+                if r.tokens is None and project.document_id_by_hash(content_hash(r.text)) is None
+            ]
+            tokens = dict(zip((r.text for r in new), tokenize(r.text for r in new), strict=True))
+            for record in chunk:
+                staging.add(index, record, record.tokens or tokens.get(record.text), file_report)
+            file_report.records += len(chunk)
+            done += len(chunk)
+            if progress is not None and progress(done, 0) is False:
+                raise Cancelled
+    staging.db.commit()
+
+
+def combine(staged: list[Annotation], more: list[Annotation], report: FileReport) -> list[Annotation]:
+    """One annotation per annotator from the records of one text: accepted if any record accepted
+    it, with the spans and relations of the records that share that status, joined."""
+    out = list(staged)
+    for ann in more:
+        at = next((i for i, a in enumerate(out) if a.annotator == ann.annotator), None)
+        if at is None:
+            out.append(ann)
+            continue
+        first = out[at]
+        status = further(first.status, ann.status)
+        for dropped in (first, ann):
+            if dropped.status != status and dropped.spans:
+                what = (
+                    "rejected suggestions, not stored"
+                    if dropped.status == Status.REJECTED
+                    else (
+                        f"spans of {dropped.status.value.replace('_', ' ')} records of a text "
+                        f"{status.value} in another record, not stored"
+                    )
+                )
+                report.not_imported[what] = report.not_imported.get(what, 0) + len(dropped.spans)
+        kept = [a for a in (first, ann) if a.status == status]
+        out[at] = kept[0] if len(kept) == 1 else join(kept[0], kept[1], status)
+    return out
+
+
+def _move_in(
+    project: Project,
+    staging: _Staging,
+    options: ImportOptions,
+    report: ImportReport,
+    progress: Progress | None,
+) -> None:
+    total, done = staging.count(), 0
+    for batch in staging.batches(BATCH):
         with project.transaction():
-            for path, chosen in inputs:
-                file_report = FileReport(str(path), chosen.name)
-                report.files.append(file_report)
-                assert chosen.reader is not None
-                records = chosen.reader(path, options, file_report)
-                for chunk in _chunks(records):
-                    _store(project, chunk, file_report, tokenize)
-                    done += len(chunk)
-                    if progress is not None and progress(done, 0) is False:
-                        raise _Cancelled
-    except _Cancelled:
-        report.cancelled = True
-        report.files.clear()
-    return report
+            _store(project, batch, options, report)
+        done += len(batch)
+        if progress is not None:
+            progress(done, total)
+
+
+def _store(
+    project: Project,
+    batch: list[tuple[int, Record, list[tuple[int, int]] | None]],
+    options: ImportOptions,
+    report: ImportReport,
+) -> None:
+    given = {record.text: tokens for _, record, tokens in batch if tokens is not None}
+    fallback = None
+
+    def tokenize(texts: Iterable[str]) -> Iterator[list[tuple[int, int]]]:
+        # Staged tokens; a text that another program removed meanwhile is tokenized again.
+        nonlocal fallback
+        for text in texts:
+            if text in given:
+                yield given[text]
+                continue
+            if fallback is None:
+                fallback = tokenize_texts(project.lang)
+            yield next(iter(fallback([text])))
+
+    hashes = [content_hash(r.text) for _, r, _ in batch]
+    seen = {h for h in hashes if project.document_id_by_hash(h) is not None}
+    for (file, _, _), h in zip(batch, hashes, strict=True):
+        if h in seen:
+            report.files[file].duplicates += 1
+        else:
+            report.files[file].added += 1
+            seen.add(h)
+    result = project.add_documents(
+        (
+            NewDocument(r.text, r.meta, r.source, r.tokens, r.sent_starts, r.token_attrs, r.extras)
+            for _, r, _ in batch
+        ),
+        tokenize,
+    )
+    for pos in result.other_tokens:
+        count(report.files[batch[pos][0]], OTHER_TOKENS)
+    ids = result.ids
+    with_annotations = [i for i, (_, r, _) in zip(ids, batch, strict=True) if r.annotations]
+    docs = {d.id: d for d in project.iter_documents(with_annotations)}
+    by_file: dict[int, list[Annotation]] = {}
+    for doc_id, (file, record, _) in zip(ids, batch, strict=True):
+        for ann in record.annotations:
+            tokens = docs[doc_id].tokens
+            for span in ann.spans:
+                span.token_start, span.token_end = token_range(tokens, span.start, span.end)
+            ann.document_id = doc_id
+            by_file.setdefault(file, []).append(ann)
+    for file, anns in by_file.items():
+        file_report = report.files[file]
+        saved = project.import_annotations(anns, options.on_conflict, log=f"import {file_report.format}")
+        file_report.annotations += len(saved.stored)
+        file_report.spans += sum(len(a.spans) for a in saved.stored)
+        file_report.relations += sum(len(a.relations) for a in saved.stored)
+        file_report.kept += saved.kept
+        file_report.unchanged += saved.unchanged
+        file_report.replaced += saved.replaced
+        file_report.merged += saved.merged
 
 
 def _chunks(records: Iterator[Record]) -> Iterator[list[Record]]:
@@ -110,81 +376,3 @@ def _chunks(records: Iterator[Record]) -> Iterator[list[Record]]:
             chunk = []
     if chunk:
         yield chunk
-
-
-def _store(project: Project, chunk: list[Record], report: FileReport, tokenize: object) -> None:
-    for r in chunk:
-        if r.tokens is not None:
-            check_tokens(r)
-    result = project.add_documents(
-        (
-            NewDocument(r.text, r.meta, r.source, r.tokens, r.sent_starts, r.token_attrs, r.extras)
-            for r in chunk
-        ),
-        tokenize,
-    )
-    report.records += len(chunk)
-    report.added += result.added
-    report.duplicates += result.duplicates
-    if result.other_tokens:
-        what = "texts already in the project with other tokens (the stored tokens kept)"
-        report.not_imported[what] = report.not_imported.get(what, 0) + result.other_tokens
-    ids = result.ids
-    docs = {
-        d.id: d for d in project.iter_documents([i for i, r in zip(ids, chunk, strict=True) if r.annotations])
-    }
-    annotations: list[Annotation] = []
-    for doc_id, record in zip(ids, chunk, strict=True):
-        for ann in record.annotations:
-            doc = docs[doc_id]
-            for span in ann.spans:
-                check_span(record, span.start, span.end)
-                span.token_start, span.token_end = token_range(doc.tokens, span.start, span.end)
-            ann.document_id = doc_id
-            annotations.append(ann)
-            report.annotations += 1
-            report.spans += len(ann.spans)
-            report.relations += len(ann.relations)
-    if annotations:
-        project.save_annotations(annotations, log=f"import {report.format}")
-
-
-def _where(record: Record) -> tuple[str, int | None]:
-    path, _, line = record.source.rpartition(":")
-    return (path, int(line)) if line.isdigit() else (record.source, None)
-
-
-def check_tokens(record: Record) -> None:
-    """Raise a FormatError naming the record when its tokens do not fit its text."""
-    assert record.tokens is not None
-    pos = 0
-    for start, end in record.tokens:
-        if not (isinstance(start, int) and isinstance(end, int) and pos <= start < end <= len(record.text)):
-            path, line = _where(record)
-            raise FormatError(
-                path,
-                f"token {start!r}-{end!r} does not fit the text (tokens must be in order, "
-                f"not overlap, and lie within the text's {len(record.text)} characters)",
-                line,
-            )
-        pos = end
-
-
-def check_span(record: Record, start: int, end: int, text: str | None = None) -> None:
-    """Raise a FormatError naming the record when a span does not fit its text."""
-    path, _, line = record.source.rpartition(":")
-    where = (path, int(line)) if line.isdigit() else (record.source, None)
-    if not (isinstance(start, int) and isinstance(end, int)):
-        raise FormatError(where[0], f"span offsets must be integers, got {start!r}-{end!r}", where[1])
-    if not (0 <= start < end <= len(record.text)):
-        raise FormatError(
-            where[0],
-            f"span {start}-{end} is out of range for a text of {len(record.text)} characters",
-            where[1],
-        )
-    if text is not None and record.text[start:end] != text:
-        raise FormatError(
-            where[0],
-            f"span {start}-{end} says {text!r} but the text there is {record.text[start:end]!r}",
-            where[1],
-        )

@@ -37,9 +37,14 @@ from desktop.formats.common import (
     AnnotationBuilder,
     ExportRun,
     annotator_name,
+    check_span,
     count,
     dataset_name,
     first_json_object,
+    iter_json_lines,
+    reading,
+    record_text,
+    short,
     write_lines,
 )
 from desktop.formats.registry import Format, register
@@ -61,10 +66,10 @@ RELATION_KEYS = {"head", "child", "head_span", "child_span", "label"}
 
 
 def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Record]:
-    from desktop.formats.jsonl import iter_json_lines
-
     for lineno, task in iter_json_lines(path):
-        yield task_record(path, lineno, task, options, report)
+        with reading(path, lineno):
+            record = task_record(path, lineno, task, options, report)
+        yield record
 
 
 def annotator_from_session(session: Any) -> str | None:
@@ -79,8 +84,6 @@ def task_record(
     path: Path, lineno: int, task: dict[str, Any], options: ImportOptions, report: FileReport
 ) -> Record:
     """One Prodigy task as a record; spans that do not fit the text are FormatErrors."""
-    from desktop.formats.jsonl import record_text
-
     text = record_text(path, lineno, task)
     meta = task.get("meta", {})
     if meta is None:
@@ -105,20 +108,33 @@ def task_record(
     relations = task.get("relations")
     if not spans and not relations and "answer" not in task:
         return record
+    from desktop.formats.importer import check_span
+
     answer = task.get("answer")
     if answer is None:
         status = options.default_status
-    elif answer in ANSWERS:
+    elif isinstance(answer, str) and answer in ANSWERS:
         status = ANSWERS[answer]
     else:
-        raise FormatError(path, f"unknown answer {answer!r} (accept, reject or ignore)", lineno)
+        raise FormatError(path, f"unknown answer {short(answer)} (accept, reject or ignore)", lineno)
     who = annotator_from_session(task.get("_annotator_id")) or annotator_from_session(task.get("_session_id"))
     builder = AnnotationBuilder(annotator_name(options, who), status, report)
     sessions = {k: task[k] for k in PER_ANNOTATION if k in task}
     if sessions:
         extras["sessions"] = {builder.annotator: sessions}
     by_last_token: dict[int, int] = {}
-    for span in _list(path, lineno, spans, "spans"):
+    spans = _list(path, lineno, spans, "spans")
+    # A binary task (ner.teach) asks about suggestions: only the accepted ones are spans. Each
+    # span may carry its own answer (tasks merged by Prodigy); otherwise the task's answer holds.
+    binary = task.get("_view_id") == "ner" or any("answer" in span for span in spans)
+    for span in spans:
+        said = span.get("answer", answer or "accept") if binary else "accept"
+        if said != "accept":
+            start, end = _offsets(path, lineno, span, tokens)
+            check_span(record, start, end)
+            kind = "rejected" if said == "reject" else "ignored"
+            count(report, f"{kind} suggestions, not stored")
+            continue
         local = _span(path, lineno, record, span, tokens, builder)
         if isinstance(span.get("token_end"), int):
             by_last_token.setdefault(span["token_end"], local)
@@ -184,8 +200,6 @@ def _span(
     tokens: list[tuple[int, int]],
     builder: AnnotationBuilder,
 ) -> int:
-    from desktop.formats.importer import check_span
-
     start, end = _offsets(path, lineno, span, tokens)
     label = span.get("label")
     if not isinstance(label, str) or not label:

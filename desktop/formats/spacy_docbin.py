@@ -20,12 +20,14 @@ cannot be written; they are counted as losses, never dropped silently.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from desktop.formats.base import (
+    Cancelled,
     ExportOptions,
     ExportReport,
     FileReport,
@@ -37,11 +39,13 @@ from desktop.formats.base import (
 from desktop.formats.common import (
     NOT_ON_TOKENS,
     AnnotationBuilder,
-    Cancelled,
     ExportRun,
     annotator_name,
     count,
+    describe,
     finish_cancelled,
+    reading,
+    short,
     start_export,
 )
 from desktop.formats.registry import Format, register
@@ -86,7 +90,7 @@ def fast_msgpack() -> Iterator[None]:
     ]  # not already inside another fast_msgpack()
     for r in registries:
         plugins = r.get_all()
-        r.get_all = lambda plugins=plugins: dict(plugins)  # type: ignore[method-assign]
+        r.get_all = lambda plugins=plugins: dict(plugins)
     try:
         yield
     finally:
@@ -191,26 +195,70 @@ def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Rec
     from spacy.tokens import DocBin
     from spacy.vocab import Vocab
 
+    data = _bounded_read(path, options.max_spacy_bytes)
     try:
-        docbin = DocBin().from_disk(path)
-    except Exception as e:  # zlib, msgpack or a missing key: all mean "not a DocBin"
-        raise FormatError(path, f"not a spaCy DocBin ({e})") from e
+        docbin = DocBin().from_bytes(data)
+    except Exception as e:  # zlib, msgpack, numpy or a missing key: all mean "not a DocBin"
+        raise FormatError(path, f"not a spaCy DocBin ({describe(e)})") from e
+    del data
     docs = docbin.get_docs(Vocab())
     i = 0
     while True:
-        with fast_msgpack():  # not held across the yield: the importer runs in between
-            sdoc = next(docs, None)
+        i += 1
+        with reading(path, i, f"document {i} cannot be decoded: "):
+            with fast_msgpack():  # not held across the yield: the importer runs in between
+                sdoc = next(docs, None)
         if sdoc is None:
             return
-        i += 1
-        yield doc_record(path, i, sdoc, options, report)
+        with reading(path, i, f"document {i}: "):
+            record = doc_record(path, i, sdoc, options, report)
+        yield record
+
+
+def _bounded_read(path: Path, limit: int) -> bytes:
+    """The file's bytes, once its zlib stream is known to expand to at most `limit` bytes.
+
+    spaCy decompresses a DocBin whole, in memory: a small file crafted to expand to gigabytes
+    would take them all. The stream is decompressed here a megabyte at a time, keeping nothing.
+    """
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise FormatError(path, _too_large(size, limit))
+        data = path.read_bytes()
+    except OSError as e:
+        raise FormatError(path, f"cannot be read ({e.strerror})") from e
+    stream = zlib.decompressobj()
+    total, rest = 0, data
+    try:
+        while rest and not stream.eof:
+            total += len(stream.decompress(rest, 2**20))
+            rest = stream.unconsumed_tail
+            if total > limit:
+                raise FormatError(path, _too_large(total, limit, more=True))
+    except zlib.error as e:
+        raise FormatError(path, f"not a spaCy DocBin (not zlib data: {e})") from e
+    return data
+
+
+def _too_large(size: int, limit: int, more: bool = False) -> str:
+    what = "decompresses to more than" if more else "is"
+    return (
+        f"{what} {_mb(size)}, over the limit of {_mb(limit)} for .spacy files (raise it with --max-spacy-mb)"
+    )
+
+
+def _mb(n: int) -> str:
+    mb = n / 2**20
+    return f"{mb:,.0f} MB" if mb >= 10 else f"{mb:.1f} MB"
 
 
 def doc_record(path: Path, index: int, sdoc: Any, options: ImportOptions, report: FileReport) -> Record:
     text = sdoc.text
     if not text.strip():
         raise FormatError(path, "empty text", index)
-    meta = sdoc.user_data.get("meta") or {}
+    user = sdoc.user_data
+    meta = user.get("meta") or {}
     if not isinstance(meta, dict):
         meta = {"meta": meta}
     sent_starts, token_attrs = layers(sdoc)
@@ -222,7 +270,9 @@ def doc_record(path: Path, index: int, sdoc: Any, options: ImportOptions, report
         sent_starts=sent_starts,
         token_attrs=token_attrs,
     )
-    raw_status = sdoc.user_data.get("status")
+    raw_status = user.get("status")
+    if raw_status is not None and not isinstance(raw_status, str):
+        raise record.error(f"user_data status must be a string, got {short(raw_status)}")
     status = Status(raw_status) if raw_status in set(Status) else options.default_status
     builder = AnnotationBuilder(annotator_name(options), status, report)
     by_start: dict[int, int] = {}
@@ -234,21 +284,36 @@ def doc_record(path: Path, index: int, sdoc: Any, options: ImportOptions, report
     for key in sdoc.spans:
         if key != options.spans_key:
             count(report, f"spans under doc.spans[{key!r}]", len(sdoc.spans[key]))
-    rels = sdoc.user_data.get(REL_KEY) or {}
-    for pair, labels in rels.items():
-        for label, score in labels.items():
-            if score < 0.5:
-                continue
-            head, child = by_start.get(pair[0]), by_start.get(pair[1])
-            if head is None or child is None:
-                count(report, "relations with no span at their token")
-                continue
-            builder.relation(head, child, label)
+    for (head_token, child_token), label, score in _relations(record, user.get(REL_KEY)):
+        if score < 0.5:
+            continue
+        head, child = by_start.get(head_token), by_start.get(child_token)
+        if head is None or child is None:
+            count(report, "relations with no span at their token")
+            continue
+        builder.relation(head, child, label)
     # Entities set to all `O` (as `spacy convert` writes a sentence without entities) are an
     # annotation too: a negative example.
-    if builder.spans or sdoc.user_data.get("status") is not None or sdoc.has_annotation("ENT_IOB"):
+    if builder.spans or raw_status is not None or sdoc.has_annotation("ENT_IOB"):
         record.annotations.append(builder.build())
     return record
+
+
+def _relations(record: Record, rels: Any) -> Iterator[tuple[tuple[int, int], str, float]]:
+    """((head token, child token), label, score) of `doc._.rel`, checked."""
+    if not rels:
+        return
+    if not isinstance(rels, dict):
+        raise record.error(f"doc._.rel must be a dict, not {type(rels).__name__}")
+    for pair, labels in rels.items():
+        if not (isinstance(pair, tuple | list) and len(pair) == 2 and all(type(t) is int for t in pair)):
+            raise record.error(f"doc._.rel keys are (head token, child token) pairs, got {short(pair)}")
+        if not isinstance(labels, dict):
+            raise record.error(f"doc._.rel values are {{label: score}} dicts, got {short(labels)}")
+        for label, score in labels.items():
+            if not isinstance(label, str) or isinstance(score, bool) or not isinstance(score, int | float):
+                raise record.error(f"doc._.rel scores are {{label: number}}, got {short({label: score})}")
+            yield (pair[0], pair[1]), label, score
 
 
 def sniff(path: Path) -> bool:

@@ -1,6 +1,13 @@
 """Domain types: documents, spans, relations, annotations and label schemes. No Qt, no SQLite."""
 
-from desktop.model.scheme import EntityLabel, LabelScheme, RelationLabel, SchemeError
+from desktop.model.scheme import (
+    EntityLabel,
+    LabelScheme,
+    RelationLabel,
+    SchemeError,
+    check_label,
+    label_problem,
+)
 from desktop.model.types import (
     GOLD,
     Annotation,
@@ -25,6 +32,8 @@ __all__ = [
     "Relation",
     "RelationLabel",
     "SchemeError",
+    "check_label",
+    "label_problem",
     "Span",
     "Status",
     "Token",

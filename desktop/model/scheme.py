@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -20,10 +21,47 @@ PALETTE = [
     "#bfe1d9",
 ]
 KEYS = "1234567890"
+MAX_LABEL = 100
+"""The longest label, in characters."""
 
 
 class SchemeError(ValueError):
     """A label scheme, or an edit that the scheme forbids."""
+
+
+def label_problem(name: Any) -> str | None:
+    """What makes `name` unusable as a label, or None when it is fine.
+
+    A label is a non-blank string of at most MAX_LABEL characters with no control characters
+    (tabs and line breaks included: brat's annotation.conf and CoNLL's columns break on them),
+    no line or paragraph separators and no lone surrogates (not valid Unicode).
+    """
+    if not isinstance(name, str):
+        return f"a label must be a string, not {type(name).__name__}"
+    if not name.strip():
+        return "a label cannot be blank"
+    if len(name) > MAX_LABEL:
+        return f"label {name[:20]!r}… is longer than {MAX_LABEL} characters"
+    for c in name:
+        category = unicodedata.category(c)
+        if category == "Cs":
+            return f"label {name!r} holds a lone surrogate U+{ord(c):04X}, which is not valid Unicode"
+        if category in {"Cc", "Zl", "Zp"}:
+            return f"label {name!r} holds a control character ({_char_name(c)})"
+    return None
+
+
+def check_label(name: Any) -> str:
+    """`name` if it is a usable label, else SchemeError."""
+    problem = label_problem(name)
+    if problem is not None:
+        raise SchemeError(problem)
+    return str(name)
+
+
+def _char_name(c: str) -> str:
+    names = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return", "\x00": "NUL"}
+    return names.get(c, f"U+{ord(c):04X}")
 
 
 @dataclass(slots=True)
@@ -75,7 +113,9 @@ class LabelScheme:
                     raise SchemeError(f"relation {spec!r}: pairs are written HEAD>CHILD")
                 allowed.append((head.strip(), child.strip()))
             key = rel_keys[i] if i < len(rel_keys) else ""
-            rels.append(RelationLabel(name.strip(), PALETTE[(i + 6) % len(PALETTE)], key, allowed))
+            rels.append(
+                RelationLabel(check_label(name.strip()), PALETTE[(i + 6) % len(PALETTE)], key, allowed)
+            )
         return cls(ents, rels, allow_overlap)
 
     @property
@@ -100,6 +140,7 @@ class LabelScheme:
         """The label, added with the next colour when the scheme does not have it yet."""
         found = self.entity(name)
         if found is None:
+            check_label(name)
             i = len(self.entities)
             found = EntityLabel(name, PALETTE[i % len(PALETTE)], KEYS[i] if i < len(KEYS) else "")
             self.entities.append(found)
@@ -108,6 +149,7 @@ class LabelScheme:
     def ensure_relation(self, name: str) -> RelationLabel:
         found = self.relation(name)
         if found is None:
+            check_label(name)
             i = len(self.relations)
             found = RelationLabel(name, PALETTE[(i + 6) % len(PALETTE)])
             self.relations.append(found)
@@ -134,7 +176,7 @@ class LabelScheme:
                     name=r["name"],
                     color=r["color"],
                     key=r.get("key", ""),
-                    allowed=[tuple(p) for p in r.get("allowed", [])],  # type: ignore[misc]
+                    allowed=[tuple(p) for p in r.get("allowed", [])],
                 )
                 for r in data.get("relations", [])
             ],
@@ -145,7 +187,5 @@ class LabelScheme:
 def _unique(names: list[str]) -> list[str]:
     seen: dict[str, None] = {}
     for n in names:
-        n = n.strip()
-        if n:
-            seen.setdefault(n, None)
+        seen.setdefault(check_label(n.strip() if isinstance(n, str) else n), None)
     return list(seen)

@@ -22,6 +22,11 @@ class Status(StrEnum):
     REJECTED = "rejected"
     SKIPPED = "skipped"
 
+    @property
+    def text(self) -> str:
+        """How it reads to a person, in the window and in reports: "to do", "in progress", …"""
+        return "to do" if self is Status.TODO else self.value.replace("_", " ")
+
 
 class Origin(StrEnum):
     """Who put a span or relation there: a model's suggestion, or a person."""
@@ -37,7 +42,7 @@ class AnnotatorKind(StrEnum):
 
 
 GOLD = "gold"
-"""Name of the annotator that holds the reviewed, adjudicated version of each document."""
+"""Name of the annotator that holds the reviewed, adjudicated annotation of each document."""
 
 
 def content_hash(text: str) -> str:

@@ -104,8 +104,6 @@ def preannotate(
     todo = [i for i in project.document_ids() if i not in done_before]
     result.skipped = len(done_before)
     label_map = label_map or {}
-    scheme = project.scheme
-    known_labels = set(scheme.entity_names)
 
     def inputs() -> Any:
         # Each document keeps its own tokens (a file's, or the project tokenizer's): the pipeline
@@ -135,11 +133,6 @@ def preannotate(
                     break
         else:
             _flush(project, pending, result, len(todo), progress)
-    new_labels = [lab for lab in result.labels if lab not in known_labels]
-    if new_labels:
-        for lab in new_labels:
-            scheme.ensure_entity(lab)
-        project.set_scheme(scheme)
     return result
 
 
@@ -150,7 +143,15 @@ def _flush(
     total: int,
     progress: Progress | None,
 ) -> bool:
-    project.save_annotations(pending, AnnotatorKind.MODEL, log="preannotate")
+    with project.transaction():  # labels new to the scheme land with the batch that found them
+        scheme = project.scheme
+        found = dict.fromkeys(s.label for ann in pending for s in ann.spans)
+        new_labels = [label for label in found if scheme.entity(label) is None]
+        if new_labels:
+            for label in new_labels:
+                scheme.ensure_entity(label)
+            project.set_scheme(scheme)
+        project.save_annotations(pending, AnnotatorKind.MODEL, log="preannotate")
     result.done += len(pending)
     pending.clear()
     if progress is not None:

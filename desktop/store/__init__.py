@@ -1,5 +1,6 @@
 """The SQLite project file: schema, migrations, and every read and write of project data."""
 
+from desktop.store.base import ON_CONFLICT, AnnotationsSaved
 from desktop.store.project import (
     AnnotatorInfo,
     ImportResult,
@@ -10,6 +11,8 @@ from desktop.store.project import (
 )
 
 __all__ = [
+    "ON_CONFLICT",
+    "AnnotationsSaved",
     "AnnotatorInfo",
     "ImportResult",
     "NewDocument",

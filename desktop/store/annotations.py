@@ -1,4 +1,4 @@
-"""Annotations: reading one annotator's version of a document, and writing whole annotations."""
+"""Annotations: reading one annotator's annotation of a document, and writing whole annotations."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from desktop.model import (
     Annotation,
     AnnotatorKind,
     Document,
-    Origin,
     Relation,
     Span,
     Status,
 )
-from desktop.store.base import ProjectError, now
+from desktop.model.combine import content_key, further, join
+from desktop.store.base import ON_CONFLICT, AnnotationsSaved, ProjectError, now
 from desktop.store.documents import DocumentStore
+from desktop.store.rows import RELATION_COLUMNS, SPAN_COLUMNS, relation_of, span_of
 
 
 class AnnotationStore(DocumentStore):
@@ -52,22 +53,22 @@ class AnnotationStore(DocumentStore):
         marks = ",".join("?" * len(aids))
         spans: dict[int, list[Span]] = {}
         for r in self.db.execute(
-            'SELECT annotation_id, id, start, "end", token_start, token_end, label, origin FROM spans '
+            f"SELECT annotation_id, {SPAN_COLUMNS} FROM spans "
             f'WHERE annotation_id IN ({marks}) ORDER BY annotation_id, start, "end" DESC, id',
             aids,
         ):
-            spans.setdefault(r[0], []).append(Span(r[2], r[3], r[6], r[4], r[5], Origin(r[7]), r[1]))
+            spans.setdefault(r[0], []).append(span_of(r[1:]))
         relations: dict[int, list[Relation]] = {}
         for r in self.db.execute(
-            "SELECT annotation_id, id, head, child, label, origin FROM relations "
+            f"SELECT annotation_id, {RELATION_COLUMNS} FROM relations "
             f"WHERE annotation_id IN ({marks}) ORDER BY annotation_id, id",
             aids,
         ):
-            relations.setdefault(r[0], []).append(Relation(r[2], r[3], r[4], Origin(r[5]), r[1]))
+            relations.setdefault(r[0], []).append(relation_of(r[1:]))
         return spans, relations
 
     def annotations_of(self, doc_id: int) -> list[Annotation]:
-        """Every annotator's version of one document."""
+        """Every annotator's annotation of one document."""
         rows = self.db.execute(
             "SELECT a.id, n.name, a.status, a.updated_at, a.reviewer FROM annotations a "
             "JOIN annotators n ON n.id = a.annotator_id WHERE a.document_id = ? ORDER BY n.id",
@@ -145,6 +146,43 @@ class AnnotationStore(DocumentStore):
             if n:
                 self._log("etiquette", None, log, {"annotations": n})
         return n
+
+    def import_annotations(
+        self, anns: Iterable[Annotation], on_conflict: str = "keep", log: str = "import"
+    ) -> AnnotationsSaved:
+        """Store annotations an import brings, in one transaction, never overwriting work silently.
+
+        An annotation for a document the annotator has no version of is added; one identical to
+        the stored version changes nothing; one that differs is resolved by `on_conflict` (see
+        `ON_CONFLICT`): the project's version is kept by default.
+        """
+        if on_conflict not in ON_CONFLICT:
+            raise ProjectError(
+                f"unknown conflict policy {on_conflict!r} (choose from {', '.join(ON_CONFLICT)})"
+            )
+        out = AnnotationsSaved()
+        with self.transaction():
+            for ann in anns:
+                existing = self.annotation(ann.document_id, ann.annotator)
+                if existing is None:
+                    out.added += 1
+                elif content_key(existing) == content_key(ann):
+                    out.unchanged += 1
+                    continue
+                elif on_conflict == "keep":
+                    out.kept += 1
+                    continue
+                elif on_conflict == "merge":
+                    ann = join(existing, ann, further(existing.status, ann.status))
+                    ann.updated_at = None  # merged now
+                    out.merged += 1
+                else:
+                    out.replaced += 1
+                self._write_annotation(ann, None)
+                out.stored.append(ann)
+            if out.stored:
+                self._log("etiquette", None, log, {"annotations": len(out.stored), "kept": out.kept})
+        return out
 
     def _write_annotation(self, ann: Annotation, kind: AnnotatorKind | None) -> Annotation:
         annotator_id = self.ensure_annotator(ann.annotator, kind)

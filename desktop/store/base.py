@@ -6,6 +6,7 @@ opens and creates the file.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -51,10 +52,32 @@ class NewDocument:
 class ImportResult:
     added: int = 0
     duplicates: int = 0
-    other_tokens: int = 0
-    """Texts already in the project that came with other tokens than the stored ones (kept)."""
+    other_tokens: list[int] = field(default_factory=list)
+    """Positions (in input order) of texts already in the project that came with other tokens than
+    the stored ones, which are kept."""
     ids: list[int] = field(default_factory=list)
     """Ids of every document read, added or already there, in input order."""
+
+
+ON_CONFLICT = ("keep", "replace", "merge")
+"""What an import does with a text the annotator already has in the project, and differently:
+keep the project's version (the default), replace it with the file's, or merge both (spans and
+relations of both, the status further along)."""
+
+
+@dataclass(slots=True)
+class AnnotationsSaved:
+    """What became of annotations brought by an import: only `stored` ones were written."""
+
+    stored: list[Any] = field(default_factory=list)
+    """The annotations written (new, replacing or merged), as given."""
+    added: int = 0
+    replaced: int = 0
+    merged: int = 0
+    kept: int = 0
+    """Existing annotations that differed and were kept (on_conflict="keep")."""
+    unchanged: int = 0
+    """Annotations the project already had, identical."""
 
 
 @dataclass(slots=True)
@@ -79,6 +102,9 @@ def decode_tokens(raw: str) -> list[Token]:
     return [Token(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)]
 
 
+_savepoints = itertools.count(1)
+
+
 class ProjectBase:
     """An open project file: connection, settings, annotators."""
 
@@ -90,9 +116,47 @@ class ProjectBase:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Group several changes into one; nested calls join the outer transaction."""
-        with self.db.atomic():
+        """Group several changes into one; nested calls join the outer transaction.
+
+        The outer transaction starts with `BEGIN IMMEDIATE`: it takes the write lock first, waiting
+        up to the busy timeout for another writer (a deferred `BEGIN` that reads and then writes
+        fails at once when another process writes, whatever the timeout). A nested call is a
+        savepoint: its failure undoes its own changes, and the outer transaction goes on.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            name = f"etiquette_{next(_savepoints)}"
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                # An error such as a RAISE(ROLLBACK) can end the whole transaction, savepoint included.
+                if conn.in_transaction:
+                    conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    conn.execute(f"RELEASE SAVEPOINT {name}")
+                self._forget_cached()
+                raise
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
             yield
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            self._forget_cached()
+            raise
+
+    def _forget_cached(self) -> None:
+        """Drop what was read inside a transaction that rolled back (ids, scheme): it may be gone."""
+        self._annotator_ids.clear()
+        self._scheme = None
+
+    def forget_cached(self) -> None:
+        """Drop the cached annotator ids and scheme (after a rollback they may name what was undone)."""
+        self._annotator_ids.clear()
+        self._scheme = None
 
     # --- settings ---------------------------------------------------------------------------------
 

@@ -60,15 +60,15 @@ class DocumentStore(ProjectBase):
     ) -> None:
         hashes = [content_hash(doc.text) for doc in batch]
         fresh: dict[str, NewDocument] = {}
-        again: list[tuple[str, NewDocument]] = []
-        for doc, h in zip(batch, hashes, strict=True):
+        again: list[tuple[int, str, NewDocument]] = []
+        for pos, (doc, h) in enumerate(zip(batch, hashes, strict=True), len(result.ids)):
             if h in known or h in fresh:
-                again.append((h, doc))
+                again.append((pos, h, doc))
                 continue
             row = self.db.execute("SELECT id FROM documents WHERE hash = ?", [h]).fetchone()
             if row:
                 known[h] = row[0]
-                again.append((h, doc))
+                again.append((pos, h, doc))
             else:
                 fresh[h] = doc
         # Only texts that come without tokens get the project's tokenizer.
@@ -91,21 +91,22 @@ class DocumentStore(ProjectBase):
             )
             known[h] = int(cur.lastrowid or 0)
             result.added += 1
-        for h, doc in again:
+        for pos, h, doc in again:
             result.duplicates += 1
-            self._known_again(known[h], doc, result)
+            if self._known_again(known[h], doc):
+                result.other_tokens.append(pos)
         result.ids += [known[h] for h in hashes]
 
-    def _known_again(self, doc_id: int, doc: NewDocument, result: ImportResult) -> None:
-        """A text the project has: its stored tokens stay (other tokens are counted), and format
-        fields it did not have yet (e.g. another annotator's Prodigy session) are added."""
+    def _known_again(self, doc_id: int, doc: NewDocument) -> bool:
+        """A text the project has: its stored tokens stay, and format fields it did not have yet
+        (e.g. another annotator's Prodigy session) are added. True when `doc` came with other
+        tokens than the stored ones."""
         if doc.tokens is None and not doc.extras:
-            return
+            return False
         tokens, raw = self.db.execute(
             "SELECT tokens, extras FROM documents WHERE id = ?", [doc_id]
         ).fetchone()
-        if doc.tokens is not None and encode_tokens(doc.tokens) != tokens:
-            result.other_tokens += 1
+        other = doc.tokens is not None and encode_tokens(doc.tokens) != tokens
         if doc.extras:
             stored = json.loads(raw) if raw else {}
             merged = merge_extras(stored, doc.extras)
@@ -114,6 +115,7 @@ class DocumentStore(ProjectBase):
                     "UPDATE documents SET extras = ? WHERE id = ?",
                     [json.dumps(merged, ensure_ascii=False), doc_id],
                 )
+        return other
 
     def document(self, doc_id: int) -> Document:
         row = self.db.execute(f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = ?", [doc_id]).fetchone()

@@ -14,13 +14,14 @@ from desktop.model import (
 from desktop.model.tokens import token_range
 from desktop.store.annotations import AnnotationStore
 from desktop.store.base import ProjectError, decode_tokens, now
+from desktop.store.rows import RELATION_COLUMNS, SPAN_COLUMNS, relation_of, span_of
 
 
 class EditStore(AnnotationStore):
     def start_annotation(
         self, doc_id: int, annotator: str, suggestions_from: str | None = None
     ) -> Annotation:
-        """The annotator's version of a document, created from a model's suggestions on first open.
+        """The annotator's annotation of a document, created from a model's suggestions on first open.
 
         Only the model's suggestions are copied, never another person's work.
         """
@@ -104,13 +105,12 @@ class EditStore(AnnotationStore):
 
     def _span(self, aid: int, span_id: int, doc_id: int, annotator: str) -> Span:
         row = self.db.execute(
-            'SELECT id, start, "end", token_start, token_end, label, origin FROM spans '
-            "WHERE id = ? AND annotation_id = ?",
+            f"SELECT {SPAN_COLUMNS} FROM spans WHERE id = ? AND annotation_id = ?",
             [span_id, aid],
         ).fetchone()
         if row is None:
             raise ProjectError(f"no span {span_id} in {annotator}'s document {doc_id}")
-        return Span(row[1], row[2], row[5], row[3], row[4], Origin(row[6]), row[0])
+        return span_of(row)
 
     def remove_span(self, doc_id: int, annotator: str, span_id: int) -> tuple[Span, list[Relation]]:
         """Remove a span and the relations that use it; returns both, so an undo can restore them."""
@@ -118,10 +118,9 @@ class EditStore(AnnotationStore):
             aid = self._annotation_id(doc_id, annotator)
             span = self._span(aid, span_id, doc_id, annotator)
             rels = [
-                Relation(r[1], r[2], r[3], Origin(r[4]), r[0])
+                relation_of(r)
                 for r in self.db.execute(
-                    "SELECT id, head, child, label, origin FROM relations "
-                    "WHERE head = ? OR child = ? ORDER BY id",
+                    f"SELECT {RELATION_COLUMNS} FROM relations WHERE head = ? OR child = ? ORDER BY id",
                     [span_id, span_id],
                 ).fetchall()
             ]
@@ -208,7 +207,7 @@ class EditStore(AnnotationStore):
         with self.transaction():
             aid = self._annotation_id(doc_id, annotator)
             row = self.db.execute(
-                "SELECT id, head, child, label, origin FROM relations WHERE id = ? AND annotation_id = ?",
+                f"SELECT {RELATION_COLUMNS} FROM relations WHERE id = ? AND annotation_id = ?",
                 [rel_id, aid],
             ).fetchone()
             if row is None:
@@ -216,7 +215,7 @@ class EditStore(AnnotationStore):
             self.db.execute("DELETE FROM relations WHERE id = ?", [rel_id])
             self._touch(aid)
             self._log(annotator, doc_id, "remove_relation", {"id": rel_id, "label": row[3]})
-        return Relation(row[1], row[2], row[3], Origin(row[4]), row[0])
+        return relation_of(row)
 
     def update_relation(
         self, doc_id: int, annotator: str, rel_id: int, label: str, check: bool = True
@@ -237,7 +236,7 @@ class EditStore(AnnotationStore):
             self.db.execute("UPDATE relations SET label = ?, origin = 'person' WHERE id = ?", [label, rel_id])
             self._touch(aid)
             self._log(annotator, doc_id, "update_relation", {"id": rel_id, "label": label})
-        return Relation(row[1], row[2], row[3], Origin(row[4]), row[0])
+        return relation_of(row[:5])
 
     def set_status(self, doc_id: int, annotator: str, status: Status, reviewer: str | None = None) -> Status:
         """Set the annotator's status for a document; returns the previous one, for undo.

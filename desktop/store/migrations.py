@@ -101,6 +101,28 @@ def m004_document_sentences_token_attributes_extras(db: Database) -> None:
     db.execute("ALTER TABLE documents ADD COLUMN extras TEXT")
 
 
+@MIGRATIONS()
+def m005_undo_history(db: Database) -> None:
+    # Each annotator's undo history: the operation that undoes each step (and, once undone, the one
+    # that redoes it), as JSON, written in the same transaction as the edit itself.
+    _run_script(
+        db,
+        """
+        CREATE TABLE undo_history (
+            id INTEGER PRIMARY KEY,
+            annotator TEXT NOT NULL,
+            document_id INTEGER,
+            text TEXT NOT NULL,
+            undo TEXT NOT NULL,
+            redo TEXT,
+            undone INTEGER NOT NULL DEFAULT 0,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX undo_history_by_annotator ON undo_history(annotator, undone, id);
+        """,
+    )
+
+
 def _run_script(db: Database, script: str) -> None:
     """Run statements one by one: `executescript` would commit the migration's transaction."""
     statement = ""

@@ -8,11 +8,13 @@ that was committed). Reads never hold a transaction open.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from desktop.errors import explain
 from desktop.model import LabelScheme
 from desktop.store.base import (  # noqa: F401  (re-exported)
     AnnotatorInfo,
@@ -25,13 +27,14 @@ from desktop.store.base import (  # noqa: F401  (re-exported)
     fts_query,
     now,
 )
-from desktop.store.edits import EditStore
+from desktop.store.corpus import CorpusStore
+from desktop.store.history import HistoryStore
 from desktop.store.migrations import MIGRATIONS
 
 APPLICATION_ID = 0x45544951  # "ETIQ", written in the SQLite header of every project file
 
 
-class Project(EditStore):
+class Project(CorpusStore, HistoryStore):
     """An open project file: documents, annotations, single edits, settings."""
 
     @classmethod
@@ -46,8 +49,9 @@ class Project(EditStore):
         if path.exists() and path.stat().st_size > 0:
             raise ProjectError(f"{path}: already exists; open it instead, or choose a new name")
         db = _connect(path, new=True)
-        MIGRATIONS.apply(db)
         project = cls(db, path)
+        with project.transaction():
+            MIGRATIONS.apply(db)
         scheme = scheme or LabelScheme.from_names(["PER", "LOC", "ORG", "MISC"])
         with project.transaction():
             project._set("lang", lang)
@@ -61,20 +65,63 @@ class Project(EditStore):
         path = Path(path)
         if not path.is_file():
             raise NotAProjectError(f"{path}: no such project file")
-        try:
-            with open(path, "rb") as f:
-                header = f.read(100)
-        except OSError as e:
-            raise NotAProjectError(f"{path}: cannot be read ({e.strerror})") from e
-        if not header.startswith(b"SQLite format 3\x00"):
-            raise NotAProjectError(f"{path}: not an Etiquette project (not an SQLite file)")
+        if not os.access(path, os.R_OK):
+            raise NotAProjectError(f"{path}: cannot be read (permission denied)")
         db = _connect(path, check_id=True)
-        pending = MIGRATIONS.pending(db)
-        if pending:
-            MIGRATIONS.apply(db)
-        return cls(db, path)
+        project = cls(db, path)
+        if MIGRATIONS.pending(db):
+            with project.transaction():  # another process may be migrating it too: take turns
+                MIGRATIONS.apply(db)
+        return project
+
+    def checkpoint(self) -> None:
+        """Copy what the write-ahead log holds into the `.db` file, without waiting for anyone.
+
+        After it, a copy of the `.db` alone holds every committed edit (unless another connection
+        was reading or writing at that moment: a passive checkpoint then copies what it can).
+        """
+        try:
+            self.db.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except (sqlite3.OperationalError, sqlite3.ProgrammingError):
+            pass  # busy, read-only or closed: the edits stay in the log for the next checkpoint
+
+    def backup(self, out: str | Path, overwrite: bool = False) -> Path:
+        """Write one consistent copy of the project to `out`, whatever other windows have open.
+
+        Uses SQLite's backup API, so the copy holds every committed edit, including those still in
+        the write-ahead log. The copy is written next to `out` and renamed into place: an
+        interrupted copy leaves no half-written file. An existing `out` is refused unless
+        `overwrite`.
+        """
+        out = Path(out)
+        if out.exists() and out.resolve() == self.path.resolve():
+            raise ProjectError(f"{out}: is the project itself; choose another file for the copy")
+        if out.exists() and not overwrite:
+            raise ProjectError(f"{out}: already exists; choose a new name (or overwrite it)")
+        if out.is_dir():
+            raise ProjectError(f"{out}: is a folder; give the name of the copy's file")
+        if not out.parent.is_dir():
+            raise ProjectError(f"{out.parent}: no such folder")
+        partial = out.with_name(f".{out.name}.etiquette-copy-{os.getpid()}")
+        try:
+            dest = sqlite3.connect(str(partial))
+            try:
+                self.db.conn.backup(dest)
+                dest.execute("PRAGMA journal_mode = DELETE").fetchall()
+            finally:
+                dest.close()
+            os.replace(partial, out)
+        except OSError as e:
+            raise ProjectError(f"{out}: cannot write the copy ({e.strerror})") from e
+        except sqlite3.Error as e:
+            raise ProjectError(f"{out}: cannot write the copy ({e})") from e
+        finally:
+            for leftover in (partial, partial.with_name(partial.name + "-journal")):
+                leftover.unlink(missing_ok=True)
+        return out
 
     def close(self) -> None:
+        self.checkpoint()
         self.db.close()
 
     def __enter__(self) -> Project:
@@ -84,11 +131,30 @@ class Project(EditStore):
         self.close()
 
 
+def is_sqlite_file(path: Path) -> bool:
+    """Whether `path` holds an SQLite database, asked of SQLite itself (see `_connect`)."""
+    try:
+        if path.stat().st_size == 0:
+            return False
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except (OSError, sqlite3.Error):
+        return False
+    try:
+        con.execute("PRAGMA schema_version").fetchone()
+        return True
+    except sqlite3.DatabaseError as e:
+        return "not a database" not in str(e)
+    finally:
+        con.close()
+
+
 def _connect(path: Path, check_id: bool = False, new: bool = False) -> Database:
     """Open the file with Etiquette's settings (WAL, foreign keys), after checking it is a project.
 
-    The check reads the application id through SQLite, which sees a header still in the WAL; a file
-    that fails it is closed untouched (its journal mode is left as it was).
+    The check reads the header (the application id) through SQLite, which sees a header still in
+    the WAL; a file that fails it is closed untouched (its journal mode is left as it was). The
+    file is never opened with Python's `open()`: closing such a descriptor would drop every lock
+    SQLite holds on the file in this process, and another program would then delete the live WAL.
     """
     conn = sqlite3.connect(str(path), check_same_thread=False)
     try:
@@ -104,6 +170,9 @@ def _connect(path: Path, check_id: bool = False, new: bool = False) -> Database:
             db.execute("PRAGMA busy_timeout = 5000")
     except sqlite3.DatabaseError as e:
         conn.close()
+        problem = explain(e, path)  # a full disk or a locked file says so, not "not a project"
+        if problem is not None:
+            raise ProjectError(problem) from e
         raise NotAProjectError(f"{path}: not an Etiquette project ({e})") from e
     except NotAProjectError:
         conn.close()

@@ -9,8 +9,11 @@ their work back. Annotated JSONL in Prodigy's task shape (with `_annotator_id`) 
   the project lacks is added with its kind.
 - Each (document, annotator) annotation: absent from the project → added; identical content
   (spans, relations, status, reviewer) → nothing happens, whatever its `updated_at`; different
-  content → a conflict, reported, and resolved by the newest `updated_at` (the project's version
-  wins a tie). So merging the same file twice changes nothing.
+  content → a conflict, reported with both versions. A finished version (accepted, rejected,
+  skipped) is never replaced by an unfinished one (to do, in progress), however new: a copy
+  where the person only looked at a document does not undo their work. Between two finished,
+  or two unfinished, versions the newest `updated_at` wins (the project's version wins a tie).
+  So merging the same file twice changes nothing.
 - Labels the project's scheme lacks are added to it.
 - Everything given is merged in one transaction: on bad input nothing is written.
 
@@ -25,16 +28,16 @@ from pathlib import Path
 from typing import Any
 
 from desktop.formats.base import FileReport, FormatError
-from desktop.model import Annotation, AnnotatorKind, Relation, Span, content_hash
+from desktop.model import Annotation, AnnotatorKind, Relation, Span, Status, content_hash
+from desktop.model.combine import FINISHED
 from desktop.model.tokens import token_range
 from desktop.store import NewDocument, NotAProjectError, Project
 from desktop.store.base import decode_tokens
+from desktop.store.project import is_sqlite_file
 from desktop.team.bulk import (
     StoredAnnotation,
     StoredDocument,
     decode_pairs,
-    read_annotations,
-    read_documents,
     signature,
 )
 from desktop.team.tasks import IncomingDocument, read_tasks
@@ -46,9 +49,13 @@ class Conflict:
     """The document's id in the project merged into."""
     annotator: str
     kept: str
-    """`incoming` (its version was newer) or `project` (the project's was newer, or as new)."""
+    """`incoming` or `project`: the version that stays."""
     project_updated_at: str
     incoming_updated_at: str
+    project_status: str = ""
+    incoming_status: str = ""
+    reason: str = "newer"
+    """`newer` (or as new, for the project's), or `finished` (the other version was unfinished)."""
 
 
 @dataclass(slots=True)
@@ -99,9 +106,7 @@ def read_source(path: Path, annotator: str | None = None) -> Source:
     """The documents of another project file, or of annotated JSONL, with their annotations."""
     if not path.is_file():
         raise FormatError(path, "no such file")
-    with open(path, "rb") as f:
-        is_sqlite = f.read(16) == b"SQLite format 3\x00"
-    if is_sqlite or path.suffix.lower() in {".db", ".etiquette", ".sqlite"}:
+    if is_sqlite_file(path) or path.suffix.lower() in {".db", ".etiquette", ".sqlite"}:
         return read_project(path)
     if path.suffix.lower() in {".jsonl", ".ndjson", ".json"}:
         report = FileReport(str(path), "prodigy")
@@ -118,10 +123,10 @@ def read_project(path: Path) -> Source:
     with other:
         kinds = {a.name: a.kind for a in other.annotators()}
         by_doc: dict[int, list[StoredAnnotation]] = {}
-        for (doc_id, _), ann in read_annotations(other.db).items():
+        for (doc_id, _), ann in other.stored_annotations().items():
             by_doc.setdefault(doc_id, []).append(ann)
         docs: list[IncomingDocument] = []
-        for d in read_documents(other.db):
+        for d in other.stored_documents():
             anns = sorted(by_doc.get(d.id, []), key=lambda a: a.annotator)
             docs.append(
                 IncomingDocument(
@@ -145,21 +150,10 @@ def merge_paths(project: Project, paths: Sequence[str | Path], annotator: str | 
             raise FormatError(path, "is the project itself; merge another copy into it")
         sources.append(read_source(path, annotator))
     report = MergeReport()
-    try:
-        with project.transaction():
-            for source in sources:
-                report.files.append(_merge_one(project, source))
-    except BaseException:
-        _forget_cached(project)
-        raise
+    with project.transaction():
+        for source in sources:
+            report.files.append(_merge_one(project, source))
     return report
-
-
-def _forget_cached(project: Project) -> None:
-    # Project caches annotator ids and the scheme; a rolled-back merge must not leave ids of
-    # annotators that no longer exist, or a scheme with labels that were never stored.
-    project._annotator_ids.clear()
-    project._scheme = None
 
 
 def _merge_one(project: Project, source: Source) -> MergeFileReport:
@@ -168,7 +162,7 @@ def _merge_one(project: Project, source: Source) -> MergeFileReport:
     _merge_scheme(project, source, report)
     _merge_annotators(project, source, report)
     stored = _merge_documents(project, docs, report)
-    existing = read_annotations(project.db)
+    existing = project.stored_annotations()
     pending: list[Annotation] = []
     for doc in docs:
         target = stored[content_hash(doc.text)]
@@ -206,7 +200,7 @@ def _merge_scheme(project: Project, source: Source, report: MergeFileReport) -> 
         for ann in doc.annotations:
             if isinstance(ann, StoredAnnotation):
                 entities += [s[5] for s in ann.spans]
-                relations += [r[2] for r in ann.relations]
+                relations += [r[3] for r in ann.relations]
             else:
                 entities += [s.label for s in ann.spans]
                 relations += [r.label for r in ann.relations]
@@ -226,7 +220,7 @@ def _merge_documents(
     project: Project, docs: list[IncomingDocument], report: MergeFileReport
 ) -> dict[str, StoredDocument]:
     """Add the documents the project lacks; returns every document of the project by hash."""
-    known = {d.hash for d in read_documents(project.db, with_text=False)}
+    known = {d.hash for d in project.stored_documents(with_text=False)}
     missing = [d for d in docs if content_hash(d.text) not in known]
     tokens_by_text = {d.text: d.tokens for d in missing}
     own = None
@@ -247,7 +241,7 @@ def _merge_documents(
     if missing:
         result = project.add_documents((NewDocument(d.text, d.meta, d.where) for d in missing), tokenize)
         report.documents_added = result.added
-    return {d.hash: d for d in read_documents(project.db, with_text=False)}
+    return {d.hash: d for d in project.stored_documents(with_text=False)}
 
 
 def _retarget(ann: Annotation, doc_id: int, tokens: list[Any], same_tokens: bool) -> Annotation:
@@ -275,10 +269,23 @@ def _decide(
         report.unchanged += 1
         return False
     ours, stamp = existing.updated_at or "", incoming.updated_at or ""
-    newer = stamp > ours
+    our_status, their_status = Status(str(existing.status)), Status(str(incoming.status))
+    if (our_status in FINISHED) != (their_status in FINISHED):
+        take, reason = their_status in FINISHED, "finished"
+    else:
+        take, reason = stamp > ours, "newer"
     report.conflicts.append(
-        Conflict(doc_id, incoming.annotator, "incoming" if newer else "project", ours, stamp)
+        Conflict(
+            doc_id,
+            incoming.annotator,
+            "incoming" if take else "project",
+            ours,
+            stamp,
+            str(our_status),
+            str(their_status),
+            reason,
+        )
     )
-    if newer:
+    if take:
         report.replaced += 1
-    return newer
+    return take

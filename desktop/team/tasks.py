@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.formats.base import FileReport, FormatError, ImportOptions
-from desktop.formats.jsonl import iter_json_lines
+from desktop.formats.common import iter_json_lines
 from desktop.formats.prodigy import task_record
 from desktop.model import GOLD, Annotation, AnnotatorKind
 from desktop.team.bulk import StoredAnnotation
@@ -25,7 +25,7 @@ from desktop.team.bulk import StoredAnnotation
 
 @dataclass(slots=True)
 class IncomingDocument:
-    """A document from another project or a file, with every annotator's version of it."""
+    """A document from another project or a file, with every annotator's annotation of it."""
 
     text: str
     tokens: str | None = None

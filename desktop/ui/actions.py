@@ -1,4 +1,4 @@
-"""Every command of the window as data: id, menu text, default shortcuts and the handler's name.
+"""Every command of the window as data: id, menu text, default shortcuts, menu and handler.
 
 The window builds its QActions from `ACTIONS`; users change shortcuts in
 `~/.config/etiquette/shortcuts.toml` (the XDG config folder), e.g.::
@@ -8,71 +8,115 @@ The window builds its QActions from `ACTIONS`; users change shortcuts in
     skip = ["S", "Space"]
     reject = ""            # no shortcut at all
 
-Label keys are not in this registry: they come from the project's label scheme.
+Label keys are actions of the registry too (`label_specs`): their default key comes from the
+project's label scheme, and the file overrides them by id (`label_entity_PER = "Alt+P"`). Review
+mode's keys (`take_lane_1` … `take_lane_9`, `next_pane`) are ordinary actions that review mode
+turns on and off.
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QStandardPaths
 from PySide6.QtGui import QAction, QKeySequence
+
+from desktop.model import LabelScheme
+from desktop.ui import projects
+
+if TYPE_CHECKING:
+    from desktop.ui.window import MainWindow
+
+Handler = Callable[["MainWindow"], object]
 
 
 @dataclass(frozen=True, slots=True)
 class ActionSpec:
     id: str
     text: str
-    handler: str
-    """Name of the window's method that runs the action."""
+    handler: Handler
+    """What the action does, given the window."""
     shortcuts: tuple[str, ...] = ()
     menu: str = ""
     help: str = ""
     checkable: bool = False
+    new_group: bool = False
+    """A separator comes before it in its menu."""
+    enabled: bool = True
+    """Off until a mode turns it on (review mode's keys)."""
 
 
 def _a(
     id: str,
     text: str,
-    handler: str,
+    handler: Handler,
     shortcuts: tuple[str, ...],
     menu: str,
     help: str,
     checkable: bool = False,
+    new_group: bool = False,
+    enabled: bool = True,
 ) -> ActionSpec:
-    return ActionSpec(id, text, handler, shortcuts, menu, help, checkable)
+    return ActionSpec(id, text, handler, shortcuts, menu, help, checkable, new_group, enabled)
+
+
+def _take_lane(index: int) -> Handler:
+    return lambda w: w.review.take_at_cursor(index)
+
+
+def _apply_label(name: str, relation: bool) -> Handler:
+    return lambda w: w.editing.apply_label(name, relation)
 
 
 ACTIONS: list[ActionSpec] = [
-    _a("new_project", "&New Project…", "new_project", ("Ctrl+N",), "File", "Create a project file"),
-    _a("open_project", "&Open Project…", "open_project", ("Ctrl+O",), "File", "Open a project file"),
+    _a("new_project", "&New Project…", projects.new_project, ("Ctrl+N",), "File", "Create a project file"),
+    _a("open_project", "&Open Project…", projects.open_project, ("Ctrl+O",), "File", "Open a project file"),
     _a(
         "import",
         "&Import…",
-        "import_files",
+        lambda w: w.work.import_files(),
         ("Ctrl+I",),
         "File",
         "Import texts or annotated files into the project",
+        new_group=True,
     ),
-    _a("export", "&Export…", "export_files", ("Ctrl+E",), "File", "Export annotations as training data"),
+    _a(
+        "export",
+        "&Export…",
+        lambda w: w.work.export_files(),
+        ("Ctrl+E",),
+        "File",
+        "Export annotations as training data",
+    ),
     _a(
         "switch_annotator",
         "Switch &Annotator…",
-        "switch_annotator",
+        lambda w: w.switch_annotator(),
         ("Ctrl+Shift+N",),
         "File",
         "Annotate under another name",
+        new_group=True,
     ),
-    _a("quit", "&Quit", "close", ("Ctrl+Q",), "File", "Close the window"),
-    _a("undo", "&Undo", "undo", ("Ctrl+Z",), "Edit", "Undo the last edit"),
-    _a("redo", "&Redo", "redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit", "Redo the edit undone"),
+    _a("quit", "&Quit", lambda w: w.close(), ("Ctrl+Q",), "File", "Close the window", new_group=True),
+    _a(
+        "undo", "&Undo", lambda w: w.editing.undo(), ("Ctrl+Z",), "Edit", "Undo the last edit", new_group=True
+    ),
+    _a(
+        "redo",
+        "&Redo",
+        lambda w: w.editing.redo(),
+        ("Ctrl+Shift+Z", "Ctrl+Y"),
+        "Edit",
+        "Redo the edit undone",
+    ),
     _a(
         "delete",
         "&Delete",
-        "delete_selected",
+        lambda w: w.editing.delete_selected(),
         ("Delete", "Backspace"),
         "Edit",
         "Delete the selected span (with its relations) or relation",
@@ -80,16 +124,16 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "confirm",
         "&Confirm Suggestion",
-        "confirm_selected",
+        lambda w: w.editing.confirm_selected(),
         ("C",),
         "Edit",
         "Keep the selected suggestion as yours",
     ),
-    _a("next_span", "Next &Span", "next_span", ("Tab",), "Edit", "Select the next span"),
+    _a("next_span", "Next &Span", lambda w: w.editing.next_span(), ("Tab",), "Edit", "Select the next span"),
     _a(
         "previous_span",
         "&Previous Span",
-        "previous_span",
+        lambda w: w.editing.previous_span(),
         ("Shift+Tab", "Shift+Backtab"),
         "Edit",
         "Select the previous span",
@@ -97,7 +141,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "escape",
         "Clear Selection",
-        "clear_selection",
+        lambda w: w.editing.clear_selection(),
         ("Escape",),
         "Edit",
         "Clear the selection, or cancel the relation being drawn",
@@ -105,7 +149,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "relation_mode",
         "&Relation Mode",
-        "toggle_relation_mode",
+        lambda w: w.editing.toggle_relation_mode(),
         ("Shift+R",),
         "Edit",
         "Draw relations between spans instead of selecting text",
@@ -114,17 +158,25 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "link",
         "&Link Spans",
-        "link_selected",
+        lambda w: w.editing.link_selected(),
         ("Space",),
         "Edit",
         "In relation mode: mark the selected span as head, then as child of a new relation",
     ),
-    _a("find", "&Find in Document…", "find_in_document", ("Ctrl+F",), "Edit", "Find text in the document"),
-    _a("find_next", "Find &Next", "find_next", ("F3",), "Edit", "Find the next match"),
+    _a(
+        "find",
+        "&Find in Document…",
+        lambda w: w.editing.find_in_document(),
+        ("Ctrl+F",),
+        "Edit",
+        "Find text in the document",
+        new_group=True,
+    ),
+    _a("find_next", "Find &Next", lambda w: w.editing.find_next(), ("F3",), "Edit", "Find the next match"),
     _a(
         "search",
         "Search &Documents",
-        "focus_search",
+        lambda w: w.editing.focus_search(),
         ("Ctrl+Shift+F",),
         "Edit",
         "Search all documents of the project",
@@ -132,15 +184,16 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "accept",
         "&Accept and Next",
-        "accept_document",
+        lambda w: w.navigation.accept_document(),
         ("A", "Ctrl+Return"),
         "Document",
         "Accept this document as annotated and open the next one",
+        new_group=True,
     ),
     _a(
         "reject",
         "&Reject and Next",
-        "reject_document",
+        lambda w: w.navigation.reject_document(),
         ("X",),
         "Document",
         "Reject this document (not usable) and open the next one",
@@ -148,7 +201,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "skip",
         "&Skip",
-        "skip_document",
+        lambda w: w.navigation.skip_document(),
         ("S",),
         "Document",
         "Leave this document for later and open the next one",
@@ -156,7 +209,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "next_document",
         "&Next Document",
-        "next_document",
+        lambda w: w.navigation.next_document(),
         ("PgDown", "Alt+Right"),
         "Document",
         "Open the next document of the list",
@@ -164,7 +217,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "previous_document",
         "&Previous Document",
-        "previous_document",
+        lambda w: w.navigation.previous_document(),
         ("PgUp", "Alt+Left"),
         "Document",
         "Open the previous document of the list",
@@ -172,24 +225,25 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "preannotate",
         "Pre-&annotate with spaCy",
-        "preannotate",
+        lambda w: w.work.preannotate(),
         ("Ctrl+Shift+P",),
         "Document",
         "Suggest entities for every document the model has not seen yet",
+        new_group=True,
     ),
     _a(
         "review_mode",
         "&Review Mode",
-        "toggle_review_mode",
+        lambda w: w.review.toggle(),
         ("Ctrl+R",),
         "Review",
-        "Adjudicate the annotators' versions into gold, document by document",
+        "Adjudicate the annotators' annotations into gold, document by document",
         checkable=True,
     ),
     _a(
         "next_dispute",
         "Next &Disagreement",
-        "next_dispute",
+        lambda w: w.review.step_dispute(1),
         ("D",),
         "Review",
         "In review mode: select the next span the annotators disagree on",
@@ -197,7 +251,7 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "previous_dispute",
         "&Previous Disagreement",
-        "previous_dispute",
+        lambda w: w.review.step_dispute(-1),
         ("Shift+D",),
         "Review",
         "In review mode: select the previous span the annotators disagree on",
@@ -205,25 +259,62 @@ ACTIONS: list[ActionSpec] = [
     _a(
         "agreement",
         "&Agreement Dashboard…",
-        "show_agreement",
+        lambda w: w.review.show_dashboard(),
         ("Ctrl+Shift+D",),
         "Review",
         "Inter-annotator agreement: F1, kappa, alpha, per label and per document",
     ),
-    _a("zoom_in", "Zoom &In", "zoom_in", ("Ctrl+=", "Ctrl++"), "View", "Larger text"),
-    _a("zoom_out", "Zoom &Out", "zoom_out", ("Ctrl+-",), "View", "Smaller text"),
-    _a("zoom_reset", "&Actual Size", "zoom_reset", ("Ctrl+0",), "View", "Text at its usual size"),
-    _a("shortcuts", "&Keyboard Shortcuts", "show_shortcuts", ("F1", "?"), "Help", "List every shortcut"),
+    *(
+        _a(
+            f"take_lane_{n}",
+            f"Take from Lane {n}",
+            _take_lane(n - 1),
+            (f"Alt+{n}",),
+            "Review",
+            f"In review mode: take lane {n}'s span at the gold selection into gold",
+            new_group=n == 1,
+            enabled=False,
+        )
+        for n in range(1, 10)
+    ),
+    _a(
+        "next_pane",
+        "Next &Pane",
+        lambda w: w.review.focus_next_pane(),
+        ("F6",),
+        "Review",
+        "In review mode: move the focus from gold to the lanes and back",
+        enabled=False,
+    ),
+    _a(
+        "zoom_in",
+        "Zoom &In",
+        lambda w: w.editing.zoom_in(),
+        ("Ctrl+=", "Ctrl++"),
+        "View",
+        "Larger text",
+        new_group=True,
+    ),
+    _a("zoom_out", "Zoom &Out", lambda w: w.editing.zoom_out(), ("Ctrl+-",), "View", "Smaller text"),
+    _a(
+        "zoom_reset",
+        "&Actual Size",
+        lambda w: w.editing.zoom_reset(),
+        ("Ctrl+0",),
+        "View",
+        "Text at its usual size",
+    ),
+    _a(
+        "shortcuts",
+        "&Keyboard Shortcuts",
+        lambda w: w.show_shortcuts(),
+        ("F1", "?"),
+        "Help",
+        "List every shortcut",
+    ),
 ]
 
 MENUS = ["File", "Edit", "Document", "Review", "View", "Help"]
-
-
-def spec(action_id: str) -> ActionSpec:
-    found = next((a for a in ACTIONS if a.id == action_id), None)
-    if found is None:
-        raise KeyError(action_id)
-    return found
 
 
 def config_dir() -> Path:
@@ -260,7 +351,7 @@ def read_overrides(path: Path | None = None) -> Overrides:
         return out
     known = {a.id for a in ACTIONS}
     for action_id, value in table.items():
-        if action_id not in known:
+        if action_id not in known and not action_id.startswith(LABEL_PREFIXES):
             out.problems.append(f"{path}: no action named {action_id!r}")
             continue
         keys = (value,) if isinstance(value, str) else value
@@ -275,23 +366,56 @@ def read_overrides(path: Path | None = None) -> Overrides:
     return out
 
 
-def effective_shortcuts(overrides: Overrides) -> dict[str, tuple[str, ...]]:
-    return {a.id: overrides.shortcuts.get(a.id, a.shortcuts) for a in ACTIONS}
+LABEL_PREFIXES = ("label_entity_", "label_relation_")
 
 
-def build_actions(
-    parent: QObject, handler_of: Callable[[str], Callable[[], object]], overrides: Overrides
-) -> dict[str, QAction]:
-    """One QAction per spec, shortcuts applied, triggered → the handler named by the spec."""
+def label_specs(scheme: LabelScheme) -> list[ActionSpec]:
+    """One action per label of the scheme (ids `label_entity_PER`, `label_relation_…`), its key
+    from the scheme; they belong to this registry like every other action (overridable, on F1)."""
+    specs = [
+        ActionSpec(
+            f"label_entity_{e.name}",
+            e.name,
+            _apply_label(e.name, relation=False),
+            (e.key,) if e.key else (),
+            "Labels",
+            f"Label the selection {e.name}",
+        )
+        for e in scheme.entities
+    ]
+    specs += [
+        ActionSpec(
+            f"label_relation_{r.name}",
+            f"Relation {r.name}",
+            _apply_label(r.name, relation=True),
+            (r.key,) if r.key else (),
+            "Labels",
+            f"Give the selected or drawn relation the label {r.name}",
+            new_group=i == 0,
+        )
+        for i, r in enumerate(scheme.relations)
+    ]
+    return specs
+
+
+def effective_shortcuts(overrides: Overrides, specs: Iterable[ActionSpec] = ()) -> dict[str, tuple[str, ...]]:
+    """Each action's keys (the window's actions, then `specs`): the user's, else the defaults."""
+    return {a.id: overrides.shortcuts.get(a.id, a.shortcuts) for a in [*ACTIONS, *specs]}
+
+
+def build_action(parent: QObject, window: MainWindow, spec: ActionSpec, keys: Iterable[str]) -> QAction:
+    """A QAction for `spec` with `keys`, triggered → the spec's handler on `window`."""
+    action = QAction(spec.text, parent)
+    action.setObjectName(f"action_{spec.id}" if spec.menu != "Labels" else spec.id)
+    action.setShortcuts([QKeySequence(k) for k in keys])
+    action.setStatusTip(spec.help)
+    action.setCheckable(spec.checkable)
+    action.setEnabled(spec.enabled)
+    action.triggered.connect(lambda _checked=False, h=spec.handler: h(window))
+    return action
+
+
+def build_actions(parent: QObject, window: MainWindow, overrides: Overrides) -> dict[str, QAction]:
+    """One QAction per spec of `ACTIONS`, the user's shortcuts applied."""
     keys = effective_shortcuts(overrides)
-    actions: dict[str, QAction] = {}
-    for a in ACTIONS:
-        action = QAction(a.text, parent)
-        action.setObjectName(f"action_{a.id}")
-        action.setShortcuts([QKeySequence(k) for k in keys[a.id]])
-        action.setStatusTip(a.help)
-        action.setCheckable(a.checkable)
-        handler = handler_of(a.handler)
-        action.triggered.connect(lambda _checked=False, h=handler: h())
-        actions[a.id] = action
-    return actions
+    return {a.id: build_action(parent, window, a, keys[a.id]) for a in ACTIONS}

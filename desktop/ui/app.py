@@ -86,12 +86,15 @@ def rss_mb() -> float:
     return 0.0
 
 
-def main(argv: Sequence[str] = ()) -> int:
+def main(argv: Sequence[str] = (), annotator: str | None = None) -> int:
+    """The window on the project `argv[0]` (else the last one), as `annotator` when given."""
     argv = list(argv)
     app = make_app()
     settings = make_settings()
     path = Path(argv[0]) if argv else _last_project(settings)
-    window = MainWindow(settings)
+    window = MainWindow(settings, annotator=annotator)
+    if annotator:
+        window.set_annotator(annotator)
     report = os.environ.get(REPORT_ENV) == "1"
     marks: dict[str, float] = {}
 
@@ -104,15 +107,15 @@ def main(argv: Sequence[str] = ()) -> int:
             window.open_project_path(path)
         if report:
             ready, rss = time.time(), rss_mb()  # before spaCy starts loading in its thread
-            window.start_model_loading()
+            window.work.start_model_loading()
             print(
                 f"etiquette-startup shown={marks['shown']:.4f} ready={ready:.4f} "
-                f"rss_mb={rss:.1f} model_loading={int(window.model_job is not None)}",
+                f"rss_mb={rss:.1f} model_loading={int(window.work.model_op is not None)}",
                 flush=True,
             )
             # A pipeline still loading in its thread would hold the exit back: leave at once.
             os._exit(0)
-        QTimer.singleShot(300, window.start_model_loading)
+        QTimer.singleShot(300, window.work.start_model_loading)
 
     watch = _ExposeWatch(exposed)
     window.show()

@@ -37,7 +37,6 @@ class AnnotationController(QObject):
     """An undo or redo changed a document other than the open one: show it."""
     message = Signal(str)
     """Something to tell the annotator in the status bar (a refused edit, a hint)."""
-    pending_relation_changed = Signal(bool)
 
     def __init__(
         self, project: Project, annotator: str, editor: Editor, parent: QObject | None = None
@@ -183,7 +182,6 @@ class AnnotationController(QObject):
 
     def set_pending(self, pair: tuple[int, int] | None) -> None:
         self.pending = pair
-        self.pending_relation_changed.emit(pair is not None)
 
     def relation_drawn(self, head: int, child: int) -> None:
         """The editor drew a relation: wait for the key of its label."""

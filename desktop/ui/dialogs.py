@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -58,10 +59,16 @@ class ImportDialog(QDialog):
         for name in registry.importable():
             self.format.addItem(f"{name} — {registry.get(name).description}", name)
         self.annotator = QLineEdit(placeholderText="when the file does not say")
+        self.on_conflict = QComboBox()
+        self.on_conflict.addItem("Keep the project's version", "keep")
+        self.on_conflict.addItem("Replace it with the file's", "replace")
+        self.on_conflict.addItem("Merge both", "merge")
+        self.on_conflict.setToolTip("When the annotator already annotated one of the texts, differently")
         form = QFormLayout()
         form.addRow("Import", row)
         form.addRow("Format", self.format)
         form.addRow("Annotations belong to", self.annotator)
+        form.addRow("Texts already annotated", self.on_conflict)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -94,7 +101,10 @@ class ImportDialog(QDialog):
         return (
             self.paths,
             self.format.currentData(),
-            ImportOptions(annotator=self.annotator.text().strip() or None),
+            ImportOptions(
+                annotator=self.annotator.text().strip() or None,
+                on_conflict=self.on_conflict.currentData(),
+            ),
         )
 
 
@@ -179,6 +189,11 @@ def import_summary(report: ImportReport) -> str:
     ]
     if report.spans or report.relations:
         lines.append(f"{report.spans:,} spans and {report.relations:,} relations imported.")
+    if report.kept:
+        lines.append(
+            f"Kept {_n(report.kept, 'existing annotation')}: the project's version differs from the "
+            "file's (choose Replace or Merge to take the file's)."
+        )
     for f in report.files:
         for what, n in f.not_imported.items():
             lines.append(f"{Path(f.path).name}: {n:,} {what} not imported")
@@ -204,6 +219,10 @@ def export_summary(report: ExportReport) -> str:
     return "\n".join(lines)
 
 
+def _keys(keys: tuple[str, ...]) -> str:
+    return ", ".join(QKeySequence(k).toString() for k in keys if k)
+
+
 class ShortcutSheet(QDialog):
     """Every action with its keys, then the label keys of the project's scheme."""
 
@@ -214,11 +233,13 @@ class ShortcutSheet(QDialog):
         self.setWindowTitle("Keyboard shortcuts")
         rows: list[tuple[str, str, str]] = []
         for a in ACTIONS:
-            rows.append((a.menu, a.text.replace("&", "").rstrip("…"), ", ".join(keys[a.id])))
+            rows.append((a.menu, a.text.replace("&", "").rstrip("…"), _keys(keys[a.id])))
         for ent in scheme.entities:
-            rows.append(("Entity label", ent.name, ent.key.upper()))
+            rows.append(("Entity label", ent.name, _keys(keys.get(f"label_entity_{ent.name}", (ent.key,)))))
         for rel in scheme.relations:
-            rows.append(("Relation label", rel.name, rel.key.upper()))
+            rows.append(
+                ("Relation label", rel.name, _keys(keys.get(f"label_relation_{rel.name}", (rel.key,))))
+            )
         self.table = QTableWidget(len(rows), 3)
         self.table.setObjectName("shortcut_table")
         self.table.setHorizontalHeaderLabels(["", "Action", "Keys"])

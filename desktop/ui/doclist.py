@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -41,13 +42,6 @@ from desktop.store import Project
 BLOCK = 128
 MAX_BLOCKS = 64
 
-STATUS_TEXT = {
-    Status.TODO: "to do",
-    Status.IN_PROGRESS: "in progress",
-    Status.ACCEPTED: "accepted",
-    Status.REJECTED: "rejected",
-    Status.SKIPPED: "skipped",
-}
 STATUS_COLOR = {
     Status.TODO: "#b0b0b0",
     Status.IN_PROGRESS: "#3d8fd6",
@@ -247,7 +241,7 @@ class DocumentListModel(QAbstractTableModel):
             if col == 0:
                 return str(row["id"])
             if col == 1:
-                return STATUS_TEXT[status]
+                return status.text
             if col == 2:
                 return str(row["spans"] or 0)
             return " ".join(row["preview"].split())
@@ -275,9 +269,9 @@ class DocumentList(QWidget):
 
     document_activated = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, model: DocumentListModel | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = DocumentListModel()
+        self.model = model if model is not None else DocumentListModel()
         self.search = QLineEdit(placeholderText="Search documents…", clearButtonEnabled=True)
         self.search.setObjectName("document_search")
         self.filter = QComboBox()
@@ -331,7 +325,7 @@ class DocumentList(QWidget):
         self.filter.currentIndexChanged.connect(self.apply_filter)
         self.view.clicked.connect(self._activated)
         self.view.activated.connect(self._activated)
-        self.view.selectionModel().currentRowChanged.connect(self._activated)
+        self.view.selectionModel().currentRowChanged.connect(self._moved)
         self._shown: int | None = None
         self._syncing = False  # rows come or go: the current row moving is not the user's doing
 
@@ -381,7 +375,15 @@ class DocumentList(QWidget):
         self.progress_label.setText(f"{done:,} / {total:,} done")
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.progress.setToolTip(", ".join(f"{STATUS_TEXT[s]} {counts[s]:,}" for s in Status))
+        self.progress.setToolTip(", ".join(f"{s.text} {counts[s]:,}" for s in Status))
+
+    def _moved(self, index: QModelIndex) -> None:
+        """The current row moved: open its document; with the arrow keys the list keeps the focus,
+        so the next arrow moves on (a click leaves the focus to whoever opened the document)."""
+        keyboard = self.view.hasFocus() and QApplication.mouseButtons() == Qt.MouseButton.NoButton
+        self._activated(index)
+        if keyboard:
+            self.view.setFocus()
 
     def _activated(self, index: QModelIndex) -> None:
         """A row clicked, or reached with the arrow keys: open it unless it is open already."""

@@ -7,23 +7,12 @@ Everything shown is read from the project file, so the window can be killed at a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QMetaObject, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeyEvent,
-    QKeySequence,
-    QUndoStack,
-)
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
-    QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -34,34 +23,29 @@ from PySide6.QtWidgets import (
 from desktop.model import LabelScheme, Status
 from desktop.store import Project, ProjectError
 from desktop.ui import actions as registry
-from desktop.ui import resources, workers
-from desktop.ui.background import BackgroundWork
+from desktop.ui import projects, workers
 from desktop.ui.controller import AnnotationController
-from desktop.ui.dialogs import (
-    ShortcutSheet,
-)
-from desktop.ui.doclist import STATUS_TEXT, DocumentList
+from desktop.ui.dialogs import ShortcutSheet
+from desktop.ui.doclist import DocumentList
+from desktop.ui.editing import Editing
 from desktop.ui.editor import EditorView
 from desktop.ui.findbar import FindBar
+from desktop.ui.longwork import LongWork
+from desktop.ui.menus import LabelKeys, UndoActions, build_menus
+from desktop.ui.modes import Mode, Slots
+from desktop.ui.navigation import Navigation
+from desktop.ui.projects import APP_TITLE, recent_projects
 from desktop.ui.sidepanel import SidePanel
 
 if TYPE_CHECKING:
     from desktop.ui.review import ReviewMode
 
-APP_TITLE = "Etiquette"
+__all__ = ["APP_TITLE", "MainWindow", "recent_projects"]
+
 FINISHED = (Status.ACCEPTED, Status.REJECTED, Status.SKIPPED)
-MAX_RECENT = 8
-ZOOM_STEP = 1.15
 
 
-def recent_projects(settings: QSettings) -> list[str]:
-    """Recent project paths, newest first (an INI file gives a lone string for a one-item list)."""
-    value = settings.value("recent_projects", [])
-    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-    return [str(p) for p in items if p]
-
-
-class MainWindow(BackgroundWork, QMainWindow):
+class MainWindow(QMainWindow):
     document_opened = Signal(int)
     job_finished = Signal(str, object)
     """(job name, result) once a background job's result has been shown."""
@@ -74,12 +58,9 @@ class MainWindow(BackgroundWork, QMainWindow):
         self.settings = settings
         self.project: Project | None = None
         self._controller: AnnotationController | None = None
-        self._undo_links: list[QMetaObject.Connection] = []
         self.annotator = annotator or str(settings.value("annotator", "") or "")
-        self.nlp: Any = None
-        self.model_job: workers.Job | None = None
-        self._preannotate_when_loaded = False
         self.jobs = workers.Jobs(self)
+        self.work: LongWork = LongWork(self)
         self.last_message = ""
         """The text of the last message box (the summary of an import or export)."""
         self.overrides = overrides if overrides is not None else registry.read_overrides()
@@ -90,28 +71,38 @@ class MainWindow(BackgroundWork, QMainWindow):
         self.header = QLabel()
         self.header.setObjectName("document_header")
         self.header.setTextFormat(Qt.TextFormat.PlainText)
+        self.annotation_list = DocumentList()
+        self.doc_list = self.annotation_list
+        """The document list shown: the window's own, or the mode's."""
+        self.side = SidePanel()
+        self.docs_dock = self._dock("Documents", self.doc_list, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.side_dock = self._dock("Annotations", self.side, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.slots = Slots(self.docs_dock, self.editor)
+        self.mode: Mode | None = None
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
-        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.slots.splitter, 1)
         layout.addWidget(self.find_bar)
         self.setCentralWidget(central)
-
-        self.doc_list = DocumentList()
-        self.side = SidePanel()
-        self.docs_dock = self._dock("Documents", self.doc_list, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.side_dock = self._dock("Annotations", self.side, Qt.DockWidgetArea.RightDockWidgetArea)
 
         self.model_label = QLabel("spaCy: not loaded")
         self.model_label.setObjectName("model_status")
         self.statusBar().addPermanentWidget(self.model_label)
 
-        self.action_map = registry.build_actions(self, self._handler, self.overrides)
-        self.label_actions: list[QAction] = []
-        self._build_menus()
-        self._connect()
+        self.action_map = registry.build_actions(self, self, self.overrides)
+        self.menus = build_menus(self, self.action_map)
+        self.recent_menu = self.menus["Recent"]
+        self.recent_menu.aboutToShow.connect(lambda: projects.fill_recent_menu(self, self.recent_menu))
+        self.label_keys = LabelKeys(self, self.menus["Labels"])
+        self.undo_actions = UndoActions(
+            self.action_map["undo"], self.action_map["redo"], self.side.history, self
+        )
+        self.annotation_list.document_activated.connect(self.open_document)
+        self.editing: Editing = Editing(self)
+        self.navigation: Navigation = Navigation(self)
         self._review: ReviewMode | None = None
         self._restore_state()
         self._update_title()
@@ -121,9 +112,6 @@ class MainWindow(BackgroundWork, QMainWindow):
             QTimer.singleShot(0, lambda: self.say("; ".join(self.overrides.problems)))
 
     # --- construction ----------------------------------------------------------------------------
-
-    def _handler(self, name: str) -> Any:
-        return getattr(self, name)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -135,42 +123,6 @@ class MainWindow(BackgroundWork, QMainWindow):
         )
         self.addDockWidget(area, dock)
         return dock
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        menus = {name: bar.addMenu(f"&{name}") for name in registry.MENUS}
-        self.recent_menu = menus["File"].addMenu("Open &Recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        for spec in registry.ACTIONS:
-            menu = menus[spec.menu]
-            if spec.id in (
-                "import",
-                "switch_annotator",
-                "quit",
-                "undo",
-                "find",
-                "accept",
-                "preannotate",
-                "zoom_in",
-            ):
-                menu.addSeparator()
-            menu.addAction(self.action_map[spec.id])
-        self.addActions(list(self.action_map.values()))
-        self.labels_menu = bar.addMenu("&Labels")
-        bar.insertMenu(menus["Help"].menuAction(), self.labels_menu)
-
-    def _connect(self) -> None:
-        self.doc_list.document_activated.connect(self.open_document)
-        self.side.span_clicked.connect(self._jump_to_span)
-        self.side.relation_clicked.connect(self._jump_to_relation)
-        self.side.label_clicked.connect(self._label_clicked)
-        self.editor.text_selected.connect(self._text_selected)
-        self.editor.span_selected.connect(self.side.select_span)
-        self.editor.relation_selected.connect(self.side.select_relation)
-        self.editor.relation_drawn.connect(self._relation_drawn)
-        self.editor.relation_mode_changed.connect(self.action_map["relation_mode"].setChecked)
-        self.find_bar.find_requested.connect(self._find)
-        self.find_bar.closed.connect(self.editor.setFocus)
 
     # --- state ------------------------------------------------------------------------------------
 
@@ -206,7 +158,7 @@ class MainWindow(BackgroundWork, QMainWindow):
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            QTimer.singleShot(0, lambda: self.import_files(paths))
+            QTimer.singleShot(0, lambda: self.work.import_files(paths))
 
     def _update_title(self) -> None:
         parts = [APP_TITLE]
@@ -214,6 +166,8 @@ class MainWindow(BackgroundWork, QMainWindow):
             parts.append(self.project.path.name)
         if self.annotator:
             parts.append(self.annotator)
+        if self.mode is not None:
+            parts.append(self.mode.title)
         self.setWindowTitle(" — ".join(parts))
 
     def say(self, message: str) -> None:
@@ -234,18 +188,6 @@ class MainWindow(BackgroundWork, QMainWindow):
     def recent_projects(self) -> list[str]:
         return recent_projects(self.settings)
 
-    def _remember(self, path: Path) -> None:
-        recent = [str(path.resolve())] + [p for p in self.recent_projects() if p != str(path.resolve())]
-        self.settings.setValue("recent_projects", recent[:MAX_RECENT])
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for path in self.recent_projects():
-            action = self.recent_menu.addAction(path)
-            action.triggered.connect(lambda _c=False, p=path: self.open_project_path(Path(p)))
-        if not self.recent_projects():
-            self.recent_menu.addAction("No recent projects").setEnabled(False)
-
     def open_project_path(self, path: Path, scheme: LabelScheme | None = None) -> bool:
         """Open a project file, or create it with `scheme`."""
         try:
@@ -256,32 +198,74 @@ class MainWindow(BackgroundWork, QMainWindow):
         if self.project is not None:
             self.project.close()
         self.project = project
-        self._remember(path)
+        projects.remember(self.settings, path)
         if not self.annotator:
             self.ask_annotator()
-        self._start_session()
+        self.leave() if self.mode is not None else self.start_session()
         return True
 
-    def _start_session(self) -> None:
-        """(Re)build everything that depends on the project and the annotator."""
+    # --- the session and its mode ------------------------------------------------------------------
+
+    def enter(self, mode: Mode) -> bool:
+        """Show `mode`'s parts in the window's slots and start a session in it."""
+        if self.project is None:
+            self.say("Open a project first")
+            return False
+        if not self.annotator and not self.ask_annotator():
+            return False
+        if self.mode is mode:
+            return True
+        if self.mode is not None:
+            self._take_down(self.mode)
+        self.mode = mode
+        self._fill_slots(mode.document_list, mode.list_title, mode.banner, mode.panel)
+        self.start_session()
+        mode.entered()
+        return True
+
+    def leave(self) -> None:
+        """Back to annotating: the window's own parts, and a new session."""
+        if self.mode is not None:
+            self._take_down(self.mode)
+        self.start_session()
+
+    def _take_down(self, mode: Mode) -> None:
+        self.mode = None
+        self._fill_slots(self.annotation_list, "Documents", None, None)
+        mode.left()
+
+    def _fill_slots(
+        self, doc_list: DocumentList, title: str, banner: QWidget | None, panel: QWidget | None
+    ) -> None:
+        if doc_list is not self.doc_list:
+            self.doc_list.document_activated.disconnect(self.open_document)
+            doc_list.document_activated.connect(self.open_document)
+        self.doc_list = doc_list
+        self.slots.set_list(doc_list, title)
+        self.slots.set_banner(banner)
+        self.slots.set_panel(panel)
+
+    def start_session(self) -> None:
+        """(Re)build everything that depends on the project, the annotator and the mode."""
         project = self.project
         if project is None:
             return
-        if self._review is not None:
-            self._review.leave()
         if self.annotator:
             project.ensure_annotator(self.annotator)
         self._drop_controller()
-        self.controller = AnnotationController(project, self.annotator, self.editor, self)
+        make = self.mode.make_controller if self.mode is not None else AnnotationController
+        self.controller = make(project, self.annotator, self.editor, self)
         self.controller.annotation_changed.connect(self._annotation_changed)
         self.controller.revisited.connect(self.open_document)
         self.controller.message.connect(self.say)
-        self._build_label_actions()
+        self.build_label_keys()
         self.side.set_project(project.scheme, project.guidelines)
         self.doc_list.reset(project, self.annotator)
         self._update_title()
+        if self.mode is not None:
+            return  # the mode opens its first document
         self.say("Select text and press a label's key; F1 lists every shortcut")
-        first = self._first_document()
+        first = self.first_document()
         if first is not None:
             self.open_document(first)
         else:
@@ -296,7 +280,7 @@ class MainWindow(BackgroundWork, QMainWindow):
     @controller.setter
     def controller(self, controller: AnnotationController | None) -> None:
         self._controller = controller
-        self._follow_undo_stack(controller.undo_stack if controller is not None else None)
+        self.undo_actions.follow(controller.undo_stack if controller is not None else None)
 
     def _drop_controller(self) -> None:
         """Let go of the session's controller; its undo stack must not signal while it dies."""
@@ -306,33 +290,7 @@ class MainWindow(BackgroundWork, QMainWindow):
             old.undo_stack.blockSignals(True)
             old.deleteLater()
 
-    def _follow_undo_stack(self, stack: QUndoStack | None) -> None:
-        """Undo/Redo say what they would undo; the History tab lists every edit of the session."""
-        for link in self._undo_links:
-            QObject.disconnect(link)
-        self._undo_links = []
-        undo, redo = self.action_map["undo"], self.action_map["redo"]
-        self.side.history.setStack(stack)  # type: ignore[arg-type]  # None detaches the view
-        if stack is None:
-            return
-        self._undo_links = [
-            stack.undoTextChanged.connect(self._undo_text),
-            stack.redoTextChanged.connect(self._redo_text),
-            stack.canUndoChanged.connect(undo.setEnabled),
-            stack.canRedoChanged.connect(redo.setEnabled),
-        ]
-        self._undo_text(stack.undoText())
-        self._redo_text(stack.redoText())
-        undo.setEnabled(stack.canUndo())
-        redo.setEnabled(stack.canRedo())
-
-    def _undo_text(self, text: str) -> None:
-        self.action_map["undo"].setText(f"&Undo {text}" if text else "&Undo")
-
-    def _redo_text(self, text: str) -> None:
-        self.action_map["redo"].setText(f"&Redo {text}" if text else "&Redo")
-
-    def _first_document(self) -> int | None:
+    def first_document(self) -> int | None:
         """Where to resume: the first document still to do, else the first of the list."""
         assert self.project is not None
         # Ask for the finished ones: early in a big project they are few, the rest are many.
@@ -343,30 +301,9 @@ class MainWindow(BackgroundWork, QMainWindow):
                 return model.doc_id(row)
         return model.next_id(None, 1)
 
-    def new_project(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New project", "", "Etiquette projects (*.db)")
-        if not path:
-            return
-        schemes = resources.label_schemes()
-        name, ok = QInputDialog.getItem(
-            self, "New project", "Labels of the project:", [n for n, _ in schemes], 0, False
-        )
-        if ok:
-            self.open_project_path(Path(path).with_suffix(".db"), dict(schemes)[name])
-
-    def open_project(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open project", "", "Etiquette projects (*.db);;All files (*)"
-        )
-        if path:
-            self.open_project_path(Path(path))
-
     def ask_annotator(self) -> bool:
-        name, ok = QInputDialog.getText(
-            self, APP_TITLE, "Your name (it is saved with every edit):", text=self.annotator
-        )
-        name = name.strip()
-        if not ok or not name:
+        name = projects.ask_annotator(self)
+        if name is None:
             return False
         self.set_annotator(name)
         return True
@@ -378,40 +315,17 @@ class MainWindow(BackgroundWork, QMainWindow):
 
     def switch_annotator(self) -> None:
         if self.ask_annotator():
-            self._start_session()
+            self.leave()
 
     # --- label keys (from the project's scheme) -----------------------------------------------------
 
-    def _build_label_actions(self) -> None:
-        for action in self.label_actions:
-            self.removeAction(action)
-            action.deleteLater()
-        self.label_actions = []
-        self.labels_menu.clear()
-        assert self.project is not None and self.controller is not None
-        taken = {
-            QKeySequence(k).toString()
-            for keys in registry.effective_shortcuts(self.overrides).values()
-            for k in keys
-        }
-        scheme = self.project.scheme
-        entries = [(e.name, e.key, self.controller.apply_entity_label, "") for e in scheme.entities]
-        entries += [
-            (r.name, r.key, self.controller.apply_relation_label, "relation ") for r in scheme.relations
-        ]
-        for name, key, apply, kind in entries:
-            action = QAction(f"{kind}{name}".capitalize() if kind else name, self)
-            action.setObjectName(f"label_{kind.strip() or 'entity'}_{name}")
-            sequence = QKeySequence(key) if key else QKeySequence()
-            if key and sequence.toString() in taken:
-                self.say(f"The key {key} of label {name} is taken by another action")
-            elif key:
-                action.setShortcut(sequence)
-                taken.add(sequence.toString())
-            action.triggered.connect(lambda _c=False, a=apply, n=name: a(n))
-            self.labels_menu.addAction(action)
-            self.addAction(action)
-            self.label_actions.append(action)
+    @property
+    def label_actions(self) -> list[QAction]:
+        return self.label_keys.actions
+
+    def build_label_keys(self) -> None:
+        assert self.project is not None
+        self.label_keys.rebuild(self.project.scheme, self.overrides)
 
     # --- documents --------------------------------------------------------------------------------
 
@@ -444,7 +358,7 @@ class MainWindow(BackgroundWork, QMainWindow):
             return
         doc = ctl.document
         source = doc.meta.get("source") or doc.meta.get("file") or ""
-        parts = [f"Document {doc.id}", STATUS_TEXT[ctl.annotation.status], f"{len(doc.text):,} characters"]
+        parts = [f"Document {doc.id}", ctl.annotation.status.text, f"{len(doc.text):,} characters"]
         if source:
             parts.append(str(source))
         self.header.setText("  ·  ".join(parts))
@@ -461,114 +375,6 @@ class MainWindow(BackgroundWork, QMainWindow):
             self.side.select_span(self.editor.selected_span())
             self._update_header()
 
-    def _step(self, step: int) -> None:
-        target = self.doc_list.model.next_id(self.doc_id, step)
-        if target is None:
-            self.say("No next document in this list" if step > 0 else "No previous document in this list")
-            return
-        self.open_document(target)
-
-    def next_document(self) -> None:
-        self._step(1)
-
-    def previous_document(self) -> None:
-        self._step(-1)
-
-    def _finish(self, status: Status) -> None:
-        if self.controller is None or self.controller.document is None:
-            return
-        self.controller.set_status(status)
-        self._step(1)
-
-    def accept_document(self) -> None:
-        self._finish(Status.ACCEPTED)
-
-    def reject_document(self) -> None:
-        self._finish(Status.REJECTED)
-
-    def skip_document(self) -> None:
-        self._finish(Status.SKIPPED)
-
-    # --- editing (all through the controller) -----------------------------------------------------
-
-    def undo(self) -> None:
-        if self.controller is not None:
-            self.controller.undo_stack.undo()
-
-    def redo(self) -> None:
-        if self.controller is not None:
-            self.controller.undo_stack.redo()
-
-    def delete_selected(self) -> None:
-        if self.controller is not None:
-            self.controller.delete_selected()
-
-    def confirm_selected(self) -> None:
-        if self.controller is not None:
-            self.controller.confirm_selected()
-
-    def clear_selection(self) -> None:
-        if self.find_bar.isVisible() and self.find_bar.edit.hasFocus():
-            self.find_bar.close_bar()
-        elif self.controller is not None and self.controller.drawing:
-            self.controller.cancel()
-        else:
-            # The editor knows what Escape means to it (a drag, a head clicked, relation mode).
-            QApplication.sendEvent(
-                self.editor,
-                QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
-            )
-
-    def link_selected(self) -> None:
-        if self.controller is None:
-            return
-        if not self.editor.relation_mode():
-            self.say("Turn on relation mode to link spans with the keyboard")
-            return
-        self.controller.link_selected()
-
-    def _relation_drawn(self, head: int, child: int) -> None:
-        if self.controller is not None:
-            self.controller.relation_drawn(head, child)
-
-    def toggle_relation_mode(self) -> None:
-        self.editor.set_relation_mode(not self.editor.relation_mode())
-        self.action_map["relation_mode"].setChecked(self.editor.relation_mode())
-        self.say(
-            "Relation mode: drag from one span to another, then press the relation's key"
-            if self.editor.relation_mode()
-            else "Span mode"
-        )
-
-    def next_span(self) -> None:
-        self.editor.next_span()
-
-    def previous_span(self) -> None:
-        self.editor.previous_span()
-
-    def _jump_to_span(self, span_id: int) -> None:
-        self.editor.scroll_to_span(span_id)
-        self.editor.select_span(span_id)
-        self.editor.setFocus()
-
-    def _label_clicked(self, label: str, relation: bool) -> None:
-        if self.controller is None:
-            return
-        if relation:
-            self.controller.apply_relation_label(label)
-        else:
-            self.controller.apply_entity_label(label)
-
-    def _text_selected(self, start: int, end: int) -> None:
-        if self.project is None:
-            return
-        keys = ", ".join(f"{e.key} {e.name}" for e in self.project.scheme.entities if e.key)
-        self.say(f"{end - start} characters selected: press a label's key ({keys})")
-
-    def _jump_to_relation(self, rel_id: int) -> None:
-        self.editor.select_relation(rel_id)
-        self.editor.setFocus()
-
     # --- review mode (desktop/ui/review) ---------------------------------------------------------
 
     @property
@@ -580,48 +386,9 @@ class MainWindow(BackgroundWork, QMainWindow):
             self._review = review.install(self)
         return self._review
 
-    def toggle_review_mode(self) -> None:
-        self.review.toggle()
-
-    def show_agreement(self) -> None:
-        self.review.show_dashboard()
-
-    def next_dispute(self) -> None:
-        self.review.step_dispute(1)
-
-    def previous_dispute(self) -> None:
-        self.review.step_dispute(-1)
-
-    # --- find and zoom ----------------------------------------------------------------------------
-
-    def find_in_document(self) -> None:
-        self.find_bar.open_bar()
-
-    def find_next(self) -> None:
-        if self.find_bar.edit.text():
-            self._find(self.find_bar.edit.text(), True)
-        else:
-            self.find_in_document()
-
-    def _find(self, query: str, forward: bool) -> None:
-        if query:
-            self.find_bar.show_result(self.editor.find(query, forward))
-
-    def focus_search(self) -> None:
-        self.doc_list.search.setFocus()
-        self.doc_list.search.selectAll()
-
-    def zoom_in(self) -> None:
-        self.editor.set_zoom(self.editor.zoom() * ZOOM_STEP)
-
-    def zoom_out(self) -> None:
-        self.editor.set_zoom(self.editor.zoom() / ZOOM_STEP)
-
-    def zoom_reset(self) -> None:
-        self.editor.set_zoom(1.0)
-
     def show_shortcuts(self) -> None:
         scheme = self.project.scheme if self.project else LabelScheme()
-        sheet = ShortcutSheet(registry.effective_shortcuts(self.overrides), scheme, self)
+        keys = registry.effective_shortcuts(self.overrides, registry.label_specs(scheme))
+        sheet = ShortcutSheet(keys, scheme, self)
         sheet.setObjectName("shortcut_sheet")
         sheet.open()

@@ -1,22 +1,26 @@
-"""Long work off the GUI thread: loading spaCy, pre-annotating, importing and exporting.
+"""Long work off the GUI thread: loading spaCy, pre-annotating, importing, exporting, agreement.
 
 A job is a function of a `progress(done, total) -> bool` callback, run in Qt's thread pool. It
 reports progress, its result or its error by signal (queued to the GUI thread) and never touches a
-widget. Jobs that read or write the project open their own connection in their thread (SQLite
+widget. `run(parent, work)` starts one and chains what to do with its progress, result and error.
+Jobs that read or write the project open their own connection in their thread (SQLite
 connections are not shared between threads; WAL lets both work at once).
 """
 
 from __future__ import annotations
 
+import sqlite3
+import sys
 import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from desktop.errors import explain
 from desktop.formats import ExportOptions, ImportOptions, export_project, import_paths
 from desktop.store import Project
 
@@ -41,6 +45,8 @@ class Job(QRunnable):
         self.signals = JobSignals()
         self._cancel = threading.Event()
         self.done = threading.Event()
+        self.op: Op | None = None
+        """The `Op` that started the job (kept alive as long as the job)."""
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -57,8 +63,8 @@ class Job(QRunnable):
         try:
             result = self.work(self._progress)
         except Exception as e:  # reported to the window, which says it to the user
-            message = str(e) or type(e).__name__
-            if not isinstance(e, ValueError | OSError):
+            message = explain(e) or str(e) or type(e).__name__
+            if not isinstance(e, ValueError | OSError | sqlite3.Error):
                 message += "\n\n" + traceback.format_exc(limit=3)
             self.done.set()
             self.signals.failed.emit(message)
@@ -85,6 +91,17 @@ class Jobs(QObject):
     def running(self) -> list[Job]:
         return [j for j in self.jobs if not j.done.is_set()]
 
+    @staticmethod
+    def of(widget: QWidget) -> Jobs:
+        """The jobs of the window `widget` belongs to (the outermost one that has jobs, so a
+        dialog's work is waited for when the main window closes); made on first use."""
+        found: Jobs | None = None
+        w: QWidget | None = widget
+        while w is not None:
+            found = w.findChild(Jobs, options=Qt.FindChildOption.FindDirectChildrenOnly) or found
+            w = w.parentWidget()
+        return found if found is not None else Jobs(widget.window())
+
     def start(self, job: Job) -> Job:
         if self.pool.activeThreadCount() == 0:
             self.jobs = [j for j in self.jobs if not j.done.is_set()]
@@ -101,29 +118,101 @@ class Jobs(QObject):
         return done
 
 
-def with_progress_dialog(job: Job, parent: QWidget, title: str, label: str) -> QProgressDialog:
-    """A modal progress dialog whose Cancel button cancels the job."""
-    dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
-    dialog.setWindowTitle(title)
-    dialog.setMinimumDuration(300)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-    dialog.canceled.connect(job.cancel)
+class Op:
+    """One background job, built in the style of Anki's `CollectionOp`::
 
-    def on_progress(done: int, total: int) -> None:
-        dialog.setMaximum(total)
-        dialog.setValue(done if total else 0)
-        dialog.setLabelText(f"{label} {done:,}" + (f" / {total:,}" if total else ""))
+        workers.run(window, work, "import").with_progress("Import", "Documents read:").on_done(show)
 
-    job.signals.progress.connect(on_progress)
+    The job starts at once in the pool of the top-level window (its `Jobs`); what it reports comes
+    back through queued signals, so the callbacks chained after `run()` are all in place before
+    the first of them can be called. Callbacks run on the GUI thread.
+    """
 
-    def close() -> None:
-        dialog.close()
-        dialog.deleteLater()
+    def __init__(self, parent: QWidget, work: Work, name: str = "") -> None:
+        self.parent = parent
+        self.job = Job(work, name)
+        self.job.op = self
+        self._done: list[Callable[[Any], object]] = []
+        self._failed: list[Callable[[str], object]] = []
+        self._always: list[Callable[[], object]] = []
+        self._dialog: QProgressDialog | None = None
+        self.job.signals.finished.connect(self._finished)
+        self.job.signals.failed.connect(self._fail)
+        Jobs.of(parent).start(self.job)
 
-    job.signals.finished.connect(lambda _r: close())
-    job.signals.failed.connect(lambda _m: close())
-    return dialog
+    @property
+    def name(self) -> str:
+        return self.job.name
+
+    def cancel(self) -> None:
+        self.job.cancel()
+
+    def with_progress(self, title: str, label: str) -> Op:
+        """A modal progress dialog (after 300 ms) whose Cancel button cancels the job."""
+        dialog = QProgressDialog(label, "Cancel", 0, 0, self.parent)
+        dialog.setWindowTitle(title)
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(self.job.cancel)
+
+        def on_progress(done: int, total: int) -> None:
+            dialog.setMaximum(total)
+            dialog.setValue(done if total else 0)
+            dialog.setLabelText(f"{label} {done:,}" + (f" / {total:,}" if total else ""))
+
+        self.job.signals.progress.connect(on_progress)
+
+        self._dialog = dialog
+        return self
+
+    def on_progress(self, call: Callable[[int, int], object]) -> Op:
+        self.job.signals.progress.connect(call)
+        return self
+
+    def on_done(self, call: Callable[[Any], object]) -> Op:
+        self._done.append(call)
+        return self
+
+    def on_fail(self, call: Callable[[str], object]) -> Op:
+        """`call(message)` when the work raised; without one, the error is only logged."""
+        self._failed.append(call)
+        return self
+
+    def finally_(self, call: Callable[[], object]) -> Op:
+        """`call()` once the job has ended, however it ended (after its done or fail callbacks)."""
+        self._always.append(call)
+        return self
+
+    def _finished(self, result: Any) -> None:
+        self._close()
+        for done in self._done:
+            done(result)
+        self._end()
+
+    def _fail(self, message: str) -> None:
+        self._close()
+        if not self._failed:
+            print(f"{self.name or 'background job'} failed: {message}", file=sys.stderr)
+        for failed in self._failed:
+            failed(message)
+        self._end()
+
+    def _close(self) -> None:
+        if self._dialog is not None:
+            self._dialog.close()
+            self._dialog.deleteLater()
+            self._dialog = None
+
+    def _end(self) -> None:
+        for call in self._always:
+            call()
+        self._always.clear()
+
+
+def run(parent: QWidget, work: Work, name: str = "") -> Op:
+    """Start `work(progress)` off the GUI thread; chain `.with_progress`, `.on_done`, `.on_fail`."""
+    return Op(parent, work, name)
 
 
 # --- the work itself (runs in a pool thread) ------------------------------------------------------

@@ -222,7 +222,7 @@ def test_cli_agreement_json_html_and_bad_input(two: Project, tmp_path: Path, cap
 def test_reading_in_two_halves_gives_the_same_corpus(
     two: Project, doc: Doc, ann, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from desktop.agreement import data
+    from desktop.store import corpus
 
     for text in ("Vladimir Poutine est à Moscou .", "Le Kremlin a répondu à Riyad ."):
         d = doc(two, text)
@@ -230,7 +230,7 @@ def test_reading_in_two_halves_gives_the_same_corpus(
         ann(two, d, "bruno", [(24, 30, "LOC")] if text[0] == "V" else [(23, 28, "LOC")])
     names, model = choose_annotators(two)
     whole = load_corpus(two, names, model)
-    monkeypatch.setattr(data, "SPLIT_AT", 1)
+    monkeypatch.setattr(corpus, "SPLIT_AT", 1)
     halves = load_corpus(two, names, model)
     for a, b in zip(whole.spans, halves.spans, strict=True):
         for field in ("doc", "start", "end", "token_start", "token_end", "label"):

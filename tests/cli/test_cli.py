@@ -104,6 +104,14 @@ def test_stats_json(db: Path, capsys) -> None:
     assert stats["documents"] == 1
 
 
+def test_stats_says_statuses_as_the_window_does(db: Path, capsys) -> None:
+    with Project.open(db) as p:
+        p.start_annotation(p.document_ids()[0], "alice")
+    capsys.readouterr()
+    assert main(["stats", str(db)]) == 0
+    assert "alice (person): to do 1" in capsys.readouterr().out
+
+
 def test_export_says_which_documents_it_left_out_by_status(db: Path, tmp_path: Path, capsys) -> None:
     with Project.open(db) as p:
         doc = p.document_ids()[0]
@@ -134,3 +142,16 @@ def test_init_lang_en_uses_an_english_tokenizer_and_says_which(tmp_path: Path, c
     assert [doc.text[t.start : t.end] for t in doc.tokens] == ["I", "do", "n't", "know", "."]
     assert main(["init", str(tmp_path / "fr.db")]) == 0
     assert "pipeline fr_core_news_sm" in capsys.readouterr().out
+
+
+def test_the_window_opens_under_the_name_given_on_the_command_line(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import desktop.ui.app
+
+    seen: list[tuple[list[str], str | None]] = []
+    monkeypatch.setattr(
+        desktop.ui.app, "main", lambda argv, annotator=None: seen.append((argv, annotator)) or 0
+    )
+    assert main(["gui", str(db), "--annotator", "chloé"]) == 0
+    assert seen == [([str(db)], "chloé")]

@@ -326,3 +326,41 @@ def test_a_failed_merge_leaves_project_and_open_handle_as_they_were(base: Path, 
         assert p.annotation(p.document_ids()[-1], "chloé") is not None
         assert "EVENT" in p.scheme.entity_names
     assert state(base) != before
+
+
+def test_a_copy_only_looked_at_never_beats_finished_work(base: Path, capsys) -> None:
+    accepted, looked = copy(base, "alice"), copy(base, "laptop")
+    with Project.open(accepted) as p:
+        annotate(p, 1, "alice", [(0, 15, "PER"), (28, 41, "PER")], updated_at=T1)
+    with Project.open(looked) as p:  # the same name, on another machine: opened, not finished
+        annotate(p, 1, "alice", [(0, 15, "PER")], status=Status.TODO, updated_at=T3)
+    assert main(["merge", str(base), str(accepted), str(looked)]) == 0
+    out = capsys.readouterr().out
+    with Project.open(base) as p:
+        ann = p.annotation(1, "alice")
+        assert ann.status == Status.ACCEPTED and len(ann.spans) == 2
+    assert f"kept the project version (finished); project accepted {T1}, incoming todo {T3}" in out
+
+    # The other way round: the unfinished version is in the project, the finished one comes in.
+    other = base.with_name("other.db")
+    shutil.copy(base, other)
+    with Project.open(other) as p:
+        annotate(p, 1, "alice", [(0, 15, "PER")], status=Status.IN_PROGRESS, updated_at=T3)
+    with Project.open(other) as p:
+        report = merge_paths(p, [accepted])
+        assert p.annotation(1, "alice").status == Status.ACCEPTED
+    (conflict,) = report.files[0].conflicts
+    assert (conflict.kept, conflict.reason) == ("incoming", "finished")
+
+
+def test_between_two_finished_versions_the_newest_wins_and_both_are_named(base: Path, capsys) -> None:
+    first, second = copy(base, "monday"), copy(base, "tuesday")
+    with Project.open(first) as p:
+        annotate(p, 1, "alice", [(0, 15, "PER")], updated_at=T1)
+    with Project.open(second) as p:
+        annotate(p, 1, "alice", [(0, 15, "PER")], status=Status.REJECTED, updated_at=T2)
+    assert main(["merge", str(base), str(first), str(second)]) == 0
+    out = capsys.readouterr().out
+    with Project.open(base) as p:
+        assert p.annotation(1, "alice").status == Status.REJECTED
+    assert f"kept the incoming version (newest); project accepted {T1}, incoming rejected {T2}" in out

@@ -111,7 +111,7 @@ def test_arrow_keys_in_the_list_open_documents(window: MainWindow, qtbot) -> Non
     assert window.doc_id == 2
     qtbot.keyClick(view, doclist.Qt.Key.Key_Down)
     assert window.doc_id == 3
-    window.previous_document()
+    window.navigation.previous_document()
     assert view.currentIndex().row() == 1
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -16,7 +17,7 @@ K = Qt.Key
 def test_every_action_has_a_handler_and_no_two_share_a_key(window: MainWindow) -> None:
     seen: dict[str, str] = {}
     for spec in actions.ACTIONS:
-        assert callable(getattr(window, spec.handler)), spec.id
+        assert callable(spec.handler), spec.id
         for key in spec.shortcuts:
             text = QKeySequence(key).toString()
             assert text not in seen, f"{spec.id} and {seen.get(text)} share {key}"
@@ -25,7 +26,15 @@ def test_every_action_has_a_handler_and_no_two_share_a_key(window: MainWindow) -
     assert not label_keys & set(seen)
 
 
-def _write(home: Path, text: str) -> Path:
+def shortcut_sheet(window: MainWindow) -> tuple[Any, dict[str, str]]:
+    """The open F1 sheet and its rows, action text → keys."""
+    sheet = window.findChild(object, "shortcut_sheet")
+    assert sheet is not None and sheet.isVisible()
+    table = sheet.table  # type: ignore[attr-defined]
+    return sheet, {table.item(r, 1).text(): table.item(r, 2).text() for r in range(table.rowCount())}
+
+
+def write_shortcuts(home: Path, text: str) -> Path:
     path = home / ".config" / "etiquette" / "shortcuts.toml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -33,7 +42,7 @@ def _write(home: Path, text: str) -> Path:
 
 
 def test_shortcuts_file_overrides_the_defaults(home: Path, open_window, ui_project, store, gestures) -> None:
-    path = _write(home, '[shortcuts]\naccept = "Ctrl+K"\nreject = ""\nskip = ["S", "F8"]\n')
+    path = write_shortcuts(home, '[shortcuts]\naccept = "Ctrl+K"\nreject = ""\nskip = ["S", "F8"]\n')
     assert actions.shortcuts_file() == path
     window: MainWindow = open_window(ui_project)
     assert [k.toString() for k in window.action_map["accept"].shortcuts()] == ["Ctrl+K"]
@@ -48,23 +57,38 @@ def test_shortcuts_file_overrides_the_defaults(home: Path, open_window, ui_proje
 
 
 def test_a_bad_shortcuts_file_is_reported_not_fatal(home: Path) -> None:
-    path = _write(home, '[shortcuts]\nfly = "F"\naccept = 3\nskip = "Ctrl+Nope+Zap"\n')
+    path = write_shortcuts(home, '[shortcuts]\nfly = "F"\naccept = 3\nskip = "Ctrl+Nope+Zap"\n')
     found = actions.read_overrides(path)
     assert found.shortcuts == {}
     assert len(found.problems) == 3
     assert "no action named 'fly'" in found.problems[0]
-    _write(home, "[shortcuts\n")
+    write_shortcuts(home, "[shortcuts\n")
     assert actions.read_overrides(path).problems
 
 
 def test_the_shortcut_sheet_lists_actions_and_labels(window: MainWindow, gestures, qtbot) -> None:
     gestures.key(window, K.Key_F1)
-    sheet = window.findChild(object, "shortcut_sheet")
-    assert sheet is not None and sheet.isVisible()
-    rows = {
-        sheet.table.item(r, 1).text(): sheet.table.item(r, 2).text() for r in range(sheet.table.rowCount())
-    }
+    sheet, rows = shortcut_sheet(window)
     assert rows["Accept and Next"] == "A, Ctrl+Return"
     assert rows["PER"] == "1"
     assert rows["porte_parole"] == "Q"
+    sheet.close()
+
+
+def test_label_keys_are_remapped_by_the_shortcuts_file(
+    home: Path, open_window, ui_project, store, gestures
+) -> None:
+    write_shortcuts(home, '[shortcuts]\nlabel_entity_LOC = "F9"\n')
+    window: MainWindow = open_window(ui_project)
+    text = window.editor.text()
+    start = text.index("États-Unis")
+    gestures.select_text(window, start, start + len("États-Unis"))
+    gestures.key(window, K.Key_2)  # LOC's key in the scheme: free now
+    assert ("États-Unis", "LOC", "person") not in store.spans(1)
+    gestures.key(window, K.Key_F9)
+    assert ("États-Unis", "LOC", "person") in store.spans(1)
+    gestures.key(window, K.Key_F1)
+    sheet, rows = shortcut_sheet(window)
+    assert rows["LOC"] == "F9"
+    assert rows["PER"] == "1"
     sheet.close()

@@ -51,7 +51,7 @@ def test_switching_annotator_shows_their_own_work(
 
 def test_recent_projects_are_remembered(window: MainWindow, ui_project: Path, ui_settings: QSettings) -> None:
     assert window.recent_projects() == [str(ui_project.resolve())]
-    window._fill_recent_menu()
+    window.recent_menu.aboutToShow.emit()
     assert [a.text() for a in window.recent_menu.actions()] == [str(ui_project.resolve())]
 
 
@@ -73,7 +73,7 @@ def test_new_project_with_a_scheme_from_resources(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (a[3][0], True))
     window: MainWindow = open_window(None)
-    window.new_project()
+    window.action_map["new_project"].trigger()
     assert window.project is not None and window.project.path == target.with_suffix(".db")
     assert "porte_parole" in window.project.scheme.relation_names
     assert "File → Import" in window.header.text()

@@ -71,7 +71,7 @@ def test_a_forbidden_pair_is_refused_and_nothing_stored(window: MainWindow, stor
     message = window.statusBar().currentMessage()
     assert "refused" in message and "porte_parole cannot join LOC → ORG" in message
     assert store.relations(1) == []
-    window.undo()
+    window.editing.undo()
     assert store.spans(1)[2] == ("Moscou", "LOC", "model")  # nothing to undo but the open
 
 

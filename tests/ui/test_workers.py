@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 import spacy
 from PySide6.QtCore import QThreadPool
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QProgressDialog
 
 from desktop.formats import ExportReport, ImportOptions, registry
 from desktop.formats.base import Loss
@@ -44,7 +45,7 @@ def test_import_from_the_window_runs_in_a_worker(
     (folder / "a.txt").write_text("Emmanuel Macron est à Berlin.", encoding="utf-8")
     (folder / "b.txt").write_text("Olaf Scholz reçoit à Bonn.", encoding="utf-8")
     with qtbot.waitSignal(window.job_finished, timeout=60000) as blocker:
-        window.import_files([str(folder)])
+        window.work.import_files([str(folder)])
     assert blocker.args[0] == "import"
     assert "2 documents added, none already in the project." in window.last_message
     assert window.doc_list.model.rowCount() == 5
@@ -79,7 +80,7 @@ def test_export_from_the_window_says_what_was_lost(
 
         dialogs.ExportDialog.choice = choice  # type: ignore[method-assign]
         with qtbot.waitSignal(window.job_finished, timeout=30000):
-            window.export_files()
+            window.work.export_files()
     finally:
         dialogs.ExportDialog.choice = original  # type: ignore[method-assign]
         registry.FORMATS.pop("lossy", None)
@@ -95,7 +96,7 @@ def test_preannotate_waits_for_the_model_then_runs_in_a_worker(
     with qtbot.waitSignal(
         window.job_finished, timeout=60000, check_params_cb=lambda name, _r: name == "preannotate"
     ) as blocker:
-        window.preannotate()  # the model is not loaded yet: it loads, then pre-annotation runs
+        window.work.preannotate()  # the model is not loaded yet: it loads, then pre-annotation runs
     assert "ready" in window.model_label.text()
     result = blocker.args[1]
     assert result.done == 3 and result.spans == 3
@@ -124,7 +125,7 @@ def test_a_failing_job_is_reported(window: MainWindow, qtbot, accept_dialogs, tm
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "ok"}\n{not json}\n', encoding="utf-8")
     with qtbot.waitSignal(window.job_finished, timeout=30000):
-        window.import_files([str(bad)])
+        window.work.import_files([str(bad)])
     assert "bad.jsonl:2" in window.last_message
     assert window.doc_list.model.rowCount() == 3
 
@@ -162,3 +163,70 @@ def test_the_export_dialog_offers_every_format_and_names_the_file(qtbot, tmp_pat
     out, fmt, options = dialog.choice()
     assert (out, fmt) == (str(tmp_path / "news-spacy.spacy"), "spacy")
     assert (options.source, options.dev_split, options.seed, options.strict) == ("alice", 0.2, 7, False)
+
+
+def test_the_import_dialog_chooses_what_happens_to_texts_already_annotated(
+    window: MainWindow, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ui_project: Path
+) -> None:
+    text = "Le Walkman et le Minitel sont exposés à Lyon."
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    for path, word in ((first, "Walkman"), (second, "Minitel")):
+        start = text.index(word)
+        task = {
+            "text": text,
+            "_annotator_id": "bruno",
+            "answer": "accept",
+            "spans": [{"start": start, "end": start + len(word), "label": "MISC"}],
+        }
+        path.write_text(json.dumps(task, ensure_ascii=False) + "\n", encoding="utf-8")
+    chosen: list[str] = []
+
+    def choose(self: dialogs.ImportDialog) -> QDialog.DialogCode:
+        self.on_conflict.setCurrentIndex(self.on_conflict.findData(chosen[-1]))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(dialogs.ImportDialog, "exec", choose)
+    for path, policy in ((first, "keep"), (second, "keep"), (second, "merge")):
+        chosen.append(policy)
+        with qtbot.waitSignal(window.job_finished, timeout=60000):
+            window.work.import_files([str(path)])
+        if path == second and policy == "keep":
+            assert "Kept 1 existing annotation" in window.last_message
+    with Project.open(ui_project) as p:
+        doc = p.document_ids(search="Minitel")[0]
+        bruno = p.annotation(doc, "bruno")
+        assert bruno is not None and sorted(text[s.start : s.end] for s in bruno.spans) == [
+            "Minitel",
+            "Walkman",
+        ]
+
+
+def test_run_chains_progress_result_and_error_callbacks_on_the_window_jobs(window: MainWindow, qtbot) -> None:
+    seen: list[object] = []
+
+    def counting(progress: workers.Progress) -> int:
+        for i in range(3):
+            progress(i + 1, 3)
+        return 42
+
+    op = (
+        workers.run(window, counting, "count")
+        .on_progress(lambda done, total: seen.append((done, total)))
+        .on_done(lambda r: seen.append(("done", r)))
+        .on_done(lambda r: seen.append(("again", r)))
+        .on_fail(lambda m: seen.append(("fail", m)))
+        .finally_(lambda: seen.append("end"))
+    )
+    assert op.job in window.jobs.jobs  # closing the window waits for it
+    qtbot.waitUntil(lambda: "end" in seen, timeout=10000)
+    assert seen == [(1, 3), (2, 3), (3, 3), ("done", 42), ("again", 42), "end"]
+
+    def failing(progress: workers.Progress) -> int:
+        raise ValueError("line 3 of x.jsonl is not JSON")
+
+    failed: list[str] = []
+    dialog = QDialog(window)  # a dialog's work is the window's work too
+    workers.run(dialog, failing, "fail").with_progress("Fail", "Done:").on_fail(failed.append)
+    qtbot.waitUntil(lambda: bool(failed), timeout=10000)
+    assert failed == ["line 3 of x.jsonl is not JSON"]
+    assert not any(d.isVisible() for d in window.findChildren(QProgressDialog))

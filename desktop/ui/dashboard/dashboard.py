@@ -149,9 +149,7 @@ class AgreementDashboard(QDialog):
         self.resize(1180, 820)
         self.path: Path | None = None
         self.report: AgreementReport | None = None
-        self.job: workers.Job | None = None
-        # The window's pool, when there is one, so closing the window waits for this work too.
-        self.jobs: workers.Jobs = getattr(parent, "jobs", None) or workers.Jobs(self)
+        self.op: workers.Op | None = None
         self.selected_pair: tuple[str, str] | None = None
 
         self.summary = QLabel("")
@@ -261,34 +259,33 @@ class AgreementDashboard(QDialog):
     def refresh(self) -> None:
         if self.path is None:
             return
-        if self.job is not None:
-            self.job.cancel()
-        job = workers.Job(agreement_work(self.path, self.include_model.isChecked()), "agreement")
-        job.signals.finished.connect(lambda r, j=job: self._done(j, r))
-        job.signals.failed.connect(lambda m, j=job: self._failed(j, m))
-        self.job = job
+        if self.op is not None:
+            self.op.cancel()
+        work = agreement_work(self.path, self.include_model.isChecked())
+        op = workers.run(self, work, "agreement")
+        op.on_done(lambda r: self._done(op, r)).on_fail(lambda m: self._failed(op, m))
+        self.op = op
         self.progress.show()
         self.summary.setText("Computing agreement…")
-        self.jobs.start(job)
 
-    def _done(self, job: workers.Job, report: AgreementReport) -> None:
-        if job is not self.job:
+    def _done(self, op: workers.Op, report: AgreementReport) -> None:
+        if op is not self.op:
             return  # a newer computation replaced this one
-        self.job = None
+        self.op = None
         self.progress.hide()
         self.show_report(report)
         self.computed.emit(report)
 
-    def _failed(self, job: workers.Job, message: str) -> None:
-        if job is self.job:
-            self.job = None
+    def _failed(self, op: workers.Op, message: str) -> None:
+        if op is self.op:
+            self.op = None
             self.progress.hide()
             self.summary.setText(f"Agreement could not be computed: {message.splitlines()[0]}")
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802
-        if self.job is not None:
-            self.job.cancel()
-            self.job = None
+        if self.op is not None:
+            self.op.cancel()
+            self.op = None
             self.progress.hide()
         super().closeEvent(event)
 

@@ -1,8 +1,9 @@
 """The annotation editor: a custom-painted text view of spans (boxes) and relations (arcs).
 
-`lines` wraps the text, `layout` places span boxes and relation arcs, `painter` draws them,
+`lines` wraps the text, `layout` places span boxes and relation arcs on lines, `geometry` gives
+them pixels and answers hit tests, `painter` draws them,
 `core.EditorCore` holds content and selection, `view.EditorView` adds the mouse and keyboard;
-`navigation` (span order, find, token steps) and `utf16` (offset conversion) are Qt-free helpers.
+`navigation` (span order, find, token steps) is a Qt-free helper.
 """
 
 from desktop.ui.editor.view import EditorView

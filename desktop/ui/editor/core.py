@@ -197,6 +197,16 @@ class EditorCore(QAbstractScrollArea):
         self._describe()
         self.viewport().update()
 
+    def select_text(self, start: int, end: int) -> None:
+        """Select the text `[start, end)` as a drag over it would (a label key then applies to it)."""
+        self.select_span(None)
+        self._set_relation(None)
+        size = len(self._layout.text)
+        start, end = max(0, min(start, size)), max(0, min(end, size))
+        self._state.text_selection = (start, end) if start < end else None
+        self._describe()
+        self.viewport().update()
+
     def next_span(self) -> int | None:
         """Select the next span in text order (the first in view when none is selected)."""
         return self._step_span(1)
@@ -221,9 +231,9 @@ class EditorCore(QAbstractScrollArea):
         st, lay = self._state, self._layout
         text = ""
         if st.selected_span in lay.spans:
-            text = describe_span(lay.text, lay.spans[st.selected_span])  # type: ignore[index]
+            text = describe_span(lay.text, lay.spans[st.selected_span])
         elif st.selected_relation in lay.relations:
-            rel = lay.relations[st.selected_relation]  # type: ignore[index]
+            rel = lay.relations[st.selected_relation]
             head, child = lay.spans.get(rel.head), lay.spans.get(rel.child)
             if head is not None and child is not None:
                 text = describe_relation(lay.text, rel, head, child)

@@ -34,7 +34,7 @@ from desktop.ui.editor.core import EditorCore
 from desktop.ui.editor.navigation import describe_relation, describe_span, token_step
 
 # Keys that stay with the editor even when a window action uses them. Escape is not among them: a
-# window that binds it (to cancel its own pending edit first) passes it on to the editor itself.
+# window that binds it (to cancel its own pending edit first) then calls the editor's `escape()`.
 OWN_KEYS = {Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Left, Qt.Key.Key_Right}
 
 
@@ -84,26 +84,32 @@ class EditorView(EditorCore):
             extend = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
             self._step_tokens(1 if key == Qt.Key.Key_Right else -1, extend)
         elif key == Qt.Key.Key_Escape:
-            if self._press is not None:
-                self._end_drag()
-            elif self._relation_mode:
-                if self._state.pending_head is not None:
-                    self._state.pending_head = None
-                    self._state.rubber_band = None
-                    self.viewport().update()
-                else:
-                    self.set_relation_mode(False)
-            else:
-                self.clear_selection()
+            self.escape()
         else:
             super().keyPressEvent(event)
+
+    def escape(self) -> None:
+        """What Escape means to the editor: end a drag, drop a pending head, leave relation mode,
+        else clear the selection. A window that binds Escape calls this (never a synthetic key,
+        which would fire the window's shortcut again)."""
+        if self._press is not None:
+            self._end_drag()
+        elif self._relation_mode:
+            if self._state.pending_head is not None:
+                self._state.pending_head = None
+                self._state.rubber_band = None
+                self.viewport().update()
+            else:
+                self.set_relation_mode(False)
+        else:
+            self.clear_selection()
 
     def _step_tokens(self, delta: int, extend: bool) -> None:
         """Arrow keys: move a one-token selection, or with Shift grow or shrink it, then report it."""
         st, lay = self._state, self._layout
         sel = st.text_selection
         if sel is None and st.selected_span in lay.spans:
-            span = lay.spans[st.selected_span]  # type: ignore[index]
+            span = lay.spans[st.selected_span]
             sel = (span.start, span.end)
         new = token_step(self._tokens, sel, delta, extend, self._top_offset())
         if new is None:

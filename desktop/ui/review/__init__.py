@@ -1,4 +1,4 @@
-"""Review mode: adjudicating the annotators' versions into gold, with one lane per annotator."""
+"""Review mode: adjudicating the annotators' annotations into gold, with one lane per annotator."""
 
 from desktop.ui.review.mode import ReviewMode, install
 

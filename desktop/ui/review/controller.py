@@ -28,7 +28,7 @@ class ReviewStatus(commands.SetStatus):
 
 
 class ReviewController(AnnotationController):
-    """The controller of the gold editor; `lanes` holds the compared annotators' versions."""
+    """The controller of the gold editor; `lanes` holds the compared annotators' annotations."""
 
     def __init__(
         self,
@@ -41,7 +41,7 @@ class ReviewController(AnnotationController):
         super().__init__(project, GOLD, editor, parent)
         self.reviewer = reviewer
         self.annotators = list(annotators)
-        self.versions: list[Annotation] = []
+        self.annotations: list[Annotation] = []
         """The compared annotators' annotations of the open document, in lane order."""
         self.agreement = Consensus([], [], {})
 
@@ -49,20 +49,20 @@ class ReviewController(AnnotationController):
 
     def open(self, doc_id: int) -> tuple[Document, Annotation]:
         """The document and its gold version, seeded with what everyone agrees on when new."""
-        self.load_versions(doc_id)
+        self.load_annotations(doc_id)
         if self.project.annotation(doc_id, GOLD) is None:
-            if len(self.versions) >= 2:
-                seed_gold(self.project, doc_id, [a.annotator for a in self.versions], self.reviewer)
+            if len(self.annotations) >= 2:
+                seed_gold(self.project, doc_id, [a.annotator for a in self.annotations], self.reviewer)
             else:
                 self.project.save_annotation(
                     Annotation(doc_id, GOLD, Status.IN_PROGRESS, reviewer=self.reviewer), AnnotatorKind.GOLD
                 )
         return super().open(doc_id)
 
-    def load_versions(self, doc_id: int) -> None:
+    def load_annotations(self, doc_id: int) -> None:
         found = (self.project.annotation(doc_id, name) for name in self.annotators)
-        self.versions = [a for a in found if a is not None]
-        self.agreement = consensus(self.versions)
+        self.annotations = [a for a in found if a is not None]
+        self.agreement = consensus(self.annotations)
 
     def gold_keys(self) -> set[tuple[int, int, str]]:
         return {s.key for s in self.annotation.spans} if self.annotation else set()
@@ -70,13 +70,13 @@ class ReviewController(AnnotationController):
     # --- taking from lanes -----------------------------------------------------------------------
 
     def lane(self, annotator: str) -> Annotation | None:
-        return next((a for a in self.versions if a.annotator == annotator), None)
+        return next((a for a in self.annotations if a.annotator == annotator), None)
 
     def lane_span_at(self, index: int, start: int, end: int) -> Span | None:
         """Lane `index`'s span at a range of the text: the same offsets, else the first overlap."""
-        if not 0 <= index < len(self.versions):
+        if not 0 <= index < len(self.annotations):
             return None
-        spans = sorted(self.versions[index].spans, key=lambda s: (s.start, -s.end))
+        spans = sorted(self.annotations[index].spans, key=lambda s: (s.start, -s.end))
         exact = [s for s in spans if (s.start, s.end) == (start, end)]
         if exact:
             return exact[0]

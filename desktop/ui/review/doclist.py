@@ -14,7 +14,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from desktop.model import GOLD, Status
 from desktop.store import Project
-from desktop.ui.doclist import DONE, STATUS_TEXT, DocumentList, DocumentListModel
+from desktop.ui.doclist import DONE, DocumentList, DocumentListModel
 
 
 class ReviewListModel(DocumentListModel):
@@ -81,11 +81,11 @@ class ReviewListModel(DocumentListModel):
 class ReviewDocumentList(DocumentList):
     """The document list widget over a `ReviewListModel`, with "reviewed" progress."""
 
+    model: ReviewListModel
+
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(ReviewListModel())
         self.setObjectName("review_document_list")
-        self.model: ReviewListModel = ReviewListModel()  # type: ignore[assignment]
-        self.view.setModel(self.model)
         self.view.setObjectName("review_document_table")
         header = self.view.horizontalHeader()
         for col, width in enumerate((40, 92, 78)):
@@ -124,4 +124,4 @@ class ReviewDocumentList(DocumentList):
         self.progress_label.setText(f"{done:,} / {len(order):,} reviewed")
         self.progress.setRange(0, max(len(order), 1))
         self.progress.setValue(done)
-        self.progress.setToolTip(", ".join(f"{STATUS_TEXT[s]} {counts[s]:,}" for s in Status))
+        self.progress.setToolTip(", ".join(f"{s.text} {counts[s]:,}" for s in Status))

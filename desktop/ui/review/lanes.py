@@ -1,4 +1,4 @@
-"""The annotators' versions under the gold editor: one read-only lane per annotator.
+"""The annotators' annotations under the gold editor: one read-only lane per annotator.
 
 Each lane is an editor view of the same text (same width, so the same line breaks) that follows the
 gold editor's scrolling line by line. On top of the usual boxes and arcs a lane marks each span:
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from desktop.agreement.review import LaneSpan
 from desktop.model import Annotation, Document, LabelScheme
-from desktop.ui.doclist import STATUS_TEXT
 from desktop.ui.editor import EditorView
 
 DISPUTED = QColor("#e8590c")
@@ -32,7 +31,7 @@ Key = tuple[int, int, str]
 
 
 class LaneView(EditorView):
-    """One annotator's version, read-only, with agreement marks; clicks ask to take spans."""
+    """One annotator's annotation, read-only, with agreement marks; clicks ask to take spans."""
 
     take_requested = Signal(str, int)
     """(annotator, span id): the reviewer wants this span in gold."""
@@ -50,11 +49,11 @@ class LaneView(EditorView):
         self, doc: Document, ann: Annotation, lane: list[LaneSpan], scheme: LabelScheme, gold: set[Key]
     ) -> None:
         self.annotator = ann.annotator
-        self.status = STATUS_TEXT[ann.status]
+        self.status = ann.status.text
         self.marks = {s.span.id: s for s in lane if s.span.id is not None}
         self.gold = gold
         self.set_content(doc.text, doc.tokens, ann.spans, ann.relations, scheme)
-        self.setAccessibleName(f"Version of {ann.annotator}")
+        self.setAccessibleName(f"Annotation of {ann.annotator}")
 
     def set_gold(self, gold: set[Key]) -> None:
         self.gold = gold
@@ -163,6 +162,8 @@ class Lane(QWidget):
     def __init__(self, index: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.index = index
+        self.key = f"Alt+{index + 1}"
+        """The key that takes this lane's span at the gold selection (shown in the header)."""
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.PlainText)
         self.header.setObjectName(f"lane_header_{index + 1}")
@@ -189,7 +190,7 @@ class Lane(QWidget):
         disputed = len(marks) - agreed
         left = self.view.disputed_left()
         self.header.setText(
-            f"Alt+{self.index + 1}   {self.view.annotator} ({self.view.status})   ·   {len(marks)} spans, "
+            f"{self.key}   {self.view.annotator} ({self.view.status})   ·   {len(marks)} spans, "
             f"{agreed} agreed, {disputed} disputed ({left} not in gold)"
         )
         self.header.setStyleSheet(
@@ -206,10 +207,12 @@ class LanesPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("review_lanes")
         self.lanes: list[Lane] = []
+        self.keys: list[str] = []
+        """The take-from-lane key of each lane, as the user set them (`set_keys`)."""
         self.leader: EditorView | None = None
         self._syncing = False
         self.legend = QLabel(
-            "Annotators' versions — faded ✓ agreed by everyone · orange outline: disputed · "
+            "Annotations of the annotators — faded ✓ agreed by everyone · orange outline: disputed · "
             "✓ in gold.  Click a span (or Tab to it, Enter) to take it into gold; "
             "Alt+N takes lane N's span at the gold selection; D / Shift+D: next / previous "
             "disagreement; F6 moves between gold and the lanes."
@@ -227,7 +230,7 @@ class LanesPanel(QWidget):
         bar.addWidget(self.chooser)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
-        self.empty = QLabel("No annotator's version of this document to compare.")
+        self.empty = QLabel("No annotator's annotation of this document to compare.")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -244,29 +247,39 @@ class LanesPanel(QWidget):
         self.leader = leader
         leader.verticalScrollBar().valueChanged.connect(lambda _v: self._sync(leader))
 
-    def show_versions(
+    def show_annotations(
         self,
         doc: Document,
-        versions: list[Annotation],
+        annotations: list[Annotation],
         lanes: dict[str, list[LaneSpan]],
         scheme: LabelScheme,
         gold: set[Key],
     ) -> None:
-        while len(self.lanes) < len(versions):
+        while len(self.lanes) < len(annotations):
             lane = Lane(len(self.lanes))
+            if lane.index < len(self.keys):
+                lane.key = self.keys[lane.index]
             lane.view.take_requested.connect(self.take_requested)
             bar = lane.view.verticalScrollBar()
             bar.valueChanged.connect(lambda _v, v=lane.view: self._sync(v))
             self.splitter.addWidget(lane)
             self.lanes.append(lane)
         for i, lane in enumerate(self.lanes):
-            lane.setVisible(i < len(versions))
-        for lane, ann in zip(self.lanes, versions, strict=False):
+            lane.setVisible(i < len(annotations))
+        for lane, ann in zip(self.lanes, annotations, strict=False):
             lane.show_lane(doc, ann, lanes.get(ann.annotator, []), scheme, gold)
-        self.empty.setVisible(not versions)
-        self.splitter.setVisible(bool(versions))
+        self.empty.setVisible(not annotations)
+        self.splitter.setVisible(bool(annotations))
         if self.leader is not None:
             self._sync(self.leader)
+
+    def set_keys(self, keys: list[str]) -> None:
+        """Say in each lane's header the key that takes from it (shortcuts.toml may change them)."""
+        self.keys = list(keys)
+        for lane in self.lanes:
+            lane.key = self.keys[lane.index] if lane.index < len(self.keys) else ""
+            if lane.view.annotator:
+                lane.update_header()
 
     def set_gold(self, gold: set[Key]) -> None:
         for lane in self.visible_lanes():

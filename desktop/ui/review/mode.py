@@ -1,10 +1,10 @@
 """Review mode: the window switched from annotating to adjudicating into gold.
 
-Entering it swaps three parts of the window and leaves the rest as it is: the controller becomes a
+A mode of the window (`desktop.ui.modes.Mode`): while it is on, the session's controller is a
 `ReviewController` on annotator `gold` (so label keys, Delete, relation mode and undo work on gold
-exactly as in annotation mode), the document list becomes the list of documents with
-disagreements, and the lanes of the annotators' versions appear under the editor. Leaving it
-restarts the window's annotation session.
+exactly as in annotation mode), the document list is the list of documents with disagreements,
+the lanes of the annotators' annotations are under the editor and a banner above it. Leaving it
+gives the window back its own parts and a new annotation session.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QMenu, QWidget
 
 from desktop.agreement.review import disagreements
 from desktop.model import Annotation, AnnotatorKind, Status
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from desktop.ui.window import MainWindow
 
 MAX_LANES = 9
+REVIEW_ACTIONS = [f"take_lane_{n}" for n in range(1, MAX_LANES + 1)] + ["next_pane"]
 
 
 def disagreements_work(path: Any, annotators: list[str]) -> workers.Work:
@@ -66,94 +67,94 @@ def _keys(ann: Annotation) -> set[tuple[object, ...]]:
 
 
 class ReviewMode(QObject):
-    """Everything review mode adds to a window; `install(window)` makes one."""
+    """Review mode for a window: its parts, its controller, its keys (a `desktop.ui.modes.Mode`)."""
 
-    entered = Signal(bool)
+    switched = Signal(bool)
     """Review mode was switched on (True) or off (False)."""
     list_ready = Signal()
     """The list of documents with disagreements is filled."""
 
+    title = "reviewing"
+    list_title = "Disagreements"
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.active = False
         self.controller: ReviewController | None = None
         self.chosen: list[str] | None = None
         """Annotators compared (None: every person, no model)."""
         self.list = ReviewDocumentList()
-        self.list.document_activated.connect(self._open)
+        self.document_list: DocumentList = self.list
         self.lanes = LanesPanel()
         self.lanes.take_requested.connect(self.take)
         self.lanes.chooser.setMenu(QMenu(self.lanes.chooser))
         self.lanes.chooser.menu().aboutToShow.connect(self._fill_chooser)
-        self.banner = QLabel()
-        self.banner.setObjectName("gold_banner")
-        self.banner.setTextFormat(Qt.TextFormat.PlainText)
-        self.banner.setContentsMargins(8, 4, 8, 4)
-        self.banner.setStyleSheet("QLabel { background: #fff3bf; color: #5c4400; }")
-        self._place_lanes()
-        self.lane_actions = self._lane_actions()
+        self.lanes.follow(window.editor)
+        self.panel: QWidget | None = self.lanes
+        label = QLabel()
+        label.setObjectName("gold_banner")
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setContentsMargins(8, 4, 8, 4)
+        label.setWordWrap(True)  # a long banner must not push the docks aside
+        label.setStyleSheet("QLabel { background: #fff3bf; color: #5c4400; }")
+        self.banner_label = label
+        self.banner: QWidget | None = label
         self.dashboard: Any = None
+        self._pending_doc: int | None = None
 
-    # --- construction ----------------------------------------------------------------------------
+    @property
+    def active(self) -> bool:
+        return self.window.mode is self
 
-    def _place_lanes(self) -> None:
-        """Put the gold editor and the lanes in a splitter where the editor was."""
+    @property
+    def lane_actions(self) -> list[QAction]:
+        """Alt+1…9 (take from lane N) and F6 (next pane): on only while reviewing."""
+        return [self.window.action_map[i] for i in REVIEW_ACTIONS]
+
+    # --- the Mode protocol -----------------------------------------------------------------------
+
+    def make_controller(
+        self, project: Project, annotator: str, editor: EditorView, parent: QObject
+    ) -> ReviewController:
+        self.controller = ReviewController(project, annotator, self.annotators(), editor, parent)
+        self.controller.annotation_changed.connect(self._gold_changed)
+        return self.controller
+
+    def entered(self) -> None:
         w = self.window
-        central = w.editor.parentWidget()
-        layout = central.layout() if central is not None else None
-        assert isinstance(layout, QVBoxLayout)
-        index = layout.indexOf(w.editor)
-        gold = QWidget()
-        box = QVBoxLayout(gold)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(0)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.setObjectName("review_splitter")
-        self.splitter.setChildrenCollapsible(False)
-        layout.insertWidget(index, self.splitter, 1)
-        box.addWidget(self.banner)
-        box.addWidget(w.editor, 1)
-        self.splitter.addWidget(gold)
-        self.splitter.addWidget(self.lanes)
-        self.banner.hide()
-        self.lanes.hide()
-        self.lanes.follow(w.editor)
+        assert w.project is not None
+        w.editor.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        for action in self.lane_actions:
+            action.setEnabled(True)
+        self.lanes.set_keys([a.shortcut().toString() for a in self.lane_actions[:MAX_LANES]])
+        w.action_map["review_mode"].setChecked(True)
+        w.document_opened.connect(self._document_opened)
+        doc_id, self._pending_doc = self._pending_doc, None
+        w.editor.set_content("", [], [], [], w.project.scheme)
+        self.banner_label.setText("Finding the documents where the annotators disagree…")
+        self.refresh_list(open_first=doc_id is None)
+        if doc_id is not None:
+            w.open_document(doc_id)
+        self.switched.emit(True)
 
-    def _lane_actions(self) -> list[QAction]:
-        actions = []
-        for n in range(1, MAX_LANES + 1):
-            action = QAction(f"Take from Lane {n}", self.window)
-            action.setObjectName(f"action_take_lane_{n}")
-            action.setShortcut(QKeySequence(f"Alt+{n}"))
-            action.setStatusTip(f"Take lane {n}'s span at the gold selection into gold")
-            action.triggered.connect(lambda _c=False, i=n - 1: self.take_at_cursor(i))
+    def left(self) -> None:
+        w = self.window
+        w.document_opened.disconnect(self._document_opened)
+        w.editor.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        for action in self.lane_actions:
             action.setEnabled(False)
-            self.window.addAction(action)
-            actions.append(action)
-        focus = QAction("Next Pane", self.window)
-        focus.setObjectName("action_review_next_pane")
-        focus.setShortcut(QKeySequence("F6"))
-        focus.triggered.connect(self.focus_next_pane)
-        focus.setEnabled(False)
-        self.window.addAction(focus)
-        actions.append(focus)
-        return actions
+        w.action_map["review_mode"].setChecked(False)
+        self.controller = None
+        self.switched.emit(False)
 
     # --- switching -------------------------------------------------------------------------------
 
     def toggle(self) -> None:
         if self.active:
-            self.leave()
-            self.window._start_session()
+            self.window.leave()
         else:
             self.enter()
-        self._check_action(self.active)
-
-    def _check_action(self, on: bool) -> None:
-        action = self.window.findChild(QAction, "action_review_mode")
-        if action is not None:
-            action.setChecked(on)
+        self.window.action_map["review_mode"].setChecked(self.active)
 
     def annotators(self) -> list[str]:
         """The compared annotators: the chosen ones, else every person who accepted a document."""
@@ -170,72 +171,15 @@ class ReviewMode(QObject):
         ]
 
     def enter(self, doc_id: int | None = None) -> bool:
-        w = self.window
-        if w.project is None:
-            w.say("Open a project first")
-            return False
-        if not w.annotator and not w.ask_annotator():
-            return False
+        """Switch the window to review mode (on `doc_id`, else on the worst disagreement)."""
         if self.active:
             if doc_id is not None:
-                w.open_document(doc_id)
+                self.window.open_document(doc_id)
             return True
-        self.controller = ReviewController(w.project, w.annotator, self.annotators(), w.editor, w)
-        self.controller.annotation_changed.connect(w._annotation_changed)
-        self.controller.annotation_changed.connect(self._gold_changed)
-        self.controller.revisited.connect(w.open_document)
-        self.controller.message.connect(w.say)
-        w.controller = self.controller
-        w._build_label_actions()
-        self._swap_list(self.list)
-        self.list.reset(w.project, w.annotator)
-        self.active = True
-        w.editor.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        self.banner.show()
-        self.lanes.show()
-        height = max(self.splitter.height(), 400)
-        self.splitter.setSizes([height * 2 // 5, height - height * 2 // 5])
-        for action in self.lane_actions:
-            action.setEnabled(True)
-        self._check_action(True)
-        w.setWindowTitle(f"{w.windowTitle()} — reviewing")
-        if w.project is not None:
-            w.editor.set_content("", [], [], [], w.project.scheme)
-        self.banner.setText("Finding the documents where the annotators disagree…")
-        self.refresh_list(open_first=doc_id is None)
-        if doc_id is not None:
-            w.open_document(doc_id)
-        w.document_opened.connect(self._document_opened)
-        self.entered.emit(True)
-        return True
-
-    def leave(self) -> None:
-        """Back to the window's parts for annotation (the caller restarts its session)."""
-        if not self.active:
-            return
-        w = self.window
-        self.active = False
-        w.document_opened.disconnect(self._document_opened)
-        self._swap_list(self._annotation_list)
-        w.editor.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.banner.hide()
-        self.lanes.hide()
-        for action in self.lane_actions:
-            action.setEnabled(False)
-        self._check_action(False)
-        self.controller = None
-        self.entered.emit(False)
-
-    def _swap_list(self, widget: DocumentList) -> None:
-        w = self.window
-        dock = w.findChild(QDockWidget, "dock_documents")
-        assert dock is not None
-        if widget is self.list:
-            self._annotation_list = w.doc_list
-        dock.widget().setParent(None)  # type: ignore[call-overload]
-        dock.setWidget(widget)
-        dock.setWindowTitle("Disagreements" if widget is self.list else "Documents")
-        w.doc_list = widget
+        self._pending_doc = doc_id
+        entered = self.window.enter(self)
+        self._pending_doc = None
+        return entered
 
     # --- the list ---------------------------------------------------------------------------------
 
@@ -244,7 +188,6 @@ class ReviewMode(QObject):
         assert w.project is not None
         names = self.annotators()
         self.list.show_computing()
-        job = workers.Job(disagreements_work(w.project.path, names), "disagreements")
 
         def done(result: Any) -> None:
             if not self.active:
@@ -256,16 +199,17 @@ class ReviewMode(QObject):
             if open_first and ids and self.controller is not None and self.controller.document is None:
                 w.open_document(ids[0])
             elif not ids and self.controller is not None and self.controller.document is None:
-                w.editor.set_content("", [], [], [], w.project.scheme if w.project else None)  # type: ignore[arg-type]
-                self.banner.setText(
+                if w.project is not None:
+                    w.editor.set_content("", [], [], [], w.project.scheme)
+                self.banner_label.setText(
                     f"No document where {' and '.join(names) or 'the annotators'} disagree "
                     "(only documents they accepted are compared)."
                 )
             self.list_ready.emit()
 
-        job.signals.finished.connect(done)
-        job.signals.failed.connect(lambda m: w.say(f"Could not compare the annotators: {m}"))
-        w.jobs.start(job)
+        workers.run(w, disagreements_work(w.project.path, names), "disagreements").on_done(done).on_fail(
+            lambda m: w.say(f"Could not compare the annotators: {m}")
+        )
 
     def _fill_chooser(self) -> None:
         menu = self.lanes.chooser.menu()
@@ -291,20 +235,17 @@ class ReviewMode(QObject):
         if self.controller is not None:
             self.controller.annotators = names
             if self.controller.document is not None:
-                self._open(self.controller.document.id)
+                self.window.open_document(self.controller.document.id)
         self.refresh_list()
 
     # --- the open document -----------------------------------------------------------------------
-
-    def _open(self, doc_id: int) -> None:
-        self.window.open_document(doc_id)
 
     def _document_opened(self, doc_id: int) -> None:
         ctl, w = self.controller, self.window
         if ctl is None or ctl.document is None or w.project is None:
             return
-        self.lanes.show_versions(
-            ctl.document, ctl.versions, ctl.agreement.lanes, w.project.scheme, ctl.gold_keys()
+        self.lanes.show_annotations(
+            ctl.document, ctl.annotations, ctl.agreement.lanes, w.project.scheme, ctl.gold_keys()
         )
         self._update_banner()
 
@@ -321,9 +262,9 @@ class ReviewMode(QObject):
             return
         left = sum(lane.view.disputed_left() for lane in self.lanes.visible_lanes())
         status = ctl.annotation.status
-        state = "accepted" if status == Status.ACCEPTED else str(status).replace("_", " ")
+        state = status.text
         ann = ctl.annotation
-        self.banner.setText(
+        self.banner_label.setText(
             f"GOLD  ·  reviewer {ctl.reviewer}  ·  {state}  ·  {_n(len(ann.spans), 'span')}, "
             f"{_n(len(ann.relations), 'relation')}  ·  {_n(left, 'disputed span')} not in gold  ·  "
             "edit as usual; A accepts gold and opens the next disagreement"
@@ -352,14 +293,14 @@ class ReviewMode(QObject):
                 "disagreement), then Alt+N takes lane N's span there"
             )
             return
-        if index >= len(ctl.versions):
+        if index >= len(ctl.annotations):
             self.window.say(f"There is no lane {index + 1}")
             return
         span = ctl.lane_span_at(index, *where)
         if span is None or span.id is None:
-            self.window.say(f"{ctl.versions[index].annotator} has no span there")
+            self.window.say(f"{ctl.annotations[index].annotator} has no span there")
             return
-        ctl.take_span(ctl.versions[index].annotator, span.id)
+        ctl.take_span(ctl.annotations[index].annotator, span.id)
 
     def step_dispute(self, step: int) -> None:
         """Select in gold the text of the next (or previous) disputed span of any lane."""
@@ -394,7 +335,7 @@ class ReviewMode(QObject):
         if same is not None and same.id is not None:
             editor.select_span(same.id)
         else:
-            select_text(editor, *target)
+            editor.select_text(*target)
         editor.scroll_to_offset(target[0])
         self.lanes.reveal(target[0])
         editor.setFocus()
@@ -423,25 +364,13 @@ class ReviewMode(QObject):
             self.enter(doc_id) if not self.active else self.window.open_document(doc_id)
         except ProjectError as e:
             self.window.say(str(e))
-        self._check_action(self.active)
+        self.window.action_map["review_mode"].setChecked(self.active)
 
 
 def _n(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def select_text(editor: EditorView, start: int, end: int) -> None:
-    """Select a range of gold's text, as a drag over it would (label keys then apply to it)."""
-    own = getattr(editor, "select_text", None)
-    if callable(own):
-        own(start, end)
-        return
-    editor.select_span(None)
-    editor.select_relation(None)
-    editor._state.text_selection = (start, end)  # the editor has no public setter yet
-    editor.viewport().update()
-
-
 def install(window: MainWindow) -> ReviewMode:
-    """Give the window its review mode (the lanes are placed now, hidden until it is entered)."""
+    """Review mode for the window; its parts go into the window's slots when it is entered."""
     return ReviewMode(window)

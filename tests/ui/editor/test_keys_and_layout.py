@@ -5,8 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from desktop.ui.editor.utf16 import Utf16Index, utf16_len
-
 from .helpers import Loader, span_of
 
 TEXT = "Kirill Dmitriev a rencontré Dmitry Peskov à Moscou près du Kremlin."
@@ -74,19 +72,6 @@ def test_span_colour_is_painted(load: Loader, editor_scheme) -> None:  # type: i
     want = QColor(editor_scheme.color("LOC"))
     found = any(img.pixelColor(x, r.top() + 2) == want for x in range(r.left() + 3, r.right() - 3))
     assert found
-
-
-def test_utf16_conversion_round_trips_astral_characters() -> None:
-    text = "a😀b🇫🇷c"
-    idx = Utf16Index(text)
-    assert utf16_len(text) == len(text.encode("utf-16-le")) // 2
-    for i in range(len(text) + 1):
-        u = idx.to_utf16(i)
-        assert u == len(text[:i].encode("utf-16-le")) // 2
-        assert idx.to_python(u) == i
-    assert idx.to_python(2) == 1  # inside the emoji's surrogate pair → its start
-    plain = Utf16Index("abc")
-    assert plain.to_utf16(2) == 2 and plain.to_python(2) == 2
 
 
 def test_own_keys_win_over_window_shortcuts(qtbot, editor_scheme) -> None:  # type: ignore[no-untyped-def]

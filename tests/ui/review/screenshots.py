@@ -109,7 +109,7 @@ def shoot(path: Path, out: Path) -> None:
     review = window.review
     done: list[bool] = []
     review.list_ready.connect(lambda: done.append(True))
-    window.toggle_review_mode()
+    window.action_map["review_mode"].trigger()
     _wait(
         app, lambda: bool(done) and window.controller is not None and window.controller.document is not None
     )
@@ -119,7 +119,7 @@ def shoot(path: Path, out: Path) -> None:
     _wait(app, lambda: False, 300)
     window.grab().save(str(out / "screenshot-review.png"))
 
-    window.show_agreement()
+    window.action_map["agreement"].trigger()
     dashboard = review.dashboard
     _wait(app, lambda: dashboard.report is not None)
     dashboard.resize(1280, 860)

@@ -68,7 +68,7 @@ def test_lanes_follow_gold_to_the_end_of_a_long_document(
     assert first_line(lanes[1].visible_text()) == first_line(window.editor.visible_text())
 
     # D selects the one disputed place, the last Moscou, and brings it into view everywhere;
-    # bob's version of it (ORG) is taken by a click where it is drawn.
+    # bob's annotation of it (ORG) is taken by a click where it is drawn.
     qtbot.keyClick(window.editor, Qt.Key.Key_D)
     at = TEXT.rindex("Moscou")
     assert window.editor.text_selection() == (at, at + len("Moscou"))
@@ -85,7 +85,7 @@ def test_a_new_session_leaves_review_mode(qtbot, open_window, team_project: Path
     window = open_window(team_project, annotator="rita")
     enter_review(qtbot, window)
     window.set_annotator("alice")
-    window._start_session()
+    window.open_project_path(team_project)
     assert not window.review.active
     assert window.controller.annotator == "alice"  # type: ignore[union-attr]
     assert window.findChild(object, "review_document_list") is None or not window.review.list.isVisible()

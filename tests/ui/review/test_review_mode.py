@@ -112,7 +112,7 @@ def test_review_adjudicates_into_gold(
         (),
     ) == [("rita",)]
     assert window.controller.doc_id == 3  # type: ignore[union-attr]
-    # The annotators' own versions are untouched.
+    # The annotators' own annotations are untouched.
     assert ("Kremlin", "LOC", "person") in store.spans(1, "bob")
 
 

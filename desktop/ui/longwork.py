@@ -1,0 +1,162 @@
+"""The window's long work: loading spaCy, pre-annotating, importing and exporting.
+
+Each flow asks what it needs (a dialog), runs the work off the GUI thread with `workers.run`
+(a progress dialog that can cancel), and shows the outcome when the result arrives.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+
+from desktop.model import LabelScheme
+from desktop.ui import workers
+from desktop.ui.dialogs import ExportDialog, ImportDialog, export_summary, import_summary
+
+if TYPE_CHECKING:
+    from desktop.ui.window import MainWindow
+
+
+class LongWork(QObject):
+    """Model loading, pre-annotation, import and export for the main window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.nlp: Any = None
+        self.model_op: workers.Op | None = None
+        self.preannotate_when_loaded = False
+
+    def _finished(self, name: str, result: Any) -> None:
+        self.window.job_finished.emit(name, result)
+
+    def _run(self, name: str, work: workers.Work, title: str, label: str, done: Any) -> workers.Op:
+        w = self.window
+        return (
+            workers.run(w, work, name)
+            .with_progress(title, label)
+            .on_done(done)
+            .on_done(lambda result: self._finished(name, result))
+            .on_fail(lambda message: w.tell(title, message, warning=True))
+            .on_fail(lambda _m: self._finished(name, None))
+        )
+
+    # --- the spaCy pipeline -----------------------------------------------------------------------
+
+    def start_model_loading(self) -> None:
+        """Load the project's spaCy pipeline in a worker; the window works without it."""
+        w = self.window
+        if w.project is None or self.model_op is not None or self.nlp is not None:
+            return
+        name = w.project.model
+        w.model_label.setText(f"spaCy: loading {name}…")
+        self.model_op = (
+            workers.run(w, workers.load_model_work(name), "load_model")
+            .on_done(self._model_loaded)
+            .on_fail(self._model_failed)
+        )
+
+    def _model_loaded(self, nlp: Any) -> None:
+        self.nlp = nlp
+        self.model_op = None
+        self.window.model_label.setText(f"spaCy: {nlp.meta.get('lang')}_{nlp.meta.get('name')} ready")
+        self._finished("load_model", nlp)
+        if self.preannotate_when_loaded:
+            self.preannotate_when_loaded = False
+            self.preannotate()
+
+    def _model_failed(self, message: str) -> None:
+        self.model_op = None
+        self.window.model_label.setText("spaCy: not available")
+        self.window.say(f"The spaCy pipeline could not be loaded: {message.splitlines()[0]}")
+
+    # --- pre-annotation, import, export -----------------------------------------------------------
+
+    def preannotate(self) -> None:
+        w = self.window
+        if w.project is None:
+            return
+        if any(job.name == "preannotate" for job in w.jobs.running):
+            w.say("Pre-annotation is already running")
+            return
+        if self.nlp is None:
+            self.preannotate_when_loaded = True
+            self.start_model_loading()
+            w.say("Pre-annotation starts as soon as the spaCy pipeline has loaded")
+            return
+        self._run(
+            "preannotate",
+            workers.preannotate_work(w.project.path, self.nlp),
+            "Pre-annotate",
+            "Documents annotated:",
+            self._preannotated,
+        )
+
+    def _preannotated(self, result: Any) -> None:
+        state = "cancelled after" if result.cancelled else "done:"
+        self.window.say(
+            f"Pre-annotation {state} {result.done:,} documents, {result.spans:,} spans "
+            f"({result.skipped:,} already done)"
+        )
+        self.reload_project()
+
+    def import_files(self, paths: list[str] | None = None) -> None:
+        w = self.window
+        if w.project is None:
+            w.say("Open or create a project first")
+            return
+        dialog = ImportDialog(w)
+        if paths:
+            dialog.set_paths(paths)
+        if not dialog.exec():
+            return
+        inputs, fmt, options = dialog.choice()
+        self._run(
+            "import",
+            workers.import_work(w.project.path, inputs, fmt, options),
+            "Import",
+            "Documents read:",
+            self._imported,
+        )
+
+    def _imported(self, report: Any) -> None:
+        self.reload_project()
+        self.window.tell("Import", import_summary(report))
+
+    def export_files(self) -> None:
+        w = self.window
+        if w.project is None:
+            w.say("Open or create a project first")
+            return
+        names = [a.name for a in w.project.annotators()]
+        dialog = ExportDialog(names, w.annotator, w.project.path, w)
+        if not dialog.exec():
+            return
+        out, fmt, options = dialog.choice()
+        self._run(
+            "export",
+            workers.export_work(w.project.path, out, fmt, options),
+            "Export",
+            "Documents written:",
+            lambda report: w.tell("Export", export_summary(report)),
+        )
+
+    def reload_project(self) -> None:
+        """Show what a worker wrote through its own connection (documents, labels it added)."""
+        w = self.window
+        if w.project is None:
+            return
+        stored = w.project.setting("scheme")
+        if stored:
+            w.project.set_scheme(LabelScheme.from_dict(json.loads(stored)))
+        current = w.doc_id
+        w.build_label_keys()
+        w.doc_list.reset(w.project, w.annotator)
+        if current is not None:
+            w.open_document(current)
+        else:
+            first = w.first_document()
+            if first is not None:
+                w.open_document(first)
