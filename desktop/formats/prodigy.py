@@ -144,11 +144,11 @@ def task_record(
     for rel in _list(path, lineno, relations, "relations"):
         before = len(builder.relations)
         _relation(path, lineno, record, rel, tokens, builder, by_last_token, report)
-        more = {k: v for k, v in rel.items() if k not in RELATION_KEYS}
-        if more and len(builder.relations) > before:
+        own = {k: v for k, v in rel.items() if k not in RELATION_KEYS}
+        if own and len(builder.relations) > before:
             r = builder.relations[-1]
             key = relation_key(builder.spans[r.head].key, builder.spans[r.child].key, r.label)
-            extras.setdefault("relations", {})[key] = more
+            extras.setdefault("relations", {})[key] = own
     record.annotations.append(builder.build())
     return record
 
