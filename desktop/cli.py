@@ -47,6 +47,8 @@ class _Bar:
     def __init__(self, desc: str, unit: str) -> None:
         from tqdm import tqdm
 
+        # No monitor thread: pre-annotation forks its workers only from a one-threaded process.
+        tqdm.monitor_interval = 0
         self.bar = tqdm(desc=desc, unit=unit, disable=not sys.stderr.isatty(), leave=False)
 
     def __call__(self, done: int, total: int) -> bool:
@@ -61,6 +63,20 @@ class _Bar:
 
 
 # --- commands -------------------------------------------------------------------------------------
+
+
+def _open(path: str, write: bool = False) -> Any:
+    """The project, refused at once for a command that writes when it may not be written; a
+    command that only reads says on stderr that the project is read-only, and goes on."""
+    from desktop.store import Project, ProjectError
+
+    project = Project.open(path)
+    if project.read_only is not None:
+        if write:
+            project.close()
+            raise ProjectError(f"{path}: {project.read_only}; nothing was written")
+        print(f"note: {path}: {project.read_only}", file=sys.stderr)
+    return project
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -97,9 +113,8 @@ def _labels_rel(raw: str | None) -> list[str]:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from desktop.formats import ImportOptions, import_paths
-    from desktop.store import Project
 
-    with Project.open(args.project) as p:
+    with _open(args.project, write=True) as p:
         bar = _Bar("importing", "docs")
         try:
             options = ImportOptions(
@@ -138,9 +153,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_preannotate(args: argparse.Namespace) -> int:
     from desktop.nlp.pipeline import load_pipeline
     from desktop.nlp.preannotate import preannotate, read_patterns
-    from desktop.store import Project
 
-    with Project.open(args.project) as p:
+    with _open(args.project, write=True) as p:
         patterns = read_patterns(args.patterns) if args.patterns else None
         nlp = load_pipeline(args.model or p.model)
         bar = _Bar("pre-annotating", "docs")
@@ -152,6 +166,9 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
                 label_map=_label_map(args.map),
                 batch_size=args.batch_size,
                 n_process=args.n_process,
+                engine=args.engine,
+                address=args.address,
+                model=args.model or p.model,
                 progress=bar,
             )
         finally:
@@ -166,9 +183,8 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from desktop.formats import ExportOptions, export_project
-    from desktop.store import Project
 
-    with Project.open(args.project) as p:
+    with _open(args.project) as p:
         options = ExportOptions(
             source=args.source,
             spans_key=args.spans_key,
@@ -200,9 +216,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from desktop.model import Status
-    from desktop.store import Project
 
-    with Project.open(args.project) as p:
+    with _open(args.project) as p:
         stats = p.stats()
     if args.json:
         print(json.dumps(stats, indent=2, ensure_ascii=False))
@@ -219,10 +234,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from desktop.store import Project
     from desktop.team import merge_paths
 
-    with Project.open(args.project) as p:
+    with _open(args.project, write=True) as p:
         report = merge_paths(p, args.others, annotator=args.annotator)
     for f in report.files:
         print(
@@ -256,9 +270,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 
 def cmd_copy(args: argparse.Namespace) -> int:
-    from desktop.store import Project
 
-    with Project.open(args.project) as p:
+    with _open(args.project) as p:
         out = p.backup(args.out, overwrite=args.overwrite)
         print(f"copied {p.path} to {out} ({p.document_count()} documents, every saved edit)")
     return 0
@@ -268,14 +281,13 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     from desktop.agreement import compute_agreement, format_text
     from desktop.agreement.report_html import write_html
     from desktop.model import Status
-    from desktop.store import Project
 
     valid = [str(s) for s in Status]
     unknown = [s for s in _labels(args.statuses) if s not in valid]
     if unknown:
         raise CliError(f"--statuses: unknown {', '.join(unknown)} (choose from {', '.join(valid)})")
     statuses = [Status(s) for s in _labels(args.statuses)]
-    with Project.open(args.project) as p:
+    with _open(args.project) as p:
         report = compute_agreement(
             p,
             _labels(args.annotators) or None,
@@ -391,7 +403,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--patterns", help="EntityRuler/Prodigy patterns JSONL for extra labels")
     p.add_argument("--map", help="model label to project label: PER=PERSON,MISC= (empty drops)")
     p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--n-process", type=int, default=1, help="worker processes for spaCy")
+    p.add_argument(
+        "--n-process",
+        type=int,
+        help="worker processes (or Ray actors) that each hold the pipeline "
+        "(default: every core memory has room for; 1 runs in this process)",
+    )
+    p.add_argument(
+        "--engine",
+        default="local",
+        choices=["local", "ray"],
+        help="local: processes on this machine (default); "
+        "ray: a Ray cluster (pip install 'etiquette[cluster]')",
+    )
+    p.add_argument(
+        "--address",
+        help="Ray cluster to use, e.g. 10.0.0.5:6379 or ray://head:10001 (default: a local one for this run)",
+    )
 
     p = add("export", cmd_export, "export annotations as training data")
     p.add_argument("project", metavar="PROJECT.db")

@@ -1,8 +1,8 @@
 """spaCy `Doc`s built from a document's own stored tokens, and the layers a `Doc` carries back.
 
 A document keeps the tokens it was imported with (a CoNLL file's lines, Prodigy's `tokens`, a
-DocBin's words); pre-annotation and the `.spacy` export build their `Doc`s from those tokens, never
-by tokenising the text again. A `Doc` read from a DocBin gives its sentence starts and the token
+DocBin's words); pre-annotation (`engines.py`) and the `.spacy` export build their `Doc`s from those
+tokens, never by tokenising the text again. A `Doc` read from a DocBin gives its sentence starts and the token
 attributes Etiquette keeps without editing them (`layers`), and `doc_with_layers` puts them back.
 """
 
@@ -27,15 +27,6 @@ KEPT_ATTRS = {
 }
 """Token attributes kept from a DocBin (name -> the `Doc(...)` argument that sets them); vectors are
 not kept. HEAD is each token's head as an index into the document."""
-
-
-def doc_from_tokens(vocab: Vocab, doc: Document) -> Doc:
-    """The document as a spaCy Doc: its stored tokens, and whitespace tokens where the text has
-    more between two tokens than one space."""
-    from spacy.tokens import Doc
-
-    words, spaces = words_and_spaces(doc.text, doc.tokens)
-    return Doc(vocab, words=words, spaces=spaces)
 
 
 def doc_with_layers(vocab: Vocab, doc: Document) -> tuple[Doc, bool]:

@@ -2,11 +2,15 @@
 
 The suggestions of a pipeline are stored as their own annotator, named after the pipeline and its
 version; documents that annotator already has are skipped, so an interrupted run resumes.
+
+Three parts: a document source that reads the documents still to do in batches of (id, words,
+spaces); an engine that turns batches into spans (this process, worker processes on every core, or
+a Ray cluster); and one writer, here, that stores each batch's suggestions in one transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import srsly
 
 from desktop.model import Annotation, AnnotatorKind, Origin, Span, Status
-from desktop.model.tokens import TokenIndex
-from desktop.nlp.docs import doc_from_tokens
+from desktop.model.tokens import TokenIndex, words_and_spaces
+from desktop.nlp.engines import Batch, Engine, Found, LocalEngine, ProcessEngine, default_workers
 from desktop.nlp.pipeline import PipelineError, ner_components, pipeline_id
 from desktop.store import Project
 
@@ -91,11 +95,20 @@ def preannotate(
     patterns: list[dict[str, Any]] | None = None,
     label_map: dict[str, str] | None = None,
     batch_size: int = 64,
-    n_process: int = 1,
+    n_process: int | None = None,
+    engine: str = "local",
+    address: str | None = None,
+    model: str | None = None,
     progress: Progress | None = None,
     annotator: str | None = None,
 ) -> PreannotateResult:
-    """Suggest entities for every document the pipeline has not seen yet; commits batch by batch."""
+    """Suggest entities for every document the pipeline has not seen yet; commits batch by batch.
+
+    `n_process` workers (default: every core that memory has room for; 1 runs in this process) on
+    this machine, or, with `engine="ray"`, actors on the Ray cluster at `address` (default: a local
+    one). `model` is the name or path the pipeline was loaded from, for workers that load it
+    themselves; without it the pipeline travels to them whole.
+    """
     components = prepare(nlp, patterns)
     name = annotator or pipeline_id(nlp)
     project.ensure_annotator(name, AnnotatorKind.MODEL)
@@ -103,57 +116,106 @@ def preannotate(
     done_before = project.documents_annotated_by(name)
     todo = [i for i in project.document_ids() if i not in done_before]
     result.skipped = len(done_before)
-    label_map = label_map or {}
-
-    def inputs() -> Any:
-        # Each document keeps its own tokens (a file's, or the project tokenizer's): the pipeline
-        # gets Docs built from them, and never tokenises the text again.
-        for doc in project.iter_documents(todo):
-            yield doc_from_tokens(nlp.vocab, doc), doc
-
-    pending: list[Annotation] = []
-    with nlp.select_pipes(enable=components):
-        stream = nlp.pipe(inputs(), as_tuples=True, batch_size=batch_size, n_process=n_process)
-        for sdoc, doc in stream:
-            spans = []
-            index = TokenIndex(doc.tokens)
-            for ent in sdoc.ents:
-                label = label_map.get(ent.label_, ent.label_)
-                if not label:
-                    continue
-                first, last = index.range(ent.start_char, ent.end_char)
-                spans.append(Span(ent.start_char, ent.end_char, label, first, last, Origin.MODEL))
-                result.labels[label] = result.labels.get(label, 0) + 1
-            result.spans += len(spans)
-            pending.append(Annotation(doc.id, name, Status.ACCEPTED, spans))
-            if len(pending) >= batch_size:
-                keep_going = _flush(project, pending, result, len(todo), progress)
-                if not keep_going:
-                    result.cancelled = True
-                    break
-        else:
-            _flush(project, pending, result, len(todo), progress)
+    if not todo:
+        return result
+    chosen = _engine(engine, nlp, components, n_process, len(todo), batch_size, address, model, patterns)
+    writer = _Writer(project, name, label_map or {}, result, len(todo), progress)
+    try:
+        for batch, found in chosen.run(document_batches(project, todo, batch_size)):
+            if not writer.store(batch, found):
+                result.cancelled = True
+                break
+    finally:
+        chosen.close()
     return result
 
 
-def _flush(
-    project: Project,
-    pending: list[Annotation],
-    result: PreannotateResult,
-    total: int,
-    progress: Progress | None,
-) -> bool:
-    with project.transaction():  # labels new to the scheme land with the batch that found them
-        scheme = project.scheme
-        found = dict.fromkeys(s.label for ann in pending for s in ann.spans)
-        new_labels = [label for label in found if scheme.entity(label) is None]
-        if new_labels:
-            for label in new_labels:
-                scheme.ensure_entity(label)
-            project.set_scheme(scheme)
-        project.save_annotations(pending, AnnotatorKind.MODEL, log="preannotate")
-    result.done += len(pending)
-    pending.clear()
-    if progress is not None:
-        return progress(result.done, total) is not False
-    return True
+def _engine(
+    kind: str,
+    nlp: Language,
+    components: list[str],
+    n_process: int | None,
+    todo: int,
+    batch_size: int,
+    address: str | None,
+    model: str | None,
+    patterns: list[dict[str, Any]] | None,
+) -> Engine:
+    if kind == "ray":
+        from desktop.nlp.ray_engine import RayEngine
+
+        return RayEngine(nlp, components, n_process, address=address, model=model, patterns=patterns)
+    if kind != "local":
+        raise PipelineError(f"unknown engine {kind!r} (local or ray)")
+    workers = default_workers() if n_process is None else max(1, n_process)
+    # A worker only pays for itself with a few batches to do.
+    workers = min(workers, -(-todo // batch_size))
+    if workers <= 1:
+        return LocalEngine(nlp, components)
+    return ProcessEngine(nlp, components, workers)
+
+
+def document_batches(project: Project, ids: list[int], batch_size: int) -> Iterator[Batch]:
+    """The documents to do, in order, as batches of (id, words, spaces) from their stored tokens."""
+    batch = Batch([])
+    for doc in project.iter_documents(ids):
+        words, spaces = words_and_spaces(doc.text, doc.tokens)
+        batch.items.append((doc.id, words, spaces))
+        batch.docs.append(doc)
+        if len(batch.items) >= batch_size:
+            yield batch
+            batch = Batch([])
+    if batch.items:
+        yield batch
+
+
+class _Writer:
+    """Stores each batch's suggestions, and the labels it brings, in one transaction."""
+
+    def __init__(
+        self,
+        project: Project,
+        annotator: str,
+        label_map: dict[str, str],
+        result: PreannotateResult,
+        total: int,
+        progress: Progress | None,
+    ) -> None:
+        self.project = project
+        self.annotator = annotator
+        self.label_map = label_map
+        self.result = result
+        self.total = total
+        self.progress = progress
+
+    def store(self, batch: Batch, found: list[Found]) -> bool:
+        """Write one batch; False when the progress callback asks to stop."""
+        docs = batch.docs or list(self.project.iter_documents(batch.ids))
+        by_id = dict(found)
+        anns = []
+        found_labels: dict[str, None] = {}  # in the order found: new labels get colours and keys so
+        for doc in docs:
+            index = TokenIndex(doc.tokens)
+            spans = []
+            for start, end, model_label in by_id.get(doc.id, []):
+                label = self.label_map.get(model_label, model_label)
+                if not label:
+                    continue
+                first, last = index.range(start, end)
+                spans.append(Span(start, end, label, first, last, Origin.MODEL))
+                self.result.labels[label] = self.result.labels.get(label, 0) + 1
+                found_labels[label] = None
+            self.result.spans += len(spans)
+            anns.append(Annotation(doc.id, self.annotator, Status.ACCEPTED, spans))
+        with self.project.transaction():  # labels new to the scheme land with the batch that found them
+            scheme = self.project.scheme
+            missing = [label for label in found_labels if scheme.entity(label) is None]
+            if missing:
+                for label in missing:
+                    scheme.ensure_entity(label)
+                self.project.set_scheme(scheme)
+            self.project.save_annotations(anns, AnnotatorKind.MODEL, log="preannotate")
+        self.result.done += len(anns)
+        if self.progress is not None:
+            return self.progress(self.result.done, self.total) is not False
+        return True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from desktop import __version__
 from desktop.model import (
     GOLD,
     AnnotatorKind,
@@ -113,6 +115,9 @@ class ProjectBase:
         self.path = path
         self._annotator_ids: dict[str, int] = {}
         self._scheme: LabelScheme | None = None
+        self.read_only: str | None = None
+        """Why the project may not be written (e.g. a newer Etiquette wrote it), or None."""
+        self._stamped = False
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -138,9 +143,13 @@ class ProjectBase:
                 raise
             conn.execute(f"RELEASE SAVEPOINT {name}")
             return
+        if self.read_only is not None:
+            raise ProjectError(f"{self.path}: {self.read_only}; nothing was written")
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield
+            if not self._stamped:
+                self._stamp_version()
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -148,13 +157,17 @@ class ProjectBase:
             self._forget_cached()
             raise
 
+    def _stamp_version(self) -> None:
+        """Name this Etiquette in the file, once per session, so a later, older one can say which
+        version wrote it."""
+        try:
+            self._set("etiquette_version", __version__)
+        except sqlite3.OperationalError:
+            return  # a file whose settings table is still to be made
+        self._stamped = True
+
     def _forget_cached(self) -> None:
         """Drop what was read inside a transaction that rolled back (ids, scheme): it may be gone."""
-        self._annotator_ids.clear()
-        self._scheme = None
-
-    def forget_cached(self) -> None:
-        """Drop the cached annotator ids and scheme (after a rollback they may name what was undone)."""
         self._annotator_ids.clear()
         self._scheme = None
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from desktop import __version__
 from desktop.errors import explain
 from desktop.model import LabelScheme
 from desktop.store.base import (  # noqa: F401  (re-exported)
@@ -61,15 +62,32 @@ class Project(CorpusStore, HistoryStore):
         return project
 
     @classmethod
-    def open(cls, path: str | Path) -> Project:
+    def open(cls, path: str | Path, read_only: bool = False) -> Project:
+        """Open a project file; read-only when asked, and whenever it may not be written.
+
+        A project written by a newer Etiquette (migrations this version does not know), or in a
+        folder (or a file) this user cannot write, opens read-only: every read works, every write
+        raises a ProjectError saying why (`Project.read_only`).
+        """
         path = Path(path)
         if not path.is_file():
             raise NotAProjectError(f"{path}: no such project file")
         if not os.access(path, os.R_OK):
             raise NotAProjectError(f"{path}: cannot be read (permission denied)")
-        db = _connect(path, check_id=True)
+        reason = "opened read-only" if read_only else _not_writable(path)
+        db = _connect(path, check_id=True, read_only=reason is not None)
+        if _unknown_migrations(db):
+            if reason is None:  # never write it, not even a checkpoint: open it again, read-only
+                db.close()
+                db = _connect(path, check_id=True, read_only=True)
+            row = db.execute("SELECT value FROM settings WHERE key = ?", [VERSION_KEY]).fetchone()
+            reason = (
+                f"written by Etiquette {row[0] if row else 'of a newer version'}, newer than this "
+                f"one ({__version__}): opened read-only; update Etiquette to change it"
+            )
         project = cls(db, path)
-        if MIGRATIONS.pending(db):
+        project.read_only = reason
+        if reason is None and MIGRATIONS.pending(db):
             with project.transaction():  # another process may be migrating it too: take turns
                 MIGRATIONS.apply(db)
         return project
@@ -121,7 +139,8 @@ class Project(CorpusStore, HistoryStore):
         return out
 
     def close(self) -> None:
-        self.checkpoint()
+        if self.read_only is None:
+            self.checkpoint()
         self.db.close()
 
     def __enter__(self) -> Project:
@@ -148,7 +167,40 @@ def is_sqlite_file(path: Path) -> bool:
         con.close()
 
 
-def _connect(path: Path, check_id: bool = False, new: bool = False) -> Database:
+VERSION_KEY = "etiquette_version"
+"""The setting that names the Etiquette version that last wrote the project."""
+
+
+def _not_writable(path: Path) -> str | None:
+    """Why this user may not write the project, if they may not."""
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return f"the folder {path.parent} is not writable: opened read-only"
+    if not os.access(path, os.W_OK):
+        return "the file is not writable: opened read-only"
+    return None
+
+
+def _unknown_migrations(db: Database) -> list[str]:
+    """Migrations applied to the file that this version does not have: a newer Etiquette's."""
+    try:
+        applied = [m.name for m in MIGRATIONS.applied(db)]
+    except sqlite3.DatabaseError:
+        return []
+    known = {m.name for m in MIGRATIONS.pending(Database(memory=True))}  # all of this version's
+    return [name for name in applied if name not in known]
+
+
+def _read_only_uri(path: Path) -> str:
+    """A read-only connection; `immutable` when nobody can be writing (no WAL, folder read-only),
+    since a WAL database cannot otherwise be read where its `-shm` cannot be made."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    wal = path.with_name(path.name + "-wal")
+    if not wal.exists() and not os.access(path.parent, os.W_OK):
+        uri += "&immutable=1"
+    return uri
+
+
+def _connect(path: Path, check_id: bool = False, new: bool = False, read_only: bool = False) -> Database:
     """Open the file with Etiquette's settings (WAL, foreign keys), after checking it is a project.
 
     The check reads the header (the application id) through SQLite, which sees a header still in
@@ -156,7 +208,10 @@ def _connect(path: Path, check_id: bool = False, new: bool = False) -> Database:
     file is never opened with Python's `open()`: closing such a descriptor would drop every lock
     SQLite holds on the file in this process, and another program would then delete the live WAL.
     """
-    conn = sqlite3.connect(str(path), check_same_thread=False)
+    if read_only:
+        conn = sqlite3.connect(_read_only_uri(path), uri=True, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(str(path), check_same_thread=False)
     try:
         if new:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -164,10 +219,13 @@ def _connect(path: Path, check_id: bool = False, new: bool = False) -> Database:
             raise NotAProjectError(f"{path}: an SQLite file, but not an Etiquette project")
         db = Database(conn)
         with db.ensure_autocommit_on():
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")
+            if not read_only:
+                db.execute("PRAGMA journal_mode = WAL")
+                db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
             db.execute("PRAGMA busy_timeout = 5000")
+            if read_only:
+                db.execute("PRAGMA query_only = ON")
     except sqlite3.DatabaseError as e:
         conn.close()
         problem = explain(e, path)  # a full disk or a locked file says so, not "not a project"

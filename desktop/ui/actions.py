@@ -8,6 +8,9 @@ The window builds its QActions from `ACTIONS`; users change shortcuts in
     skip = ["S", "Space"]
     reject = ""            # no shortcut at all
 
+    [modifiers]
+    label_every = "Alt"    # Alt+label key labels every occurrence (Shift by default)
+
 Label keys are actions of the registry too (`label_specs`): their default key comes from the
 project's label scheme, and the file overrides them by id (`label_entity_PER = "Alt+P"`). Review
 mode's keys (`take_lane_1` … `take_lane_9`, `next_pane`) are ordinary actions that review mode
@@ -26,6 +29,7 @@ from PySide6.QtCore import QObject, QStandardPaths
 from PySide6.QtGui import QAction, QKeySequence
 
 from desktop.model import LabelScheme
+from desktop.ui import help as help_pages
 from desktop.ui import projects
 
 if TYPE_CHECKING:
@@ -139,6 +143,22 @@ ACTIONS: list[ActionSpec] = [
         "Select the previous span",
     ),
     _a(
+        "next_suggestion",
+        "Next &Unconfirmed Suggestion",
+        lambda w: w.editing.next_suggestion(1),
+        ("U",),
+        "Edit",
+        "Select the next suggestion nobody has confirmed yet",
+    ),
+    _a(
+        "previous_suggestion",
+        "Previous Unconfirmed Suggestion",
+        lambda w: w.editing.next_suggestion(-1),
+        ("Shift+U",),
+        "Edit",
+        "Select the previous suggestion nobody has confirmed yet",
+    ),
+    _a(
         "escape",
         "Clear Selection",
         lambda w: w.editing.clear_selection(),
@@ -161,7 +181,8 @@ ACTIONS: list[ActionSpec] = [
         lambda w: w.editing.link_selected(),
         ("Space",),
         "Edit",
-        "In relation mode: mark the selected span as head, then as child of a new relation",
+        "Mark the selected span as a relation's head; Tab to the child, the same key again, then the "
+        "relation's key",
     ),
     _a(
         "find",
@@ -312,9 +333,54 @@ ACTIONS: list[ActionSpec] = [
         "Help",
         "List every shortcut",
     ),
+    _a(
+        "user_guide",
+        "&User Guide",
+        lambda w: help_pages.show_guide(w),
+        (),
+        "Help",
+        "How to annotate with Etiquette: the guide, in the window",
+    ),
+    _a("about", "&About Etiquette", lambda w: help_pages.show_about(w), (), "Help", "Version and purpose"),
 ]
 
 MENUS = ["File", "Edit", "Document", "Review", "View", "Help"]
+
+
+@dataclass(frozen=True, slots=True)
+class EditorKey:
+    """A key the editor handles itself (it moves or reshapes the selection): listed, not remapped."""
+
+    group: str
+    text: str
+    keys: str
+
+
+EDITOR_KEYS: list[EditorKey] = [
+    EditorKey("Select", "Next / previous word (whitespace is skipped)", "Right, Left"),
+    EditorKey("Select", "Move the selection's end by a word", "Shift+Right, Shift+Left"),
+    EditorKey("Select", "Move the selection's start by a word", "Ctrl+Shift+Left, Ctrl+Shift+Right"),
+    EditorKey("Select", "First / last word of the line", "Home, End"),
+    EditorKey("Select", "Grow the selection to the line's start / end", "Shift+Home, Shift+End"),
+    EditorKey(
+        "Select",
+        "On a selected span: grow or shrink its end / start by a word",
+        "Shift+Right, Shift+Left, Ctrl+Shift+Left, Ctrl+Shift+Right",
+    ),
+    EditorKey("Select", "Next / previous span, from where you are", "Tab, Shift+Tab"),
+    EditorKey("Find", "Type to find; next match", "Return, F3"),
+    EditorKey("Find", "Leave the find bar, the match selected", "Escape"),
+    EditorKey("Relations", "After the link key: the letter shown on a span makes it the child", "A … M"),
+    EditorKey("Entity label", "Label every occurrence of the selected text", "Shift+label key"),
+    EditorKey("Entity label", "Label keys on AZERTY (no Shift needed)", "& é \" ' ( - è _ ç à"),
+]
+MODIFIER_NAMES = ("Shift", "Alt", "Ctrl", "Meta")
+
+
+def every_modifier(overrides: Overrides) -> str:
+    """The modifier that, held with a label key, labels every occurrence (Shift unless remapped
+    in the shortcuts file: `[modifiers] label_every = "Alt"`)."""
+    return overrides.modifiers.get("label_every", "Shift")
 
 
 def config_dir() -> Path:
@@ -330,6 +396,8 @@ def shortcuts_file() -> Path:
 @dataclass(slots=True)
 class Overrides:
     shortcuts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    modifiers: dict[str, str] = field(default_factory=dict)
+    """`[modifiers]`: label_every = "Shift" | "Alt" | "Ctrl" | "Meta"."""
     problems: list[str] = field(default_factory=list)
     """What in the file could not be used, said to the user in the status bar."""
 
@@ -345,6 +413,13 @@ def read_overrides(path: Path | None = None) -> Overrides:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
         out.problems.append(f"{path}: {e}")
         return out
+    mods = data.get("modifiers", {})
+    if isinstance(mods, dict):
+        for name, value in mods.items():
+            if name != "label_every" or value not in MODIFIER_NAMES:
+                out.problems.append(f"{path}: [modifiers] {name} = {value!r}: not a modifier setting")
+            else:
+                out.modifiers[name] = value
     table = data.get("shortcuts", {})
     if not isinstance(table, dict):
         out.problems.append(f"{path}: [shortcuts] must be a table")

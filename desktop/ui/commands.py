@@ -107,6 +107,34 @@ class UpdateSpan(Edit):
         )
 
 
+class ResizeSpan(Edit):
+    """Move a span's start or end (keyboard growing or shrinking by a word); it becomes the person's."""
+
+    def __init__(
+        self, ctl: AnnotationController, doc_id: int, span_id: int, bounds: tuple[int, int, int, int]
+    ) -> None:
+        super().__init__(ctl, doc_id, "Resize span")
+        self.span_id = span_id
+        self.bounds = bounds
+        self.old: Span | None = None
+
+    def do(self) -> None:
+        self.old = self.project.update_span(
+            self.doc_id, self.annotator, self.span_id, origin=Origin.PERSON, bounds=self.bounds
+        )
+
+    def revert(self) -> None:
+        old = self.old
+        assert old is not None
+        self.project.update_span(
+            self.doc_id,
+            self.annotator,
+            self.span_id,
+            origin=old.origin,
+            bounds=(old.start, old.end, old.token_start, old.token_end),
+        )
+
+
 class AddRelation(Edit):
     """Pushed after the controller stored the relation (the scheme may refuse it)."""
 

@@ -14,8 +14,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from desktop.model import Annotation, Document, Origin, Relation, SchemeError, Span, Status
+from desktop.model.tokens import token_range
 from desktop.store import Project, ProjectError
 from desktop.ui import commands
+from desktop.ui.editor.navigation import occurrences
 
 
 class Editor(Protocol):
@@ -155,6 +157,67 @@ class AnnotationController(QObject):
         if add.span.id is not None:
             self.editor.select_span(add.span.id)
 
+    def resize_span(self, span_id: int, start: int, end: int) -> None:
+        """Move a span's bounds (the keyboard grew or shrank it by a word)."""
+        span = self._span(span_id)
+        if span is None or self.document is None or end <= start:
+            return
+        if (span.start, span.end) == (start, end):
+            return
+        others = [s for s in self.annotation.spans if s.id != span_id] if self.annotation else []
+        moved = Span(start, end, span.label)
+        if not self.project.scheme.allow_overlap and any(s.overlaps(moved) for s in others):
+            self.message.emit("The span would overlap another one: delete that one first")
+            return
+        first, last = token_range(self.document.tokens, start, end)
+        self.undo_stack.push(commands.ResizeSpan(self, self.document.id, span_id, (start, end, first, last)))
+        self.editor.select_span(span_id)
+
+    def label_every(self, label: str) -> None:
+        """Label every occurrence of the selected text (at word boundaries) in one undoable step."""
+        if self.document is None or self.annotation is None:
+            return
+        selection = self.editor.text_selection()
+        span = self._span(self.editor.selected_span())
+        if selection is None and span is not None:
+            selection = (span.start, span.end)
+        if selection is None:
+            self.message.emit(f"Select some text first, then Shift and the key of {label}")
+            return
+        text = self.document.text
+        needle = text[selection[0] : selection[1]]
+        places = occurrences(text, self.document.tokens, needle)
+        doc_id, spans = self.document.id, list(self.annotation.spans)
+        edits: list[commands.Edit] = []
+        left = 0
+        for start, end in places:
+            same = next((s for s in spans if (s.start, s.end) == (start, end)), None)
+            if same is not None:
+                if same.label != label or same.origin != Origin.PERSON:
+                    edits.append(
+                        commands.UpdateSpan(
+                            self, doc_id, same.id or 0, None if same.label == label else label
+                        )
+                    )
+                continue
+            new = Span(start, end, label, origin=Origin.PERSON)
+            if not self.project.scheme.allow_overlap and any(s.overlaps(new) for s in spans):
+                left += 1
+                continue
+            new.token_start, new.token_end = token_range(self.document.tokens, start, end)
+            edits.append(commands.AddSpan(self, doc_id, new))
+        words = " ".join(needle.split())
+        note = f"; {left} left as they were (inside other spans)" if left else ""
+        if not edits:
+            self.message.emit(f"Every « {words} » is already {label}{note}")
+            return
+        self.editor.clear_selection()
+        self.undo_stack.beginMacro(f"Label {len(edits)} × « {words} » as {label}")
+        for edit in edits:
+            self.undo_stack.push(edit)
+        self.undo_stack.endMacro()
+        self.message.emit(f"{label} on {len(edits)} occurrences of « {words} »{note}")
+
     def confirm_selected(self) -> None:
         span = self._span(self.editor.selected_span())
         if span is None or self.document is None:
@@ -186,6 +249,7 @@ class AnnotationController(QObject):
     def relation_drawn(self, head: int, child: int) -> None:
         """The editor drew a relation: wait for the key of its label."""
         h, c = self._span(head), self._span(child)
+        self.link_head = None
         if h is None or c is None or head == child:
             return
         self.set_pending((head, child))
@@ -202,7 +266,10 @@ class AnnotationController(QObject):
             return
         if self.link_head is None or self.link_head == span.id or self._span(self.link_head) is None:
             self.link_head = span.id
-            self.message.emit(f"Head: {span.label}. Select the child span and press the link key again")
+            self.message.emit(
+                f"Head: {span.label}. Type the letter on the child span (or Tab to it and press the link "
+                "key again); Escape cancels"
+            )
             return
         head, self.link_head = self.link_head, None
         self.relation_drawn(head, span.id)

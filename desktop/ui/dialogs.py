@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.formats import ExportOptions, ExportReport, ImportOptions, ImportReport, registry
 from desktop.model import LabelScheme
-from desktop.ui.actions import ACTIONS
+from desktop.ui.actions import ACTIONS, EDITOR_KEYS
 
 
 def _path_row(edit: QLineEdit, *buttons: QPushButton) -> QWidget:
@@ -47,8 +47,12 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Import into the project")
         self.paths: list[str] = []
-        self.path_edit = QLineEdit(placeholderText="files or a folder")
+        self.path_edit = QLineEdit(placeholderText="choose files or a folder →")
+        # Filled by the buttons beside it: read-only, and it looks it (no frame, no focus, no caret).
         self.path_edit.setReadOnly(True)
+        self.path_edit.setFrame(False)
+        self.path_edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.path_edit.setStyleSheet("QLineEdit { background: transparent; }")
         files = QPushButton("Files…")
         files.clicked.connect(self._choose_files)
         folder = QPushButton("Folder…")
@@ -234,6 +238,8 @@ class ShortcutSheet(QDialog):
         rows: list[tuple[str, str, str]] = []
         for a in ACTIONS:
             rows.append((a.menu, a.text.replace("&", "").rstrip("…"), _keys(keys[a.id])))
+        for k in EDITOR_KEYS:
+            rows.append((k.group, k.text, k.keys))
         for ent in scheme.entities:
             rows.append(("Entity label", ent.name, _keys(keys.get(f"label_entity_{ent.name}", (ent.key,)))))
         for rel in scheme.relations:
@@ -250,12 +256,14 @@ class ShortcutSheet(QDialog):
                 item = QTableWidgetItem(value)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 self.table.setItem(r, c, item)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.resizeColumnToContents(0)
-        self.table.resizeColumnToContents(2)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(close)
-        self.resize(520, 640)
+        self.resize(900, 700)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from desktop.model import Status
+from desktop.model import Origin, Status
 
 if TYPE_CHECKING:
     from desktop.ui.window import MainWindow
@@ -43,7 +43,15 @@ class Navigation(QObject):
         self._step(1)
 
     def accept_document(self) -> None:
+        ctl = self.window.controller
+        ann = ctl.annotation if ctl is not None else None
+        left = sum(1 for s in ann.spans if s.origin == Origin.MODEL) if ann is not None else 0
         self._finish(Status.ACCEPTED)
+        if left:
+            self.window.say(
+                f"Accepted with {left} unconfirmed suggestion{'s' if left != 1 else ''}: "
+                "they are now part of your annotation"
+            )
 
     def reject_document(self) -> None:
         self._finish(Status.REJECTED)

@@ -1,7 +1,9 @@
 """The annotation window: wires the document list, the editor, the side panel and the controller.
 
-No editing logic here: keys become controller calls, controller signals become view updates.
-Everything shown is read from the project file, so the window can be killed at any moment.
+No editing logic here: actions (ui/actions.py) call the window's parts (editing, navigation, long
+work), which call the controller; controller signals become view updates. A mode (review mode)
+fills the window's slots with its own parts through `enter(mode)` / `leave()`. Everything shown
+is read from the project file, so the window can be killed at any moment.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from desktop.ui.modes import Mode, Slots
 from desktop.ui.navigation import Navigation
 from desktop.ui.projects import APP_TITLE, recent_projects
 from desktop.ui.sidepanel import SidePanel
+from desktop.ui.startpage import StartPage
 
 if TYPE_CHECKING:
     from desktop.ui.review import ReviewMode
@@ -86,8 +89,15 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.header)
         layout.addWidget(self.slots.splitter, 1)
         layout.addWidget(self.find_bar)
+        self.start_page = StartPage(self)
+        layout.addWidget(self.start_page, 1)
+        self.slots.splitter.hide()  # until a project opens: the start page instead
         self.setCentralWidget(central)
 
+        self.selection_label = QLabel()
+        self.selection_label.setObjectName("selection_status")
+        self.selection_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addWidget(self.selection_label, 1)
         self.model_label = QLabel("spaCy: not loaded")
         self.model_label.setObjectName("model_status")
         self.statusBar().addPermanentWidget(self.model_label)
@@ -95,6 +105,12 @@ class MainWindow(QMainWindow):
         self.action_map = registry.build_actions(self, self, self.overrides)
         self.menus = build_menus(self, self.action_map)
         self.recent_menu = self.menus["Recent"]
+        view = self.menus["View"]  # a closed panel comes back from here
+        view.addSeparator()
+        for dock in (self.docs_dock, self.side_dock):
+            toggle = dock.toggleViewAction()
+            toggle.setObjectName(f"action_show_{dock.objectName()}")
+            view.addAction(toggle)
         self.recent_menu.aboutToShow.connect(lambda: projects.fill_recent_menu(self, self.recent_menu))
         self.label_keys = LabelKeys(self, self.menus["Labels"])
         self.undo_actions = UndoActions(
@@ -120,6 +136,7 @@ class MainWindow(QMainWindow):
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self.addDockWidget(area, dock)
         return dock
@@ -161,14 +178,16 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, lambda: self.work.import_files(paths))
 
     def _update_title(self) -> None:
-        parts = [APP_TITLE]
+        # The application's name last: desktops add it after a title that does not end with it,
+        # which would show "Etiquette" twice.
+        parts = []
         if self.project is not None:
             parts.append(self.project.path.name)
         if self.annotator:
             parts.append(self.annotator)
         if self.mode is not None:
             parts.append(self.mode.title)
-        self.setWindowTitle(" — ".join(parts))
+        self.setWindowTitle(" — ".join([*parts, APP_TITLE]))
 
     def say(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
@@ -199,6 +218,8 @@ class MainWindow(QMainWindow):
             self.project.close()
         self.project = project
         projects.remember(self.settings, path)
+        self.start_page.hide()
+        self.slots.splitter.show()
         if not self.annotator:
             self.ask_annotator()
         self.leave() if self.mode is not None else self.start_session()

@@ -32,7 +32,7 @@ def _warning(window: MainWindow) -> str:
 
 def _import(window: MainWindow, qtbot: Any, path: Path) -> str:
     with qtbot.waitSignal(window.job_finished, timeout=60000) as blocker:
-        window.import_files([str(path)])
+        window.work.import_files([str(path)])
     assert blocker.args == ["import", None]  # failed
     qtbot.waitUntil(lambda: any(b.isVisible() for b in window.findChildren(QMessageBox)))
     return _warning(window)

@@ -27,7 +27,7 @@ def test_the_annotator_is_asked_once_and_remembered(
     monkeypatch.setattr(QInputDialog, "getText", get_text)
     window: MainWindow = open_window(ui_project, annotator=None)
     assert asked == ["name"]
-    assert window.windowTitle() == "Etiquette — ui.db — carol"
+    assert window.windowTitle() == "ui.db — carol — Etiquette"
     assert ui_settings.value("annotator") == "carol"
     window.close()
     again: MainWindow = open_window(ui_project, annotator=None)
@@ -42,7 +42,7 @@ def test_switching_annotator_shows_their_own_work(
     assert window.doc_list.progress_label.text() == "1 / 3 done"
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("dave", True))
     window.switch_annotator()
-    assert window.windowTitle().endswith("— dave")
+    assert window.windowTitle().endswith("— dave — Etiquette")
     assert window.doc_list.progress_label.text() == "0 / 3 done"
     assert window.doc_id == 1
     assert store.status(1, "dave") == "todo"

@@ -17,7 +17,7 @@ SUGGESTED = [
 
 
 def test_opening_a_document_copies_the_suggestions(window: MainWindow, store) -> None:
-    assert window.windowTitle() == "Etiquette — ui.db — alice"
+    assert window.windowTitle() == "ui.db — alice — Etiquette"
     assert window.doc_id == 1
     assert store.spans(1) == SUGGESTED
     assert store.status(1) == "todo"
@@ -159,7 +159,7 @@ def test_clicking_a_label_in_the_palette_labels_the_selection(
     text = window.editor.text()
     start = text.index("États-Unis")
     gestures.select_text(window, start, start + len("États-Unis"))
-    assert "selected: press a label's key" in window.statusBar().currentMessage()
+    assert window.selection_label.text().startswith("« États-Unis » — 1–4 label")
     palette = window.side.palette_view
     item = palette.findItems("MISC", Qt.MatchFlag.MatchExactly, 0)[0]
     qtbot.mouseClick(palette.viewport(), Qt.MouseButton.LeftButton, pos=palette.visualItemRect(item).center())

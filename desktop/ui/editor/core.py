@@ -11,9 +11,17 @@ from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QFrame, QWidget
 
-from desktop.model import LabelScheme, Relation, Span, Token
+from desktop.model import LabelScheme, Origin, Relation, Span, Token
+from desktop.model.tokens import snap
 from desktop.ui.editor.layout import EditorLayout
-from desktop.ui.editor.navigation import SpanOrder, describe_relation, describe_span, find_match
+from desktop.ui.editor.navigation import (
+    SpanOrder,
+    describe_relation,
+    describe_span,
+    find_match,
+    span_around,
+    words,
+)
 from desktop.ui.editor.painter import EditorPainter, PaintState
 
 ZOOM_MIN, ZOOM_MAX = 0.5, 3.0
@@ -37,6 +45,12 @@ class EditorCore(QAbstractScrollArea):
     relation_drawn = Signal(int, int)
     """The user drew a relation: head span id, child span id."""
     relation_mode_changed = Signal(bool)
+    selection_changed = Signal()
+    """What is selected changed (a span, a relation, text, or nothing): time to say so."""
+    label_key = Signal(str, bool)
+    """A number-row key on any layout: its digit, and whether it labels every occurrence."""
+    span_resize_requested = Signal(int, int, int)
+    """The keyboard moved a selected span's start or end by a word: span id, new start, new end."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,9 +66,14 @@ class EditorCore(QAbstractScrollArea):
         self._layout = EditorLayout(self._base_font, self._zoom)
         self._painter = EditorPainter(self._layout, self.palette())
         self._tokens: list[Token] = []
+        self._words: list[Token] = []
+        """The tokens that are not whitespace: where the arrows step."""
         self._state = PaintState()
         self._relation_mode = False
         self._order = SpanOrder({})
+        self._caret = 0
+        """Where the reader is: the selected span's or text's start, a find match, a click.
+        Tab and Shift+Tab step from here, and it stays where a deleted span was."""
         self._completion = QTimer(self)
         self._completion.setSingleShot(True)
         self._completion.setInterval(0)
@@ -78,7 +97,9 @@ class EditorCore(QAbstractScrollArea):
         old = self._state
         self._reset_input()
         self._tokens = list(tokens)
+        self._words = words(self._tokens, text)
         self._state = PaintState()
+        self._caret = 0
         self._painter.reset_colors()
         lay = self._layout
         m = lay.m  # wrap enough for two screens now, the rest once this one is painted
@@ -167,6 +188,8 @@ class EditorCore(QAbstractScrollArea):
         if span_id is not None:
             self._set_relation(None)
             st.text_selection = None
+            st.find_match = None
+            self._caret = self._layout.spans[span_id].start
         if st.selected_span != span_id:
             st.selected_span = span_id
             self.span_selected.emit(-1 if span_id is None else span_id)
@@ -197,26 +220,49 @@ class EditorCore(QAbstractScrollArea):
         self._describe()
         self.viewport().update()
 
+    def caret(self) -> int:
+        return self._caret
+
+    def set_caret(self, offset: int) -> None:
+        self._caret = min(max(offset, 0), len(self._layout.text))
+        self.viewport().update()
+
     def select_text(self, start: int, end: int) -> None:
-        """Select the text `[start, end)` as a drag over it would (a label key then applies to it)."""
+        """Select characters [start, end) as text (no span), as the mouse or the arrows do."""
+        st = self._state
         self.select_span(None)
         self._set_relation(None)
         size = len(self._layout.text)
         start, end = max(0, min(start, size)), max(0, min(end, size))
-        self._state.text_selection = (start, end) if start < end else None
+        st.text_selection = (start, end) if end > start else None
+        self._caret = start
+        self.scroll_to_offset(start)
         self._describe()
+        if st.text_selection is not None:
+            self.text_selected.emit(start, end)
         self.viewport().update()
 
     def next_span(self) -> int | None:
-        """Select the next span in text order (the first in view when none is selected)."""
+        """Select the next span in text order, from the selected span or the caret."""
         return self._step_span(1)
 
     def previous_span(self) -> int | None:
         return self._step_span(-1)
 
+    def next_suggestion(self, direction: int = 1) -> int | None:
+        """Select the next (or previous) suggestion nobody has confirmed yet."""
+        self.complete_layout()
+        sid = self._order.step_where(
+            self._state.selected_span, direction, self._caret, lambda s: s.origin == Origin.MODEL
+        )
+        if sid is not None:
+            self.select_span(sid)
+            self.scroll_to_span(sid)
+        return sid
+
     def _step_span(self, direction: int) -> int | None:
         self.complete_layout()
-        sid = self._order.step(self._state.selected_span, direction, self._top_offset())
+        sid = self._order.step(self._state.selected_span, direction, self._caret)
         if sid is not None:
             self.select_span(sid)
             self.scroll_to_span(sid)
@@ -241,6 +287,7 @@ class EditorCore(QAbstractScrollArea):
             text = "Selected: « " + " ".join(lay.text[slice(*st.text_selection)].split()) + " »"
         if text != self.accessibleDescription():
             self.setAccessibleDescription(text)
+        self.selection_changed.emit()
 
     # -- scrolling, zoom, find ----------------------------------------------------------------------
 
@@ -279,28 +326,56 @@ class EditorCore(QAbstractScrollArea):
         self.viewport().update()
 
     # Shadows the static QWidget.find(window id), which an editor never needs.
-
-    # Shadows the static QWidget.find(window id), which an editor never needs.
     def find(self, query: str, forward: bool = True) -> bool:  # type: ignore[override]
         """Highlight and scroll to the next (or previous) match of `query`, ignoring case; wraps.
 
         An empty query clears the highlight.
         """
         self.complete_layout()
-        m = find_match(self._layout.text, query, self._state.find_match, self._cursor_offset(), forward)
+        st = self._state
+        # From a selection, the next match starts after it (its own text is not "next").
+        skip = st.find_match is None and (st.text_selection is not None or st.selected_span is not None)
+        caret = self._caret + 1 if skip and forward else self._caret
+        m = find_match(self._layout.text, query, st.find_match, caret, forward)
         self._state.find_match = m
         if m:
             self.scroll_to_offset(m[0])
         self.viewport().update()
         return m is not None
 
-    def _cursor_offset(self) -> int:
-        st = self._state
-        if st.selected_span is not None and st.selected_span in self._layout.spans:
-            return self._layout.spans[st.selected_span].start
-        if st.text_selection:
-            return st.text_selection[0]
-        return self._top_offset()
+    def find_from_caret(self, query: str) -> bool:
+        """Find as the query is typed: the first match at or after the caret."""
+        self.complete_layout()
+        m = find_match(self._layout.text, query, None, self._caret)
+        self._state.find_match = m
+        if m:
+            self.scroll_to_offset(m[0])
+        self.viewport().update()
+        return m is not None
+
+    def find_match(self) -> tuple[int, int] | None:
+        return self._state.find_match
+
+    def take_find_match(self) -> bool:
+        """Turn the highlighted match into the selection (widened to whole words): the span it
+        lies in when there is one (the innermost), else the text. The highlight goes."""
+        m = self._state.find_match
+        self._state.find_match = None
+        if m is None:
+            self.viewport().update()
+            return False
+        start, end = snap(self._tokens, m[0], m[1], self._layout.text)
+        span = span_around(self._layout.spans, start, end)
+        if span is not None:
+            self.select_span(span)
+        else:
+            self.select_text(start, end)
+        return True
+
+    def clear_find(self) -> None:
+        if self._state.find_match is not None:
+            self._state.find_match = None
+            self.viewport().update()
 
     # -- relation mode ------------------------------------------------------------------------------
 
@@ -407,6 +482,9 @@ class EditorCore(QAbstractScrollArea):
         if self._painter.palette is not self.palette():
             self._painter.set_palette(self.palette())
         self._state.visible = self._visible()
+        st = self._state
+        idle = st.selected_span is None and st.text_selection is None and st.selected_relation is None
+        st.caret = self._caret if idle and self.hasFocus() else None
         self._painter.paint(p, self.verticalScrollBar().value(), self.viewport().height(), self._state)
         p.end()
 

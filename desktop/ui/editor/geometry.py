@@ -123,6 +123,9 @@ class LayoutGeometry:
         w = self._label_width(arc.label, m.rfm) + 8
         y = self.arc_y(ln, arc.level)
         left = (arc.xh + arc.xc) / 2 - w / 2
+        if arc.kind == IN:  # near the child, leaving the margin end to the far tag
+            d = 1 if arc.xh > arc.xc else -1
+            left = arc.xc + d * 10 - (0 if d > 0 else w)
         left = max(2.0, min(left, self.width - w - 2))  # a short arc at the edge keeps its label in view
         return QRectF(left, y - m.rfm.height() / 2, w, m.rfm.height())
 

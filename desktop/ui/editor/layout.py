@@ -362,7 +362,9 @@ class EditorLayout(LayoutGeometry):
                 ends.setdefault(rel.head, []).append((arc.xc, arc, True))
             else:
                 arc = Arc(rel, IN, hl, rel.head)
-                arc.xh, arc.xc = (left if hl < li else right), est(rel.child)
+                # the same margin as the head's half (right when the head is above), so the two
+                # halves join into one arc down that margin
+                arc.xh, arc.xc = (right if hl < li else left), est(rel.child)
                 ends.setdefault(rel.child, []).append((arc.xh, arc, False))
             arcs.append(arc)
         if len(arcs) == 1 and arcs[0].head != arcs[0].child:  # the common case: one arc

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from desktop.model import Origin, Relation, Span, Token
 
@@ -29,7 +29,8 @@ class SpanOrder:
     def step(self, current: int | None, direction: int, from_offset: int = 0) -> int | None:
         """The span after (direction 1) or before (-1) `current`, wrapping around.
 
-        With no current span, the first span at or after `from_offset` (or the last before it).
+        With no current span, the first span at or after `from_offset` (the caret: where the
+        reader is), or the last one before it.
         """
         order = self._order
         if not order:
@@ -41,6 +42,23 @@ class SpanOrder:
             i = bisect_left(order, (from_offset, -1, -1))
             i = i if direction > 0 else i - 1
         return order[i % len(order)][2]
+
+    def step_where(
+        self, current: int | None, direction: int, from_offset: int, wanted: Callable[[Span], bool]
+    ) -> int | None:
+        """Like `step`, but only to spans `wanted` accepts (e.g. unconfirmed suggestions)."""
+        order = self._order
+        span = self._spans.get(current) if current is not None else None
+        if span is not None:
+            i = bisect_left(order, (span.start, span.end, current)) + direction
+        else:
+            i = bisect_left(order, (from_offset, -1, -1))
+            i = i if direction > 0 else i - 1
+        for k in range(len(order)):
+            sid = order[(i + k * direction) % len(order)][2]
+            if wanted(self._spans[sid]):
+                return sid
+        return None
 
 
 def find_match(
@@ -61,12 +79,31 @@ def find_match(
     return (m.start(), m.end()) if m else None
 
 
-def token_step(
-    tokens: Sequence[Token], selection: tuple[int, int] | None, delta: int, extend: bool, start_at: int = 0
-) -> tuple[int, int] | None:
-    """A selection of whole tokens moved (or, with `extend`, its end grown or shrunk) by `delta` tokens.
+def words(tokens: Sequence[Token], text: str) -> list[Token]:
+    """The tokens a selection may begin or end on: not empty, not whitespace (`\\n\\n`, spaces)."""
+    return [t for t in tokens if t.end > t.start and not text[t.start : t.end].isspace()]
 
-    Without a selection, the first token at or after `start_at` is selected.
+
+def span_around(spans: dict[int, Span], start: int, end: int) -> int | None:
+    """The innermost span holding [start, end) (a find match inside a name selects the name)."""
+    holding = [(s.end - s.start, sid) for sid, s in spans.items() if s.start <= start and end <= s.end]
+    return min(holding)[1] if holding else None
+
+
+def token_step(
+    tokens: Sequence[Token],
+    selection: tuple[int, int] | None,
+    delta: int,
+    extend: bool = False,
+    start_at: int = 0,
+    move_start: bool = False,
+) -> tuple[int, int] | None:
+    """A selection of whole words moved by `delta` words; with `extend` its end moves instead (it
+    grows or shrinks), with `move_start` its start. `tokens` are `words(...)`: whitespace is never
+    a step, so a selection never begins or ends on it.
+
+    Without a selection, the first word at or after `start_at` (the caret) is selected, or with a
+    negative `delta` the last word before it.
     """
     real = [t for t in tokens if t.end > t.start]
     if not real:
@@ -74,16 +111,40 @@ def token_step(
     starts = [t.start for t in real]
     ends = [t.end for t in real]
     if selection is None:
-        i = min(bisect_left(starts, start_at), len(real) - 1)
+        i = bisect_left(starts, start_at) if delta > 0 else bisect_left(starts, start_at) - 1
+        i = min(max(i, 0), len(real) - 1)
         return (real[i].start, real[i].end)
-    first = max(bisect_right(starts, selection[0]) - 1, 0)
-    last = max(bisect_left(ends, selection[1]), first)
-    last = min(last, len(real) - 1)
+    first = min(max(bisect_right(starts, selection[0]) - 1, 0), len(real) - 1)
+    last = min(max(bisect_left(ends, selection[1]), first), len(real) - 1)
     if extend:
         last = min(max(last + delta, first), len(real) - 1)
         return (real[first].start, real[last].end)
+    if move_start:
+        first = min(max(first + delta, 0), last)
+        return (real[first].start, real[last].end)
     i = min(max((last if delta > 0 else first) + delta, 0), len(real) - 1)
     return (real[i].start, real[i].end)
+
+
+def words_between(tokens: Sequence[Token], start: int, end: int) -> tuple[int, int] | None:
+    """The first and last word inside [start, end) as one range (a line's words, for Home/End)."""
+    inside = [t for t in tokens if t.start >= start and t.end <= end and t.end > t.start]
+    return (inside[0].start, inside[-1].end) if inside else None
+
+
+def occurrences(text: str, tokens: Sequence[Token], needle: str) -> list[tuple[int, int]]:
+    """Where `needle` occurs in `text` starting and ending at token boundaries (exact case)."""
+    if not needle.strip():
+        return []
+    starts = {t.start for t in tokens}
+    ends = {t.end for t in tokens}
+    out = []
+    pos = text.find(needle)
+    while pos >= 0:
+        if pos in starts and pos + len(needle) in ends:
+            out.append((pos, pos + len(needle)))
+        pos = text.find(needle, pos + 1)
+    return out
 
 
 def excerpt(text: str, span: Span, limit: int = 40) -> str:

@@ -45,6 +45,10 @@ class PaintState:
     text_selection: tuple[int, int] | None = None
     find_match: tuple[int, int] | None = None
     rubber_band: tuple[QPointF, QPointF] | None = None
+    hints: dict[int, str] = field(default_factory=dict)
+    """Letters over the spans in view while a relation's child is chosen by keyboard."""
+    caret: int | None = None
+    """Where the keyboard is, drawn as a text cursor while nothing is selected."""
     visible: range = field(default_factory=lambda: range(0))
 
 
@@ -131,6 +135,26 @@ class EditorPainter:
                 self._bar(p, ln, piece, state)
         for arc in ln.arcs:
             self._arc(p, ln, arc, state)
+        if state.hints:
+            for piece in ln.pieces:
+                hint = state.hints.get(piece.span_id)
+                if hint and piece.first:
+                    self._hint(p, lay.piece_rect(ln, piece), hint)
+        if state.caret is not None and ln.start <= state.caret <= ln.end:
+            if state.caret < ln.end or ln.index == len(lay.lines) - 1:
+                x = lay.x_at(ln, min(state.caret, ln.content_end))
+                p.fillRect(QRectF(x - 1, tt, 2, m.text_h), self.palette.color(QPalette.ColorRole.Text))
+
+    def _hint(self, p: QPainter, box: QRectF, hint: str) -> None:
+        """A key to press, in a yellow tag at the top left of a span's box."""
+        m = self.lay.m
+        w = m.lfm.horizontalAdvance(hint.upper()) + 6
+        rect = QRectF(box.left() - 2, box.top() - m.label_h * 0.6, w, m.label_h)
+        p.setPen(self.pen(FIND_LINE, 1.0))
+        p.setBrush(QColor("#ffe23d"))
+        p.drawRoundedRect(rect, 3, 3)
+        p.setPen(QColor("#000000"))
+        self._small(p, hint.upper(), m.label_font, m.lfm, rect)
 
     def _range(self, p: QPainter, ln: Line, rng: tuple[int, int], fill: QColor, line: QColor | None) -> None:
         """A translucent marker over a character range (selection, find match), with an underline."""
@@ -244,6 +268,14 @@ class EditorPainter:
             path.lineTo(arc.xc, foot - 5)
         else:
             path.lineTo(arc.xc, y)
+        joined = False
+        if arc.kind != FULL:  # one arc across lines: the two halves meet down the margin
+            other = next(((o, a) for o, a in lay.relation_arcs(arc.rel_id) if o.index != ln.index), None)
+            if other is not None:
+                edge = arc.xc if arc.kind == OUT else arc.xh
+                path.moveTo(edge, y)
+                path.lineTo(edge, lay.arc_y(other[0], other[1].level))
+                joined = True
         p.setPen(pen)
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawPath(path)
@@ -251,9 +283,11 @@ class EditorPainter:
         p.setBrush(pen.color())
         if arc.kind in (FULL, IN):
             p.drawPolygon(_arrow_down(arc.xc, foot, 4.0))
-        else:
+        elif not joined:
             p.drawPolygon(_arrow_side(arc.xc, y, 4.0, 1 if arc.xc > arc.xh else -1))
-        self._arc_label(p, ln, arc, pen.color(), selected)
+        # The label once: on the head's half, or on the child's while the head's is out of view.
+        if arc.kind != IN or arc.other_line not in state.visible:
+            self._arc_label(p, ln, arc, pen.color(), selected)
         if arc.kind != FULL and arc.other_line not in state.visible:
             self._far_end(p, ln, arc, pen.color())
 

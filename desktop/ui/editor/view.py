@@ -31,11 +31,34 @@ from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 
 from desktop.model.tokens import snap
 from desktop.ui.editor.core import EditorCore
-from desktop.ui.editor.navigation import describe_relation, describe_span, token_step
+from desktop.ui.editor.keys import label_digit
+from desktop.ui.editor.navigation import describe_relation, describe_span, token_step, words_between
 
 # Keys that stay with the editor even when a window action uses them. Escape is not among them: a
 # window that binds it (to cancel its own pending edit first) then calls the editor's `escape()`.
-OWN_KEYS = {Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Left, Qt.Key.Key_Right}
+OWN_KEYS = {
+    Qt.Key.Key_Tab,
+    Qt.Key.Key_Backtab,
+    Qt.Key.Key_Left,
+    Qt.Key.Key_Right,
+    Qt.Key.Key_Home,
+    Qt.Key.Key_End,
+}
+HINT_LETTERS = "asdfghjklzxcvbnm"
+"""Letters that name the spans in view while a relation's child is chosen (home row first)."""
+SHIFT_CTRL = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
+
+
+def hint_labels(n: int) -> list[str]:
+    """`n` distinct hints, as many single letters as can be: the last letters turn into prefixes
+    of two-letter hints only when there are more spans than letters."""
+    letters = HINT_LETTERS
+    prefixes = 0
+    while len(letters) - prefixes + prefixes * len(letters) < n and prefixes < len(letters):
+        prefixes += 1
+    singles = list(letters[: len(letters) - prefixes])
+    doubles = [a + b for a in letters[len(letters) - prefixes :] for b in letters]
+    return (singles + doubles)[:n]
 
 
 class EditorView(EditorCore):
@@ -53,6 +76,9 @@ class EditorView(EditorCore):
         self._scroll_timer = QTimer(self)
         self._scroll_timer.setInterval(30)
         self._scroll_timer.timeout.connect(self._autoscroll)
+        self._hint_typed = ""
+        self.every_modifier = Qt.KeyboardModifier.ShiftModifier
+        """Held with a label key, it labels every occurrence of the selected text."""
 
     def _reset_input(self) -> None:
         self._end_drag()
@@ -64,7 +90,10 @@ class EditorView(EditorCore):
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
             mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
             plain = mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier)
-            if plain and event.key() in OWN_KEYS:
+            if (plain and event.key() in OWN_KEYS) or label_digit(event, self.every_modifier):
+                event.accept()
+                return True
+            if self._state.hints and plain and event.text().isalpha():
                 event.accept()
                 return True
         return super().event(event)
@@ -74,25 +103,81 @@ class EditorView(EditorCore):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()
-        if key == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        label = label_digit(event, self.every_modifier)
+        if self._state.hints and event.text().isalpha() and not ctrl:
+            self._type_hint(event.text().lower())
+        elif label is not None:
+            self.label_key.emit(*label)
+        elif key == Qt.Key.Key_Tab and not ctrl:
             self.next_span()
         elif key == Qt.Key.Key_Backtab:
             self.previous_span()
-        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right) and not event.modifiers() & ~(
-            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
-        ):
-            extend = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-            self._step_tokens(1 if key == Qt.Key.Key_Right else -1, extend)
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right) and not mods & ~SHIFT_CTRL and (shift or not ctrl):
+            delta = 1 if key == Qt.Key.Key_Right else -1
+            self._step_tokens(delta, extend=shift and not ctrl, move_start=shift and ctrl)
+        elif key in (Qt.Key.Key_Home, Qt.Key.Key_End) and not ctrl:
+            self._line_edge(key == Qt.Key.Key_End, shift)
         elif key == Qt.Key.Key_Escape:
             self.escape()
         else:
             super().keyPressEvent(event)
 
+    # -- choosing a relation's child by letters -------------------------------------------------------
+
+    def show_hints(self, head: int) -> None:
+        """Put a letter (or two) on every other span in view; typing it draws head → that span."""
+        self.complete_layout()
+        lay = self._layout
+        seen: list[int] = []
+        for li in self._visible():
+            for p in sorted(lay.lines[li].pieces, key=lambda p: p.start):
+                if p.span_id != head and p.span_id not in seen and p.first:
+                    seen.append(p.span_id)
+        near = lay.spans[head].start if head in lay.spans else 0
+        seen.sort(key=lambda sid: abs(lay.spans[sid].start - near))  # the nearest get one letter
+        self._state.hints = dict(zip(seen, hint_labels(len(seen)), strict=False))
+        self._state.pending_head = head
+        self._hint_typed = ""
+        self.viewport().update()
+
+    def hints_shown(self) -> bool:
+        return bool(self._state.hints)
+
+    def hint_of(self, span_id: int) -> str | None:
+        """The letters shown on a span while a relation's child is chosen."""
+        return self._state.hints.get(span_id)
+
+    def clear_hints(self) -> None:
+        if self._state.hints:
+            self._state.hints = {}
+            self._state.pending_head = None
+            self._hint_typed = ""
+            self.viewport().update()
+
+    def _type_hint(self, letter: str) -> None:
+        typed = self._hint_typed + letter
+        head = self._state.pending_head
+        found = [sid for sid, h in self._state.hints.items() if h.startswith(typed)]
+        exact = next((sid for sid in found if self._state.hints[sid] == typed), None)
+        if exact is not None and head is not None:
+            self.clear_hints()
+            self.select_span(exact)
+            self.relation_drawn.emit(head, exact)
+        elif found:
+            self._hint_typed = typed
+        else:
+            self._hint_typed = ""
+
     def escape(self) -> None:
         """What Escape means to the editor: end a drag, drop a pending head, leave relation mode,
         else clear the selection. A window that binds Escape calls this (never a synthetic key,
         which would fire the window's shortcut again)."""
-        if self._press is not None:
+        if self._state.hints:
+            self.clear_hints()
+        elif self._press is not None:
             self._end_drag()
         elif self._relation_mode:
             if self._state.pending_head is not None:
@@ -104,23 +189,51 @@ class EditorView(EditorCore):
         else:
             self.clear_selection()
 
-    def _step_tokens(self, delta: int, extend: bool) -> None:
-        """Arrow keys: move a one-token selection, or with Shift grow or shrink it, then report it."""
+    def _current_range(self) -> tuple[int, int] | None:
         st, lay = self._state, self._layout
-        sel = st.text_selection
-        if sel is None and st.selected_span in lay.spans:
+        if st.text_selection is not None:
+            return st.text_selection
+        if st.selected_span in lay.spans:
             span = lay.spans[st.selected_span]
-            sel = (span.start, span.end)
-        new = token_step(self._tokens, sel, delta, extend, self._top_offset())
+            return (span.start, span.end)
+        return None
+
+    def _step_tokens(self, delta: int, extend: bool = False, move_start: bool = False) -> None:
+        """Arrows: move a one-word selection; Shift moves its end, Ctrl+Shift its start. On a
+        selected span, Shift and Ctrl+Shift ask for the span itself to grow or shrink."""
+        st, lay = self._state, self._layout
+        sel = self._current_range()
+        new = token_step(self._words, sel, delta, extend, self._caret, move_start)
         if new is None:
             return
-        self.select_span(None)
-        self._set_relation(None)
-        st.text_selection = new
+        if (extend or move_start) and st.selected_span in lay.spans:
+            if sel is not None and new != sel:
+                self.span_resize_requested.emit(st.selected_span, *new)
+            return
+        self.select_text(*new)
         self.scroll_to_offset(new[1] if delta > 0 else new[0])
-        self._describe()
-        self.text_selected.emit(*new)
-        self.viewport().update()
+
+    def _line_edge(self, end: bool, extend: bool) -> None:
+        """Home / End: the first or last word of the line; with Shift, the selection grows to it."""
+        lay = self._layout
+        if not lay.lines:
+            return
+        sel = self._current_range()
+        ref = sel[0] if sel else self._caret
+        ln = lay.lines[lay.line_index(ref)]
+        edge = words_between(self._words, ln.start, ln.content_end)
+        if edge is None:
+            return
+        if extend and sel is not None:
+            new = (sel[0], edge[1]) if end else (edge[0], sel[1])
+            if self._state.selected_span in lay.spans:
+                if new != sel:
+                    self.span_resize_requested.emit(self._state.selected_span, *new)
+                return
+        else:
+            word = token_step(self._words, None, -1 if end else 1, start_at=edge[1] if end else edge[0])
+            new = word or edge
+        self.select_text(*new)
 
     # -- mouse -------------------------------------------------------------------------------------------
 
@@ -207,12 +320,9 @@ class EditorView(EditorCore):
                 self.relation_drawn.emit(press_span, target)
         else:
             sel = self._selection(self._press_offset or 0, self.offset_at(pos))
-            self._state.text_selection = sel
+            self._state.text_selection = None
             if sel is not None:
-                self.select_span(None)
-                self._set_relation(None)
-                self._describe()
-                self.text_selected.emit(*sel)
+                self.select_text(*sel)
         self.viewport().update()
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
@@ -224,11 +334,7 @@ class EditorView(EditorCore):
         at = self.offset_at(pos)
         sel = self._selection(at, at + 1) if at < len(self._layout.text) else None
         if sel is not None and not self._layout.text[sel[0] : sel[1]].isspace():
-            self._state.text_selection = sel
-            self.select_span(None)
-            self._set_relation(None)
-            self._describe()
-            self.text_selected.emit(*sel)
+            self.select_text(*sel)
         self.viewport().update()
 
     def _end_drag(self) -> None:
@@ -266,6 +372,7 @@ class EditorView(EditorCore):
             self.select_relation(rid)
             return
         self.clear_selection()
+        self.set_caret(self.offset_at(pos))
 
     def _selection(self, a: int, b: int) -> tuple[int, int] | None:
         start, end = min(a, b), max(a, b)

@@ -42,7 +42,7 @@ def test_ten_round_trips_into_review_mode_leave_one_controller(
         assert len(live_controllers()) == 1
     assert live_controllers() == [window.controller]
     assert window.controller is not None and window.controller.annotator == "rita"
-    assert window.windowTitle().endswith("rita")
+    assert window.windowTitle().endswith("rita — Etiquette")
 
 
 def test_the_arrow_keys_in_the_disagreements_list_open_the_documents(
@@ -52,7 +52,7 @@ def test_the_arrow_keys_in_the_disagreements_list_open_the_documents(
 ) -> None:
     window: MainWindow = open_window(team_project, annotator="rita")
     enter_review(qtbot, window)
-    assert window.windowTitle().endswith("reviewing")
+    assert window.windowTitle().endswith("reviewing — Etiquette")
     table = window.doc_list.view
     assert window.doc_list is window.review.list and table.isVisible()
     assert window.controller is not None and window.controller.doc_id == 1

@@ -1,0 +1,246 @@
+"""Engines that turn batches of documents into entity spans: in this process, or in worker processes.
+
+A batch leaves the writer as (id, words, spaces) per document and comes back as (id, spans), each
+span (start, end, label) in character offsets: plain tuples, cheap to send between processes. An
+engine yields each batch's result in the order the batches came in, so a run on many processes
+stores exactly what a run on one would. The Ray engine (`desktop.nlp.ray_engine`) has the same shape.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from spacy.tokens import Doc as SpacyDoc
+
+from desktop.model import Document
+from desktop.nlp.pipeline import PipelineError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+Item = tuple[int, list[str], list[bool]]
+"""One document as it travels to a worker: id, words and trailing-space flags of its stored tokens."""
+
+Found = tuple[int, list[tuple[int, int, str]]]
+"""One document as it comes back: id and the entity spans found, (start, end, label) in characters."""
+
+PIPELINE_MEMORY = 250 * 1024 * 1024
+"""What one worker holding a small pipeline such as fr_core_news_sm needs (~200 MB, and some room)."""
+
+
+class EngineError(PipelineError):
+    """Pre-annotation could not go on: a worker died twice, a cluster cannot be reached."""
+
+
+@dataclass(slots=True)
+class Batch:
+    """Documents sent together; `docs` (kept by the local engines) give the stored tokens back."""
+
+    items: list[Item]
+    docs: list[Document] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[int]:
+        return [item[0] for item in self.items]
+
+
+class Engine(Protocol):
+    """Turns batches into entity spans, yielding each batch with its results, in the input order."""
+
+    def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[Found]]]: ...
+
+    def close(self) -> None: ...
+
+
+# --- what every worker does ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineSpec:
+    """How another process gets the same pipeline: a name it loads, or the pipeline itself.
+
+    `name` is an installed package or a folder path, which the other machine must have too; without
+    it the prepared pipeline travels whole (spaCy pipelines pickle with their weights and patterns).
+    """
+
+    components: tuple[str, ...]
+    name: str | None = None
+    patterns: tuple[dict[str, Any], ...] = ()
+    nlp: Language | None = None
+
+    @classmethod
+    def of(
+        cls, nlp: Language, components: list[str], name: str | None = None, patterns: Any = None
+    ) -> PipelineSpec:
+        if name:
+            return cls(tuple(components), name, tuple(patterns or ()))
+        return cls(tuple(components), nlp=nlp)
+
+    def load(self) -> Language:
+        if self.nlp is not None:
+            nlp = self.nlp
+        else:
+            from desktop.nlp.pipeline import load_pipeline
+            from desktop.nlp.preannotate import prepare
+
+            assert self.name is not None
+            nlp = load_pipeline(self.name)
+            prepare(nlp, list(self.patterns))
+        nlp.select_pipes(enable=list(self.components))
+        return nlp
+
+
+def build_doc(nlp: Language, words: list[str], spaces: list[bool]) -> SpacyDoc:
+    """The Doc the pipeline runs on: the document's own stored tokens, never a new tokenisation."""
+    return SpacyDoc(nlp.vocab, words=words, spaces=spaces)
+
+
+def annotate(nlp: Language, items: list[Item]) -> list[Found]:
+    """Run the (already selected) pipeline over one batch and return its entities as plain tuples."""
+    docs = (build_doc(nlp, words, spaces) for _, words, spaces in items)
+    out = []
+    for (doc_id, _, _), sdoc in zip(items, nlp.pipe(docs, batch_size=max(1, len(items))), strict=True):
+        out.append((doc_id, [(e.start_char, e.end_char, e.label_) for e in sdoc.ents]))
+    return out
+
+
+# --- in this process ----------------------------------------------------------------------------
+
+
+class LocalEngine:
+    """The pipeline in this process: for one core, or a handful of documents."""
+
+    def __init__(self, nlp: Language, components: list[str]) -> None:
+        self.nlp = nlp
+        self.components = components
+
+    def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[Found]]]:
+        with self.nlp.select_pipes(enable=self.components):
+            for batch in batches:
+                yield batch, annotate(self.nlp, batch.items)
+
+    def close(self) -> None:
+        pass
+
+
+# --- in worker processes on this machine --------------------------------------------------------
+
+_worker_nlp: Language | None = None
+
+
+def _start_worker(nlp: Language, components: list[str]) -> None:
+    """Each worker gets the pipeline once (forked: shared with the parent; spawned: unpickled)."""
+    global _worker_nlp
+    nlp.select_pipes(enable=components)
+    _worker_nlp = nlp
+
+
+def _work(items: list[Item]) -> list[Found]:
+    assert _worker_nlp is not None, "worker started without a pipeline"
+    return annotate(_worker_nlp, items)
+
+
+class ProcessEngine:
+    """Worker processes that each hold the pipeline; the caller's process only reads and writes.
+
+    Forked workers share the loaded pipeline for free; a process that runs other threads (the
+    window) starts fresh workers instead, which receive the pipeline pickled. Two batches per
+    worker are in flight at a time, so memory stays bounded and results come back in order. When a
+    worker dies, the batches in flight are sent again once; a second death stops the run.
+    """
+
+    def __init__(self, nlp: Language, components: list[str], workers: int) -> None:
+        self.nlp = nlp
+        self.components = components
+        self.workers = workers
+        self.fork = _can_fork()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _start(self) -> ProcessPoolExecutor:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork" if self.fork else "spawn")
+        self._pool = ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=_start_worker, initargs=(self.nlp, self.components)
+        )
+        return self._pool
+
+    def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[Found]]]:
+        pool = self._start()
+        window: deque[tuple[Batch, Future[list[Found]], int]] = deque()
+        source = iter(batches)
+        while True:
+            while len(window) < 2 * self.workers:
+                batch = next(source, None)
+                if batch is None:
+                    break
+                window.append((batch, pool.submit(_work, batch.items), 0))
+            if not window:
+                return
+            batch, future, tries = window[0]
+            try:
+                found = future.result()
+            except BrokenProcessPool as e:
+                if any(t >= 1 for _, _, t in window):
+                    raise EngineError(
+                        "a pre-annotation worker died twice on the same documents "
+                        f"(ids {batch.ids[0]}–{batch.ids[-1]}); what was done is stored"
+                    ) from e
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = self._start()
+                window = deque((b, pool.submit(_work, b.items), t + 1) for b, _, t in window)
+                continue
+            window.popleft()
+            yield batch, found
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def _can_fork() -> bool:
+    """Forking copies only the calling thread: safe in a one-threaded program, not in the window."""
+    import multiprocessing
+
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and threading.current_thread() is threading.main_thread()
+        and threading.active_count() == 1
+    )
+
+
+# --- how many ------------------------------------------------------------------------------------
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def available_memory() -> int | None:
+    """Bytes the system can give without swapping (Linux `MemAvailable`), or None where unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def default_workers() -> int:
+    """One worker per core, as many as memory holds pipelines for; at least one."""
+    memory = available_memory()
+    by_memory = cores() if memory is None else memory // PIPELINE_MEMORY
+    return max(1, min(cores(), by_memory))

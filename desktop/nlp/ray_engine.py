@@ -1,0 +1,192 @@
+"""Pre-annotation on a Ray cluster: Ray Data `map_batches` over actors that each hold the pipeline.
+
+Only batches travel: documents leave the project as (id, words, spaces) and come back as spans; the
+project file stays on the machine that runs the command, and its one writer stores each batch as it
+returns. Without an address, a Ray cluster is started on this machine for the run and stopped after.
+The workers get the pipeline by name (an installed package, or a folder every node can read) when
+it was loaded by one, else the pipeline travels to them whole.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import warnings
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from desktop.nlp.engines import Batch, EngineError, Found, PipelineSpec, annotate, cores, default_workers
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+CONNECT_TIMEOUT = 10.0
+"""Seconds to wait for a cluster's address to answer before saying it cannot be reached."""
+
+SEGMENT = 1000
+"""Batches handed to Ray in one dataset (64,000 documents at the default batch size): what the
+driver reads ahead of the results, so memory stays bounded on any size of project."""
+
+MISSING = "the Ray engine needs Ray Data: pip install 'etiquette[cluster]' (or 'ray[data]')"
+
+
+class RayAnnotator:
+    """One Ray actor: loads the pipeline once, then turns batches of documents into spans."""
+
+    def __init__(self, spec: PipelineSpec) -> None:
+        self.nlp = spec.load()
+
+    def __call__(self, table: Any) -> dict[str, list[Any]]:
+        """A pyarrow table of (id, words, spaces) rows in, (id, spans as JSON) rows out."""
+        items = list(
+            zip(
+                table.column("id").to_pylist(),
+                table.column("words").to_pylist(),
+                table.column("spaces").to_pylist(),
+                strict=True,
+            )
+        )
+        found = annotate(self.nlp, items)
+        return {"id": [doc_id for doc_id, _ in found], "spans": [json.dumps(spans) for _, spans in found]}
+
+
+class RayEngine:
+    """Batches through Ray Data on the cluster at `address`, or on a local one started for the run."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        components: list[str],
+        workers: int | None,
+        *,
+        address: str | None = None,
+        model: str | None = None,
+        patterns: list[dict[str, Any]] | None = None,
+    ) -> None:
+        try:
+            import pyarrow  # noqa: F401
+            import ray
+            import ray.data  # noqa: F401
+        except ImportError as e:
+            raise EngineError(MISSING) from e
+        self.ray = ray
+        self.spec = PipelineSpec.of(nlp, components, name=_shareable(model), patterns=patterns)
+        self.started = False
+        _quiet()
+        if not ray.is_initialized():
+            self._connect(address)
+            self.started = True
+        # One actor per CPU of the cluster unless told; on this machine, as many as memory holds.
+        self.workers = workers or (
+            max(1, int(ray.cluster_resources().get("CPU", 1))) if address else default_workers()
+        )
+
+    def _connect(self, address: str | None) -> None:
+        quiet = {"include_dashboard": False, "log_to_driver": False, "logging_level": logging.ERROR}
+        if address is None:
+            self.ray.init(num_cpus=cores(), **quiet)
+            return
+        _reachable(address)
+        try:
+            self.ray.init(address=address, **quiet)
+        except Exception as e:  # ConnectionError, and Ray's own errors for a wrong address
+            raise EngineError(f"cannot connect to the Ray cluster at {address}: {e}") from e
+
+    def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[Found]]]:
+        source = iter(batches)
+        while segment := list(islice(source, SEGMENT)):
+            yield from self._segment(segment)
+
+    def _segment(self, segment: list[Batch]) -> Iterator[tuple[Batch, list[Found]]]:
+        import pyarrow as pa
+        import ray.data
+
+        context = ray.data.DataContext.get_current()
+        context.execution_options.preserve_order = True
+        context.enable_progress_bars = False
+        context.print_on_execution_start = False
+        refs = []
+        for batch in segment:
+            ids, words, spaces = zip(*batch.items, strict=True)
+            table = pa.table({"id": list(ids), "words": list(words), "spaces": list(spaces)})
+            refs.append(self.ray.put(table))
+        with warnings.catch_warnings():  # ray_remote_args_fn is said to go; it is still the way
+            warnings.filterwarnings("ignore", message=".*ray_remote_args")
+            out = self._map(ray.data.from_arrow_refs(refs))
+        pending = iter(segment)
+        waiting: Batch | None = None
+        got: dict[int, list[tuple[int, int, str]]] = {}
+        try:
+            for result in out.iter_batches(batch_size=None, batch_format="pyarrow"):
+                for doc_id, spans in zip(
+                    result.column("id").to_pylist(), result.column("spans").to_pylist(), strict=True
+                ):
+                    got[doc_id] = [(a, b, label) for a, b, label in json.loads(spans)]
+                while True:
+                    waiting = waiting or next(pending, None)
+                    if waiting is None or any(i not in got for i in waiting.ids):
+                        break
+                    yield waiting, [(i, got.pop(i)) for i in waiting.ids]
+                    waiting = None
+        except Exception as e:  # a worker that died twice, a cluster gone: Ray's many exceptions
+            raise EngineError(
+                f"pre-annotation on Ray stopped ({_first_line(e)}); what came back is stored"
+            ) from e
+
+    def _map(self, ds: Any) -> Any:
+        import ray.data
+
+        return ds.map_batches(
+            RayAnnotator,
+            fn_constructor_kwargs={"spec": self.spec},
+            batch_format="pyarrow",
+            batch_size=None,
+            compute=ray.data.ActorPoolStrategy(size=self.workers),
+            num_cpus=1,
+            ray_remote_args_fn=_retry_once,
+        )
+
+    def close(self) -> None:
+        if self.started:
+            self.ray.shutdown()
+            self.started = False
+
+
+def _retry_once() -> dict[str, Any]:
+    """A worker that dies is started again once, and its batch sent again once."""
+    return {"max_restarts": 1, "max_task_retries": 1}
+
+
+def _quiet() -> None:
+    """Ray Data says what it runs and how long it took; the command says what it did."""
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
+
+
+def _shareable(model: str | None) -> str | None:
+    """A folder is handed to the workers as an absolute path; a package name as it is."""
+    if model and Path(model).exists():
+        return str(Path(model).resolve())
+    return model
+
+
+def _reachable(address: str) -> None:
+    """Fail within CONNECT_TIMEOUT when nothing answers at host:port (`auto` is left to Ray)."""
+    where = address.removeprefix("ray://")
+    host, sep, port = where.rpartition(":")
+    if not sep or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT).close()
+    except OSError as e:
+        raise EngineError(
+            f"cannot reach the Ray cluster at {address} within {CONNECT_TIMEOUT:.0f} s ({e}); "
+            "is `ray start --head` running there, and is the port open?"
+        ) from e
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip().splitlines()
+    return text[0] if text else type(e).__name__

@@ -1,0 +1,92 @@
+"""Pre-annotation on a local Ray cluster: the same suggestions, resumable, and clear errors.
+
+One Ray cluster on this machine serves the module and is shut down after it, whatever happens.
+"""
+
+from __future__ import annotations
+
+import builtins
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_engines import make_project, ruler_pipeline, suggestions
+
+from desktop.nlp.engines import EngineError
+from desktop.nlp.preannotate import preannotate
+
+ray = pytest.importorskip("ray")
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[None]:
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+    try:
+        yield
+    finally:
+        ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def one_process(tmp_path_factory: pytest.TempPathFactory) -> list:
+    project = make_project(tmp_path_factory.mktemp("one") / "one.db", 200)
+    result = preannotate(project, ruler_pipeline(), n_process=1, batch_size=16)
+    out = suggestions(project, result.annotator)
+    project.close()
+    return out
+
+
+def test_a_ray_run_stopped_halfway_keeps_what_came_back_and_the_next_stores_what_one_process_would(
+    cluster: None, tmp_path: Path, one_process: list
+) -> None:
+    def stop(done: int, total: int) -> None:
+        if done >= 80:
+            raise KeyboardInterrupt  # Ctrl+C in the middle of the run
+
+    project = make_project(tmp_path / "stopped.db", 200)
+    with pytest.raises(KeyboardInterrupt):
+        preannotate(project, ruler_pipeline(), engine="ray", n_process=2, batch_size=16, progress=stop)
+    stored = len(project.documents_annotated_by("fr_pipeline-0.0.0"))
+    assert 80 <= stored < 200
+    again = preannotate(project, ruler_pipeline(), engine="ray", n_process=2, batch_size=16)
+    assert (again.skipped, again.done, again.cancelled) == (stored, 200 - stored, False)
+    assert suggestions(project, again.annotator) == one_process
+    assert ray.is_initialized()  # a cluster the caller started is the caller's to stop
+    project.close()
+
+
+def test_without_ray_the_message_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def no_ray(name: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if name == "ray" or name.startswith("ray."):
+            raise ModuleNotFoundError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ray)
+    project = make_project(tmp_path / "noray.db", 20)
+    with pytest.raises(EngineError, match=r"pip install 'etiquette\[cluster\]'"):
+        preannotate(project, ruler_pipeline(), engine="ray")
+    assert project.documents_annotated_by("fr_pipeline-0.0.0") == set()
+    project.close()
+
+
+def test_a_cluster_that_cannot_be_reached_is_a_clear_error_within_the_timeout(tmp_path: Path) -> None:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    folder = tmp_path / "ruler-pipeline"
+    ruler_pipeline().to_disk(folder)
+    path = tmp_path / "unreachable.db"
+    make_project(path, 20).close()
+    address = f"127.0.0.1:{port}"
+    cli = [sys.executable, "-m", "desktop.cli", "preannotate", str(path), "--model", str(folder)]
+    start = time.monotonic()
+    run = subprocess.run([*cli, "--engine", "ray", "--address", address], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert f"cannot reach the Ray cluster at {address}" in run.stderr
+    assert time.monotonic() - start < 60
