@@ -151,7 +151,8 @@ def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Rec
                 pos += len(tok) + 1
             lines.append(" ".join(tok for tok, *_ in s))
         text = " ".join(lines)
-        tags = _biluo(path, [t for s in sentences for _, t, _, _ in s], first_line)
+        # Sentence by sentence, as spaCy converts: no entity runs on across a sentence break.
+        tags = [t for s in sentences for t in _biluo(path, [tag for _, tag, _, _ in s], s[0][2])]
         with reading(path, first_line):
             doc = Doc(vocab, words=words, spaces=[True] * len(words))
         try:
