@@ -177,8 +177,15 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
         print(
             f"{result.annotator} ({' + '.join(result.components)}): {result.done} documents "
             f"annotated, {result.skipped} already done; {result.spans} spans ({labels})"
+            + (f", {_ran_on(result.workers, args.engine)}" if result.done else "")
         )
     return 0
+
+
+def _ran_on(workers: int, engine: str) -> str:
+    if engine == "ray":
+        return f"on {workers} Ray actor{'s' * (workers > 1)}"
+    return "in one process" if workers == 1 else f"on {workers} worker processes"
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -18,7 +18,7 @@ overlapping spans, spans that do not start and end on tokens, entities across a 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +32,15 @@ from desktop.formats.base import (
     Record,
 )
 from desktop.formats.common import (
+    MAX_LINE,
     NOT_ON_TOKENS,
     AnnotationBuilder,
     ExportRun,
     annotator_name,
-    read_text_file,
+    iter_lines,
+    line_limit,
     reading,
+    short,
     write_lines,
 )
 from desktop.formats.registry import Format, register
@@ -64,56 +67,63 @@ def _is_iob_line(line: str) -> bool:
     )
 
 
-def _documents(path: Path, text: str) -> Iterator[tuple[int, list[Sentence], bool]]:
-    """(first line, sentences, whether a `-DOCSTART-` began it) of each document in the file."""
-    docs: list[tuple[int, list[Sentence]]] = []
+def _documents(path: Path, lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, list[Sentence], bool]]:
+    """(first line, sentences, whether a `-DOCSTART-` began it) of each document in the file, streamed."""
+    has_docstart = _has_docstart(path)
     sentence: Sentence = []
     sentences: list[Sentence] = []
-    has_docstart = False
     start_line = 1
-    for lineno, line in enumerate(text.split("\n"), 1):
-        line = line.rstrip("\r")
+    for lineno, raw in lines:
+        line = raw.removesuffix("\n").rstrip("\r")
         fields = line.split()
-        if not fields:
-            if sentence:
+        if not fields or fields[0] == DOCSTART or _is_iob_line(line):
+            if sentence and has_docstart:
                 sentences.append(sentence)
-                sentence = []
+            elif sentence:
+                yield sentence[0][2], [sentence], False
+            sentence = []
+        if not fields:
             continue
         if fields[0] == DOCSTART:
-            has_docstart = True
-            if sentence:
-                sentences.append(sentence)
-                sentence = []
             if sentences:
-                docs.append((start_line, sentences))
+                yield start_line, sentences, True
                 sentences = []
             start_line = lineno + 1
             continue
         if _is_iob_line(line):
-            if sentence:
-                sentences.append(sentence)
-                sentence = []
-            tokens = [(*_iob_field(f), lineno, f.split("|")[1:-1]) for f in fields]
+            tokens = [(f.split("|", 1)[0], f.rsplit("|", 1)[1], lineno, f.split("|")[1:-1]) for f in fields]
             if not all(tok for tok, *_ in tokens):
                 raise FormatError(path, "a token is empty (nothing before `|TAG`)", lineno)
-            sentences.append(tokens)
+            if has_docstart:
+                sentences.append(tokens)
+            else:
+                yield lineno, [tokens], False
             continue
         if len(fields) < 2:
-            raise FormatError(path, f"a token line needs a tag column, got {line.strip()!r}", lineno)
+            raise FormatError(path, f"a token line needs a tag column, got {short(line.strip())}", lineno)
         tag = fields[-1]
         if not TAG.match(tag):
-            raise FormatError(path, f"{tag!r} is not a tag (O, B-X, I-X, L-X, U-X, E-X, S-X)", lineno)
+            raise FormatError(path, f"{short(tag)} is not a tag (O, B-X, I-X, L-X, U-X, E-X, S-X)", lineno)
         sentence.append((fields[0], tag, lineno, fields[1:-1]))
-    if sentence:
+    if sentence and has_docstart:
         sentences.append(sentence)
-    if has_docstart:
-        if sentences:
-            docs.append((start_line, sentences))
-        for first, doc in docs:
-            yield first, doc, True
-    else:
-        for s in sentences:
-            yield s[0][2], [s], False
+    elif sentence:
+        yield sentence[0][2], [sentence], False
+    if sentences:
+        yield start_line, sentences, True
+
+
+def _has_docstart(path: Path) -> bool:
+    """Whether a line of the file starts with -DOCSTART- (a first pass, reading bytes only)."""
+    marker = DOCSTART.encode()
+    try:
+        with open(path, "rb") as f:
+            while line := f.readline(MAX_LINE):
+                if line.lstrip().startswith(marker):
+                    return True
+    except OSError:
+        return False  # the reading pass says what is wrong
+    return False
 
 
 def _biluo(path: Path, tags: list[str], line: int) -> list[str]:
@@ -128,17 +138,13 @@ def _biluo(path: Path, tags: list[str], line: int) -> list[str]:
         raise FormatError(path, f"invalid tag sequence ({e})", line) from e
 
 
-def _iob_field(field: str) -> tuple[str, str]:
-    return field.split("|", 1)[0], field.rsplit("|", 1)[1]
-
-
 def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Record]:
     from spacy.tokens import Doc
     from spacy.training import biluo_tags_to_spans
     from spacy.vocab import Vocab
 
     vocab = Vocab()
-    for first_line, sentences, docstart in _documents(path, read_text_file(path)):
+    for first_line, sentences, docstart in _documents(path, iter_lines(path, line_limit(options))):
         words = [tok for s in sentences for tok, *_ in s]
         starts: list[int] = []
         sent_starts: list[int] = []
@@ -190,9 +196,12 @@ def sniff(path: Path) -> bool:
         return False
     try:
         with open(path, encoding="utf-8-sig") as f:
-            lines = [line for _, line in zip(range(200), f, strict=False)]
+            head = f.read(65536)  # a text of one long line is not split into millions of words
     except (OSError, UnicodeDecodeError):
         return False
+    lines = head.split("\n")[:200]
+    if len(head) == 65536:
+        lines = lines[:-1] or [""]  # the last line may be cut
     seen = 0
     for line in lines:
         fields = line.split()

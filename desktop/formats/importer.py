@@ -52,6 +52,8 @@ from desktop.store.base import merge_extras
 
 CHUNK = 500
 """Records read, checked and tokenized at a time while staging."""
+CHUNK_CHARS = 2_000_000
+"""Or fewer records, when their texts reach this many characters."""
 BATCH = 200
 """Documents moved into the project per transaction."""
 
@@ -368,11 +370,15 @@ def _store(
 
 
 def _chunks(records: Iterator[Record]) -> Iterator[list[Record]]:
+    """Records a few at a time: CHUNK of them, or fewer when their texts reach CHUNK_CHARS (so
+    that memory follows the largest record, not the file)."""
     chunk: list[Record] = []
+    chars = 0
     for record in records:
         chunk.append(record)
-        if len(chunk) >= CHUNK:
+        chars += len(record.text) if isinstance(record.text, str) else 0
+        if len(chunk) >= CHUNK or chars >= CHUNK_CHARS:
             yield chunk
-            chunk = []
+            chunk, chars = [], 0
     if chunk:
         yield chunk

@@ -42,6 +42,7 @@ from desktop.formats.common import (
     dataset_name,
     first_json_object,
     iter_json_lines,
+    line_limit,
     reading,
     record_text,
     short,
@@ -66,7 +67,7 @@ RELATION_KEYS = {"head", "child", "head_span", "child_span", "label"}
 
 
 def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Record]:
-    for lineno, task in iter_json_lines(path):
+    for lineno, task in iter_json_lines(path, line_limit(options)):
         with reading(path, lineno):
             record = task_record(path, lineno, task, options, report)
         yield record

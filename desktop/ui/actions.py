@@ -97,6 +97,14 @@ ACTIONS: list[ActionSpec] = [
         "Export annotations as training data",
     ),
     _a(
+        "save_copy",
+        "Save a &Copy…",
+        lambda w: w.upkeep.save_copy(),
+        ("Ctrl+Shift+S",),
+        "File",
+        "Write one consistent copy of the project file (to send or back up), whatever is open",
+    ),
+    _a(
         "switch_annotator",
         "Switch &Annotator…",
         lambda w: w.switch_annotator(),

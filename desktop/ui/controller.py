@@ -1,21 +1,22 @@
-"""Turns what the annotator does in the editor into undoable edits of the project.
+"""Turns what the annotator does in the editor into operations on the project.
 
-The controller reads the editor's selection, decides which edit a key means, pushes the edit on
-the undo stack and reloads the annotation from SQLite afterwards, so the editor always shows what
-is stored. The main window only wires keys and signals to it.
+The controller reads the editor's selection, decides which operation a key means, runs it through
+`commands` (which records it in the project's undo history) and reloads the annotation from
+SQLite afterwards, so the editor always shows what is stored. Until the annotator's first change
+a document has no annotation of theirs: the editor shows the latest model's suggestions. The main
+window only wires keys and signals to it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
 
-from desktop.model import Annotation, Document, Origin, Relation, SchemeError, Span, Status
+from desktop import operations as ops
+from desktop.model import Annotation, Document, Origin, Relation, Span, Status
 from desktop.model.tokens import token_range
-from desktop.store import Project, ProjectError
+from desktop.store import Project
 from desktop.ui import commands
 from desktop.ui.editor.navigation import occurrences
 
@@ -39,6 +40,8 @@ class AnnotationController(QObject):
     """An undo or redo changed a document other than the open one: show it."""
     message = Signal(str)
     """Something to tell the annotator in the status bar (a refused edit, a hint)."""
+    history_changed = Signal()
+    """A step was done, undone or redone: what Undo and Redo would do next changed."""
 
     def __init__(
         self, project: Project, annotator: str, editor: Editor, parent: QObject | None = None
@@ -47,9 +50,9 @@ class AnnotationController(QObject):
         self.project = project
         self.annotator = annotator
         self.editor = editor
-        self.undo_stack = QUndoStack(self)
         self.document: Document | None = None
         self.annotation: Annotation | None = None
+        """The annotator's annotation, or (id None) the suggestions they would start from."""
         self.pending: tuple[int, int] | None = None
         """A relation drawn (head, child) that waits for its label key."""
         self.link_head: int | None = None
@@ -58,11 +61,11 @@ class AnnotationController(QObject):
     # --- opening ---------------------------------------------------------------------------------
 
     def open(self, doc_id: int) -> tuple[Document, Annotation]:
-        """The document and this annotator's annotation of it (made from suggestions on first open)."""
-        self.set_pending(None)
+        """The document and this annotator's annotation of it, else the suggestions (nothing is written)."""
+        self.pending = None
         self.link_head = None
         self.document = self.project.document(doc_id)
-        self.annotation = self.project.start_annotation(doc_id, self.annotator)
+        self.annotation = self.project.annotation_or_suggestions(doc_id, self.annotator)
         return self.document, self.annotation
 
     @property
@@ -71,20 +74,44 @@ class AnnotationController(QObject):
 
     def reload(self) -> None:
         if self.document is not None:
-            self.annotation = self.project.annotation(self.document.id, self.annotator)
+            self.annotation = self.project.annotation_or_suggestions(self.document.id, self.annotator)
 
-    # --- running edits ---------------------------------------------------------------------------
+    # --- running operations ----------------------------------------------------------------------
 
-    def run_edit(self, doc_id: int, call: Callable[[], Any], replay: bool) -> bool:
-        """Run one project call of a command; False (and a message) when the store refused it."""
-        try:
-            call()
-        except (ProjectError, SchemeError) as e:
-            self.message.emit(f"Could not apply the edit: {e}")
-            self.after_edit(doc_id, replay)
-            return False
-        self.after_edit(doc_id, replay)
-        return True
+    def run(self, op: ops.Edit) -> ops.Step | None:
+        """Run one edit; None (and a message) when it was refused or could not be written."""
+        done = commands.perform(self.project, op)
+        if isinstance(done, commands.Refused):
+            self.message.emit(f"Could not apply the edit: {done.message}")
+            self.after_edit(op.doc_id, replay=False)
+            return None
+        self.after_edit(op.doc_id, replay=False)
+        self.history_changed.emit()
+        return done
+
+    def undo(self) -> None:
+        self._walk(commands.undo(self.project, self.annotator), "Undid")
+
+    def redo(self) -> None:
+        self._walk(commands.redo(self.project, self.annotator), "Redid")
+
+    def _walk(self, done: ops.Step | commands.Refused, verb: str) -> None:
+        if isinstance(done, commands.Refused):
+            self.message.emit(done.message)
+            self.history_changed.emit()  # a step that could not be undone left the history
+            return
+        self.message.emit(f"{verb}: {done.text}")
+        if done.doc_id is not None:
+            self.after_edit(done.doc_id, replay=True)
+        self.history_changed.emit()
+
+    def undo_text(self) -> str:
+        step = self.project.last_done(self.annotator)
+        return step.text if step else ""
+
+    def redo_text(self) -> str:
+        step = self.project.next_undone(self.annotator)
+        return step.text if step else ""
 
     def after_edit(self, doc_id: int, replay: bool) -> None:
         if doc_id == self.doc_id:
@@ -105,6 +132,10 @@ class AnnotationController(QObject):
             return None
         return next((r for r in self.annotation.relations if r.id == rel_id), None)
 
+    def _select(self, step: ops.Step | None, span_id: int) -> None:
+        if step is not None:
+            self.editor.select_span(step.span_id(span_id))
+
     # --- entity labels ---------------------------------------------------------------------------
 
     def apply_entity_label(self, label: str) -> None:
@@ -121,10 +152,14 @@ class AnnotationController(QObject):
             return
         if span.label == label and span.origin == Origin.PERSON:
             return
-        self.undo_stack.push(
-            commands.UpdateSpan(self, self.document.id, span.id or 0, None if span.label == label else label)
+        self._relabel(span, label)
+
+    def _relabel(self, span: Span, label: str) -> None:
+        assert self.document is not None and span.id is not None
+        op = ops.UpdateSpan(
+            self.document.id, self.annotator, span.id, None if span.label == label else label, Origin.PERSON
         )
-        self.editor.select_span(span.id or 0)
+        self._select(self.run(op), span.id)
 
     def _add_span(self, label: str, start: int, end: int) -> None:
         assert self.document is not None and self.annotation is not None
@@ -134,27 +169,23 @@ class AnnotationController(QObject):
             # Labelling a suggestion's exact text again relabels (and confirms) it.
             self.editor.clear_selection()
             if same.label != label or same.origin != Origin.PERSON:
-                self.undo_stack.push(
-                    commands.UpdateSpan(self, doc_id, same.id or 0, None if same.label == label else label)
-                )
-            self.editor.select_span(same.id or 0)
+                self._relabel(same, label)
+            else:
+                self.editor.select_span(same.id or 0)
             return
         new = Span(start, end, label, origin=Origin.PERSON)
         clashing = (
             [] if self.project.scheme.allow_overlap else [s for s in self.annotation.spans if s.overlaps(new)]
         )
-        add = commands.AddSpan(self, doc_id, new)
+        add = ops.AddSpan(doc_id, self.annotator, new)
         self.editor.clear_selection()
+        op: ops.Edit = add
         if clashing:
             # A new span replaces the suggestions it overlaps, in one undoable step.
-            self.undo_stack.beginMacro(f"Add {label}, replacing {len(clashing)}")
-            for s in clashing:
-                self.undo_stack.push(commands.RemoveSpan(self, doc_id, s.id or 0))
-            self.undo_stack.push(add)
-            self.undo_stack.endMacro()
-        else:
-            self.undo_stack.push(add)
-        if add.span.id is not None:
+            removals: list[ops.Edit] = [ops.RemoveSpan(doc_id, self.annotator, s.id or 0) for s in clashing]
+            text = f"Add « {self.document.text[start:end]} » {label}, replacing {len(clashing)}"
+            op = ops.Compound(doc_id, self.annotator, [*removals, add], text)
+        if self.run(op) is not None and add.span.id is not None:
             self.editor.select_span(add.span.id)
 
     def resize_span(self, span_id: int, start: int, end: int) -> None:
@@ -170,8 +201,10 @@ class AnnotationController(QObject):
             self.message.emit("The span would overlap another one: delete that one first")
             return
         first, last = token_range(self.document.tokens, start, end)
-        self.undo_stack.push(commands.ResizeSpan(self, self.document.id, span_id, (start, end, first, last)))
-        self.editor.select_span(span_id)
+        op = ops.UpdateSpan(
+            self.document.id, self.annotator, span_id, None, Origin.PERSON, [start, end, first, last]
+        )
+        self._select(self.run(op), span_id)
 
     def label_every(self, label: str) -> None:
         """Label every occurrence of the selected text (at word boundaries) in one undoable step."""
@@ -188,35 +221,30 @@ class AnnotationController(QObject):
         needle = text[selection[0] : selection[1]]
         places = occurrences(text, self.document.tokens, needle)
         doc_id, spans = self.document.id, list(self.annotation.spans)
-        edits: list[commands.Edit] = []
+        edits: list[ops.Edit] = []
         left = 0
         for start, end in places:
             same = next((s for s in spans if (s.start, s.end) == (start, end)), None)
             if same is not None:
                 if same.label != label or same.origin != Origin.PERSON:
-                    edits.append(
-                        commands.UpdateSpan(
-                            self, doc_id, same.id or 0, None if same.label == label else label
-                        )
-                    )
+                    relabel = None if same.label == label else label
+                    edits.append(ops.UpdateSpan(doc_id, self.annotator, same.id or 0, relabel, Origin.PERSON))
                 continue
             new = Span(start, end, label, origin=Origin.PERSON)
             if not self.project.scheme.allow_overlap and any(s.overlaps(new) for s in spans):
                 left += 1
                 continue
             new.token_start, new.token_end = token_range(self.document.tokens, start, end)
-            edits.append(commands.AddSpan(self, doc_id, new))
+            edits.append(ops.AddSpan(doc_id, self.annotator, new))
         words = " ".join(needle.split())
         note = f"; {left} left as they were (inside other spans)" if left else ""
         if not edits:
             self.message.emit(f"Every « {words} » is already {label}{note}")
             return
         self.editor.clear_selection()
-        self.undo_stack.beginMacro(f"Label {len(edits)} × « {words} » as {label}")
-        for edit in edits:
-            self.undo_stack.push(edit)
-        self.undo_stack.endMacro()
-        self.message.emit(f"{label} on {len(edits)} occurrences of « {words} »{note}")
+        text = f"Label {len(edits)} × « {words} » as {label}"
+        if self.run(ops.Compound(doc_id, self.annotator, edits, text)) is not None:
+            self.message.emit(f"{label} on {len(edits)} occurrences of « {words} »{note}")
 
     def confirm_selected(self) -> None:
         span = self._span(self.editor.selected_span())
@@ -225,21 +253,20 @@ class AnnotationController(QObject):
             return
         if span.origin == Origin.PERSON:
             return
-        self.undo_stack.push(commands.UpdateSpan(self, self.document.id, span.id or 0, None))
-        self.editor.select_span(span.id or 0)
+        self._relabel(span, span.label)
 
     def delete_selected(self) -> None:
         if self.document is None:
             return
         rel = self._relation(self.editor.selected_relation())
         if rel is not None:
-            self.undo_stack.push(commands.RemoveRelation(self, self.document.id, rel.id or 0))
+            self.run(ops.RemoveRelation(self.document.id, self.annotator, rel.id or 0))
             return
         span = self._span(self.editor.selected_span())
         if span is None:
             self.message.emit("Select a span or a relation to delete it")
             return
-        self.undo_stack.push(commands.RemoveSpan(self, self.document.id, span.id or 0))
+        self.run(ops.RemoveSpan(self.document.id, self.annotator, span.id or 0))
 
     # --- relations -------------------------------------------------------------------------------
 
@@ -281,19 +308,17 @@ class AnnotationController(QObject):
         doc_id = self.document.id
         if self.pending is not None:
             head, child = self.pending
-            try:
-                rel = self.project.add_relation(
-                    doc_id, self.annotator, Relation(head, child, label, Origin.PERSON)
-                )
-            except (SchemeError, ProjectError) as e:
-                self.message.emit(f"Relation refused: {e}")
+            self.set_pending(None)
+            add = ops.AddRelation(doc_id, self.annotator, Relation(head, child, label, Origin.PERSON))
+            done = commands.perform(self.project, add)
+            if isinstance(done, commands.Refused):
+                self.message.emit(f"Relation refused: {done.message}")
                 return
-            finally:
-                self.set_pending(None)
-            self.undo_stack.push(commands.AddRelation(self, doc_id, rel))
+            self.after_edit(doc_id, replay=False)
+            self.history_changed.emit()
             self.message.emit(f"Relation {label} added")
-            if rel.id is not None:
-                self.editor.select_relation(rel.id)
+            if isinstance(done.op, ops.AddRelation) and done.op.relation.id is not None:
+                self.editor.select_relation(done.op.relation.id)
             return
         selected = self._relation(self.editor.selected_relation())
         if selected is None:
@@ -301,13 +326,15 @@ class AnnotationController(QObject):
             return
         if selected.label == label:
             return
-        try:
-            old = self.project.update_relation(doc_id, self.annotator, selected.id or 0, label)
-        except (SchemeError, ProjectError) as e:
-            self.message.emit(f"Relation refused: {e}")
+        relabel = ops.RelabelRelation(doc_id, self.annotator, selected.id or 0, label)
+        done = commands.perform(self.project, relabel)
+        if isinstance(done, commands.Refused):
+            self.message.emit(f"Relation refused: {done.message}")
             return
-        self.undo_stack.push(commands.RelabelRelation(self, doc_id, selected.id or 0, label, old))
-        self.editor.select_relation(selected.id or 0)
+        self.after_edit(doc_id, replay=False)
+        self.history_changed.emit()
+        assert isinstance(done.op, ops.RelabelRelation)
+        self.editor.select_relation(done.op.relation_id)
 
     def cancel(self) -> None:
         """Escape: drop a pending relation, else the selection."""
@@ -328,4 +355,4 @@ class AnnotationController(QObject):
     def set_status(self, status: Status) -> None:
         if self.document is None:
             return
-        self.undo_stack.push(commands.SetStatus(self, self.document.id, status))
+        self.run(ops.SetStatus(self.document.id, self.annotator, status))

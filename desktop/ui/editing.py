@@ -51,11 +51,11 @@ class Editing(QObject):
 
     def undo(self) -> None:
         if self.window.controller is not None:
-            self.window.controller.undo_stack.undo()
+            self.window.controller.undo()
 
     def redo(self) -> None:
         if self.window.controller is not None:
-            self.window.controller.undo_stack.redo()
+            self.window.controller.redo()
 
     def delete_selected(self) -> None:
         if self.window.controller is not None:

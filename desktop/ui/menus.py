@@ -2,7 +2,7 @@
 
 The actions themselves are data (`desktop.ui.actions`); this module only places them: menus and
 separators in the registry's order, one action per label of the project's scheme, and Undo/Redo
-following the undo stack of whoever edits (the session's controller, or review mode's).
+following the undo history of whoever edits (the session's controller, or review mode's).
 """
 
 from __future__ import annotations
@@ -10,13 +10,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMetaObject, QObject
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QMainWindow, QMenu, QUndoView
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QListView, QMainWindow, QMenu
 
 from desktop.model import LabelScheme
 from desktop.ui import actions as registry
+from desktop.ui.history import HistoryModel
 
 if TYPE_CHECKING:
+    from desktop.ui.controller import AnnotationController
     from desktop.ui.window import MainWindow
 
 
@@ -74,33 +76,30 @@ class LabelKeys(QObject):
 
 
 class UndoActions(QObject):
-    """Undo/Redo say what they would undo; the History view lists every edit of the session."""
+    """Undo/Redo say what they would undo; the History view lists the annotator's steps (kept in
+    the project file, so they are there again after a restart)."""
 
-    def __init__(self, undo: QAction, redo: QAction, history: QUndoView, parent: QObject) -> None:
+    def __init__(self, undo: QAction, redo: QAction, history: QListView, parent: QObject) -> None:
         super().__init__(parent)
         self.undo, self.redo, self.history = undo, redo, history
+        self.model = HistoryModel()
+        history.setModel(self.model)
+        self._controller: AnnotationController | None = None
         self._links: list[QMetaObject.Connection] = []
 
-    def follow(self, stack: QUndoStack | None) -> None:
+    def follow(self, controller: AnnotationController | None) -> None:
         for link in self._links:
             QObject.disconnect(link)
-        self._links = []
-        self.history.setStack(stack)  # type: ignore[arg-type]  # None detaches the view
-        if stack is None:
-            return
-        self._links = [
-            stack.undoTextChanged.connect(self._undo_text),
-            stack.redoTextChanged.connect(self._redo_text),
-            stack.canUndoChanged.connect(self.undo.setEnabled),
-            stack.canRedoChanged.connect(self.redo.setEnabled),
-        ]
-        self._undo_text(stack.undoText())
-        self._redo_text(stack.redoText())
-        self.undo.setEnabled(stack.canUndo())
-        self.redo.setEnabled(stack.canRedo())
+        self._controller = controller
+        self._links = [controller.history_changed.connect(self.refresh)] if controller is not None else []
+        self.refresh()
 
-    def _undo_text(self, text: str) -> None:
-        self.undo.setText(f"&Undo {text}" if text else "&Undo")
-
-    def _redo_text(self, text: str) -> None:
-        self.redo.setText(f"&Redo {text}" if text else "&Redo")
+    def refresh(self) -> None:
+        ctl = self._controller
+        undo, redo = (ctl.undo_text(), ctl.redo_text()) if ctl is not None else ("", "")
+        self.undo.setText(f"&Undo {undo}" if undo else "&Undo")
+        self.redo.setText(f"&Redo {redo}" if redo else "&Redo")
+        self.undo.setEnabled(bool(undo))
+        self.redo.setEnabled(bool(redo))
+        self.model.show(ctl.project if ctl is not None else None, ctl.annotator if ctl is not None else "")
+        self.history.scrollToBottom()

@@ -1,7 +1,7 @@
 """Which project and under which name: the New/Open dialogs, recent projects, the annotator's name.
 
-The recent list and the annotator's name are the only things kept in QSettings; everything about a
-project lives in its file.
+The recent list and who annotates which project (`session`) are the only things kept in QSettings;
+everything about a project lives in its file.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
 
-from desktop.ui import resources
+from desktop.ui import resources, session
 
 if TYPE_CHECKING:
     from desktop.ui.window import MainWindow
@@ -69,7 +69,10 @@ def open_project(window: MainWindow) -> None:
 def ask_annotator(window: MainWindow) -> str | None:
     """The name the user types (None if they cancel or leave it empty)."""
     name, ok = QInputDialog.getText(
-        window, APP_TITLE, "Your name (it is saved with every edit):", text=window.annotator
+        window,
+        APP_TITLE,
+        "Your name in this project (it is saved with every edit):",
+        text=window.annotator or session.last_name(window.settings),
     )
     name = name.strip()
     return name if ok and name else None

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
-    QUndoView,
     QVBoxLayout,
     QWidget,
 )
@@ -195,9 +194,9 @@ class SidePanel(QTabWidget):
         self.guidelines.setObjectName("guidelines")
         self.addTab(self.guidelines, "Guidelines")
 
-        self.history = QUndoView()
+        self.history = QListView()
         self.history.setObjectName("history")
-        self.history.setEmptyLabel("Opened")
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.addTab(self.history, "History")
 
     def _list(self, model: QAbstractListModel, name: str) -> QListView:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.model import LabelScheme, Status
 from desktop.store import Project, ProjectError
 from desktop.ui import actions as registry
-from desktop.ui import projects, workers
+from desktop.ui import projects, session, workers
 from desktop.ui.controller import AnnotationController
 from desktop.ui.dialogs import ShortcutSheet
 from desktop.ui.doclist import DocumentList
@@ -39,6 +39,7 @@ from desktop.ui.navigation import Navigation
 from desktop.ui.projects import APP_TITLE, recent_projects
 from desktop.ui.sidepanel import SidePanel
 from desktop.ui.startpage import StartPage
+from desktop.ui.upkeep import Upkeep
 
 if TYPE_CHECKING:
     from desktop.ui.review import ReviewMode
@@ -61,7 +62,9 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.project: Project | None = None
         self._controller: AnnotationController | None = None
-        self.annotator = annotator or str(settings.value("annotator", "") or "")
+        self.annotator = ""
+        self.given_annotator = annotator
+        """The name given on the command line: used for the first project opened."""
         self.jobs = workers.Jobs(self)
         self.work: LongWork = LongWork(self)
         self.last_message = ""
@@ -74,6 +77,7 @@ class MainWindow(QMainWindow):
         self.header = QLabel()
         self.header.setObjectName("document_header")
         self.header.setTextFormat(Qt.TextFormat.PlainText)
+        self.header.setWordWrap(True)  # a long header wraps rather than widen the window
         self.annotation_list = DocumentList()
         self.doc_list = self.annotation_list
         """The document list shown: the window's own, or the mode's."""
@@ -98,6 +102,10 @@ class MainWindow(QMainWindow):
         self.selection_label.setObjectName("selection_status")
         self.selection_label.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addWidget(self.selection_label, 1)
+        self.annotator_label = QLabel()
+        self.annotator_label.setObjectName("annotator_status")
+        self.annotator_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addPermanentWidget(self.annotator_label)
         self.model_label = QLabel("spaCy: not loaded")
         self.model_label.setObjectName("model_status")
         self.statusBar().addPermanentWidget(self.model_label)
@@ -119,6 +127,7 @@ class MainWindow(QMainWindow):
         self.annotation_list.document_activated.connect(self.open_document)
         self.editing: Editing = Editing(self)
         self.navigation: Navigation = Navigation(self)
+        self.upkeep: Upkeep = Upkeep(self)
         self._review: ReviewMode | None = None
         self._restore_state()
         self._update_title()
@@ -162,6 +171,7 @@ class MainWindow(QMainWindow):
         self.jobs.wait(10000)
         self._drop_controller()
         if self.project is not None:
+            self.upkeep.checkpoint()
             self.project.close()
             self.project = None
         super().closeEvent(event)
@@ -188,6 +198,7 @@ class MainWindow(QMainWindow):
         if self.mode is not None:
             parts.append(self.mode.title)
         self.setWindowTitle(" — ".join([*parts, APP_TITLE]))
+        self.annotator_label.setText(f"Annotator: {self.annotator}" if self.annotator else "")
 
     def say(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
@@ -220,7 +231,11 @@ class MainWindow(QMainWindow):
         projects.remember(self.settings, path)
         self.start_page.hide()
         self.slots.splitter.show()
-        if not self.annotator:
+        name, self.given_annotator = self.given_annotator or session.annotator_of(self.settings, path), None
+        self.annotator = ""
+        if name:
+            self.set_annotator(name)
+        else:
             self.ask_annotator()
         self.leave() if self.mode is not None else self.start_session()
         return True
@@ -301,14 +316,14 @@ class MainWindow(QMainWindow):
     @controller.setter
     def controller(self, controller: AnnotationController | None) -> None:
         self._controller = controller
-        self.undo_actions.follow(controller.undo_stack if controller is not None else None)
+        self.undo_actions.follow(controller)
 
     def _drop_controller(self) -> None:
-        """Let go of the session's controller; its undo stack must not signal while it dies."""
+        """Let go of the session's controller; it must not signal while it dies."""
         old = self._controller
         self.controller = None
         if old is not None:
-            old.undo_stack.blockSignals(True)
+            old.blockSignals(True)
             old.deleteLater()
 
     def first_document(self) -> int | None:
@@ -330,8 +345,10 @@ class MainWindow(QMainWindow):
         return True
 
     def set_annotator(self, name: str) -> None:
+        """Annotate under `name`, remembered for the open project."""
         self.annotator = name
-        self.settings.setValue("annotator", name)
+        if self.project is not None:
+            session.remember(self.settings, self.project.path, name)
         self._update_title()
 
     def switch_annotator(self) -> None:
@@ -387,6 +404,7 @@ class MainWindow(QMainWindow):
     def _annotation_changed(self, doc_id: int) -> None:
         if self.controller is None or self.project is None:
             return
+        self.upkeep.edited()
         self.doc_list.refresh_document(doc_id)
         self.doc_list.update_progress()
         if doc_id == self.controller.doc_id:

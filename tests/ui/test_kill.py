@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from conftest import Store
+from PySide6.QtCore import Qt
 
 from desktop.store import Project
 
@@ -52,3 +53,44 @@ def test_sigkill_after_edits_loses_nothing(qtbot, ui_project: Path, home: Path) 
         ("Kremlin", "MISC", "person"),
     ]
     assert store.relations(1, "bob") == [("Dmitry Peskov", "lien", "Kirill Dmitriev")]
+
+
+def test_undo_after_a_quit_and_after_a_kill(qtbot, open_window, ui_project: Path, home: Path, store) -> None:  # noqa: ANN001
+    """Relabel a span and delete another, quit; reopen, Ctrl+Z undoes the deletion; kill -9 that
+    window, reopen: Ctrl+Z undoes the relabel, and the document is back to the suggestions."""
+    window = open_window(ui_project)
+    window.editor.select_span(span_of(window, "Kremlin"))
+    qtbot.keyClick(window.editor, Qt.Key.Key_2)  # relabel as LOC
+    window.editor.select_span(span_of(window, "Moscou"))
+    qtbot.keyClick(window.editor, Qt.Key.Key_Delete)
+    assert [s[0] for s in store.spans(1)] == ["Kirill Dmitriev", "Dmitry Peskov", "Kremlin"]
+    window.close()
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, str(DRIVER), str(ui_project), str(home / "killed.ini"), "undo"],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "undo was: &Undo Delete « Moscou » LOC"
+        assert proc.stdout.readline().strip() == "undone"
+        assert ("Moscou", "LOC", "model") in store.spans(1)
+        assert ("Kremlin", "LOC", "person") in store.spans(1)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+
+    last = open_window(ui_project)
+    assert last.action_map["undo"].text() == "&Undo Relabel « Kremlin » ORG → LOC"
+    qtbot.keyClick(last.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert store.status(1) is None  # back to the suggestions: alice has no annotation of it
+    assert [s.label for s in last.controller.annotation.spans] == ["PER", "PER", "LOC", "ORG"]
+    assert not last.action_map["undo"].isEnabled()
+
+
+def span_of(window, text: str) -> int:  # noqa: ANN001
+    ctl = window.controller
+    return next(s.id for s in ctl.annotation.spans if ctl.document.text[s.start : s.end] == text)

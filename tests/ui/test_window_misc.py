@@ -45,7 +45,7 @@ def test_switching_annotator_shows_their_own_work(
     assert window.windowTitle().endswith("— dave — Etiquette")
     assert window.doc_list.progress_label.text() == "0 / 3 done"
     assert window.doc_id == 1
-    assert store.status(1, "dave") == "todo"
+    assert store.status(1, "dave") is None  # dave has only looked at it
     assert store.status(1, "alice") == "accepted"
 
 

@@ -1,7 +1,8 @@
 """Runs the real window in its own process and makes a scripted series of edits by key presses.
 
-Used by test_kill.py: `python tests/ui/window_driver.py PROJECT.db SETTINGS.ini`. It prints
-`edits sent` once done and then keeps the window open until it is killed.
+Used by test_kill.py: `python tests/ui/window_driver.py PROJECT.db SETTINGS.ini [edit|undo]`. It
+prints `edits sent` once done (or, with `undo`, presses Ctrl+Z as alice and prints what it undid)
+and then keeps the window open until it is killed.
 """
 
 from __future__ import annotations
@@ -50,15 +51,21 @@ def edit(window: MainWindow) -> None:
     print("edits sent", flush=True)
 
 
-def main(project: str, settings_path: str) -> int:
+def undo(window: MainWindow) -> None:
+    print(f"undo was: {window.action_map['undo'].text()}", flush=True)
+    press(window, K.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    print("undone", flush=True)
+
+
+def main(project: str, settings_path: str, script: str = "edit") -> int:
     app = make_app()
     settings = QSettings(settings_path, QSettings.Format.IniFormat)
-    window = build_window(project, settings, annotator="bob")
+    window = build_window(project, settings, annotator="bob" if script == "edit" else "alice")
     window.show()
     window.activateWindow()
-    QTimer.singleShot(200, lambda: edit(window))
+    QTimer.singleShot(200, lambda: edit(window) if script == "edit" else undo(window))
     return app.exec()
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(*sys.argv[1:]))

@@ -1,30 +1,19 @@
 """Editing gold in review mode: the annotation controller on annotator `gold`, plus taking spans
 from the annotators' lanes and accepting with the reviewer's name.
 
-Everything a reviewer does to gold is an undoable command of the same stack as direct edits, so
-Ctrl+Z steps back through spans taken from lanes, relabels and deletions alike.
+Everything a reviewer does to gold is an operation in gold's undo history, as direct edits are,
+so Ctrl+Z steps back through spans taken from lanes, relabels and deletions alike.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
+from desktop import operations as ops
 from desktop.agreement.review import Consensus, consensus, seed_gold
-from desktop.model import GOLD, Annotation, AnnotatorKind, Document, Origin, Relation, Span, Status
-from desktop.store import Project, ProjectError
-from desktop.ui import commands
+from desktop.model import GOLD, Annotation, AnnotatorKind, Document, Origin, Span, Status
+from desktop.store import Project
 from desktop.ui.controller import AnnotationController, Editor
-
-
-class ReviewStatus(commands.SetStatus):
-    """Set gold's status and record who reviewed it."""
-
-    def __init__(self, ctl: AnnotationController, doc_id: int, status: Status, reviewer: str):
-        super().__init__(ctl, doc_id, status)
-        self.reviewer = reviewer
-
-    def do(self) -> None:
-        self.old = self.project.set_status(self.doc_id, self.annotator, self.status, reviewer=self.reviewer)
 
 
 class ReviewController(AnnotationController):
@@ -98,41 +87,44 @@ class ReviewController(AnnotationController):
         clashing = (
             [] if self.project.scheme.allow_overlap else [s for s in self.annotation.spans if s.overlaps(new)]
         )
-        add = commands.AddSpan(self, doc_id, new)
-        self.undo_stack.beginMacro(f"Take {span.label} from {annotator}")
-        for s in clashing:
-            self.undo_stack.push(commands.RemoveSpan(self, doc_id, s.id or 0))
-        self.undo_stack.push(add)
-        if add.span.id is not None:
-            self._take_relations(lane, span, add.span.id)
-        self.undo_stack.endMacro()
-        if add.span.id is not None:
-            self.editor.select_span(add.span.id)
+        take = ops.TakeIntoGold(
+            doc_id,
+            GOLD,
+            new,
+            annotator,
+            [s.id or 0 for s in clashing],
+            self._lane_relations(lane, span, {s.id for s in clashing}),
+        )
+        done = self.run(take)
+        if done is None:
+            return False
+        assert isinstance(done.op, ops.TakeIntoGold)
+        if done.op.span.id is not None:
+            self.editor.select_span(done.op.span.id)
         self.message.emit(f"Took {span.label} “{self._text(span)}” from {annotator}")
         return True
 
-    def _take_relations(self, lane: Annotation, span: Span, gold_id: int) -> None:
-        """The lane's relations of `span` whose other end is in gold (same offsets and label)."""
-        assert self.document is not None and self.annotation is not None
-        gold_by_key = {s.key: s.id for s in self.annotation.spans}
+    def _lane_relations(
+        self, lane: Annotation, span: Span, replaced: set[int | None]
+    ) -> list[list[int | str | None]]:
+        """The lane's relations of `span` whose other end is in gold (same offsets and label), as
+        (head, child, label) with None for the span taken."""
+        assert self.annotation is not None
+        gold_by_key = {s.key: s.id for s in self.annotation.spans if s.id not in replaced}
         have = {(r.head, r.child, r.label) for r in self.annotation.relations}
         lane_keys = {s.id: s.key for s in lane.spans}
+        out: list[list[int | str | None]] = []
         for rel in lane.relations:
             if span.id not in (rel.head, rel.child):
                 continue
-            head = gold_id if rel.head == span.id else _lookup(gold_by_key, lane_keys.get(rel.head))
-            child = gold_id if rel.child == span.id else _lookup(gold_by_key, lane_keys.get(rel.child))
-            if head is None or child is None or (head, child, rel.label) in have:
+            head = None if rel.head == span.id else _lookup(gold_by_key, lane_keys.get(rel.head))
+            child = None if rel.child == span.id else _lookup(gold_by_key, lane_keys.get(rel.child))
+            if (rel.head != span.id and head is None) or (rel.child != span.id and child is None):
                 continue
-            try:
-                stored = self.project.add_relation(
-                    self.document.id, GOLD, Relation(head, child, rel.label, Origin.PERSON), check=False
-                )
-            except ProjectError as e:
-                self.message.emit(f"Relation not taken: {e}")
+            if (head, child, rel.label) in have or [head, child, rel.label] in out:
                 continue
-            self.undo_stack.push(commands.AddRelation(self, self.document.id, stored))
-            have.add((head, child, rel.label))
+            out.append([head, child, rel.label])
+        return out
 
     def _text(self, span: Span) -> str:
         return self.document.text[span.start : span.end] if self.document else ""
@@ -140,9 +132,10 @@ class ReviewController(AnnotationController):
     # --- the document's status -------------------------------------------------------------------
 
     def set_status(self, status: Status) -> None:
+        """Set gold's status and record who reviewed it."""
         if self.document is None:
             return
-        self.undo_stack.push(ReviewStatus(self, self.document.id, status, self.reviewer))
+        self.run(ops.SetStatus(self.document.id, GOLD, status, self.reviewer))
 
 
 def _lookup(ids: dict[tuple[int, int, str], int | None], key: tuple[int, int, str] | None) -> int | None:
