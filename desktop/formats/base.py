@@ -45,6 +45,15 @@ class Record:
     annotations: list[Annotation] = field(default_factory=list)
     source: str = ""
     """Where the record came from, for messages: `file:line`."""
+    tokens: list[tuple[int, int]] | None = None
+    """The file's own tokens as (start, end) offsets, kept as they are; None when the file has
+    none (the project's tokenizer makes them)."""
+    sent_starts: list[int] | None = None
+    """Indices of the tokens that start a sentence, when the file marks sentences."""
+    token_attrs: dict[str, list[Any]] | None = None
+    """Per-token attributes Etiquette keeps but does not edit (a DocBin's TAG, LEMMA, ...)."""
+    extras: dict[str, Any] = field(default_factory=dict)
+    """What the format writes back and Etiquette does not model, under the format's name."""
 
     def error(self, message: str) -> FormatError:
         """A FormatError naming the record's file and line."""
