@@ -41,6 +41,7 @@ from desktop.ui.navigation import Navigation
 from desktop.ui.projects import APP_TITLE, recent_projects
 from desktop.ui.sidepanel import SidePanel
 from desktop.ui.startpage import StartPage
+from desktop.ui.together import Together
 from desktop.ui.upkeep import Upkeep
 
 if TYPE_CHECKING:
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         self.editing: Editing = Editing(self)
         self.navigation: Navigation = Navigation(self)
         self.upkeep: Upkeep = Upkeep(self)
+        self.together: Together = Together(self)
         self._review: ReviewMode | None = None
         self._restore_state()
         self._update_title()
@@ -174,6 +176,7 @@ class MainWindow(QMainWindow):
         self._drop_controller()
         if self.project is not None:
             self.upkeep.checkpoint()
+            self.together.closing()
             self.project.close()
             self.project = None
         super().closeEvent(event)
@@ -222,12 +225,19 @@ class MainWindow(QMainWindow):
 
     def open_project_path(self, path: Path, scheme: LabelScheme | None = None) -> bool:
         """Open a project file, or create it with `scheme`."""
+        how = self.together.ask(path) if not scheme else "write"
+        if how is None:
+            return False
         try:
-            project = Project.create(path, scheme=scheme) if scheme else Project.open(path)
+            if scheme:
+                project = Project.create(path, scheme=scheme)
+            else:
+                project = Project.open(path, read_only=how == "read_only")
         except (ProjectError, OSError, sqlite3.Error) as e:  # a full disk, too, is said in a dialog
             self.tell(APP_TITLE, explain(e, path, "no project was opened") or str(e), warning=True)
             return False
         if self.project is not None:
+            self.together.closing()
             self.project.close()
         self.project = project
         projects.remember(self.settings, path)
@@ -240,6 +250,7 @@ class MainWindow(QMainWindow):
         else:
             self.ask_annotator()
         self.leave() if self.mode is not None else self.start_session()
+        self.together.opened()
         return True
 
     # --- the session and its mode ------------------------------------------------------------------
@@ -288,7 +299,7 @@ class MainWindow(QMainWindow):
         project = self.project
         if project is None:
             return
-        if self.annotator:
+        if self.annotator and project.read_only is None:
             project.ensure_annotator(self.annotator)
         self._drop_controller()
         make = self.mode.make_controller if self.mode is not None else AnnotationController
