@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -63,11 +64,20 @@ def dispatches(n: int) -> list[str]:
     return texts
 
 
-def timed(*commands: list[str]) -> float:
+CPU: dict[str, list[float]] = {}
+"""CPU seconds (user + system, workers included) of each run: what a loaded machine does not blur."""
+
+
+def timed(name: str, *commands: list[str]) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     for command in commands:
         subprocess.run(command, cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    return time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    CPU.setdefault(name, []).append(cpu)
+    return elapsed
 
 
 def etiquette(workdir: Path, source: Path, name: str, extra: list[str]) -> tuple[float, list]:
@@ -75,6 +85,7 @@ def etiquette(workdir: Path, source: Path, name: str, extra: list[str]) -> tuple
     db.unlink(missing_ok=True)
     cli = [sys.executable, "-m", "desktop.cli"]
     elapsed = timed(
+        name,
         [*cli, "init", str(db), "--model", MODEL],
         [*cli, "import", str(db), str(source)],
         [*cli, "preannotate", str(db), *extra],
@@ -111,6 +122,7 @@ def main() -> None:
     names = ["bare", "default"] + ([] if args.no_ray else ["ray"])
     times: dict[str, list[float]] = {name: [] for name in names}
     outputs: dict[str, list] = {}
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         source = workdir / "dispatches.jsonl"
@@ -119,17 +131,24 @@ def main() -> None:
             for name in names:
                 if name == "bare":
                     out = workdir / "bare.json"
-                    times[name].append(timed([sys.executable, "-c", BARE, MODEL, str(source), str(out)]))
+                    times[name].append(
+                        timed(name, [sys.executable, "-c", BARE, MODEL, str(source), str(out)])
+                    )
                     outputs[name] = json.loads(out.read_text())
                 else:
                     extra = ["--engine", "ray"] if name == "ray" else []
                     elapsed, outputs[name] = etiquette(workdir, source, name, extra)
                     times[name].append(elapsed)
     best = {name: min(t) for name, t in times.items()}
-    print(f"{args.n:,} dispatches, {words:,} words; {os.cpu_count()} cores; load {os.getloadavg()[0]:.2f}")
+    print(f"{args.n:,} dispatches, {words:,} words; {os.cpu_count()} cores; load {load} at the start")
     for name in names:
         runs = ", ".join(f"{t:.1f}" for t in times[name])
-        print(f"  {name:<8} best {best[name]:6.1f} s  {words / best[name]:8,.0f} words/s   (runs: {runs} s)")
+        cpu = ", ".join(f"{t:.1f}" for t in CPU[name])
+        print(
+            f"  {name:<8} best {best[name]:6.1f} s  {words / best[name]:8,.0f} words/s   "
+            f"(runs: {runs} s; CPU: {cpu} s)"
+        )
+    print(f"load {' / '.join(f'{x:.1f}' for x in os.getloadavg())} at the end")
     print(f"default / bare nlp.pipe: {best['bare'] / best['default']:.2f}×  (target ≥ 1.5)")
     if "ray" in best:
         print(f"ray / default: {best['default'] / best['ray']:.2f}×  (target ≥ 0.7)")

@@ -55,33 +55,63 @@ def read_text_file(path: Path) -> str:
     return text
 
 
-def iter_json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, object) for each non-blank line, streamed; a FormatError names the bad line.
+MAX_LINE = 64 * 2**20
+"""The longest line a reader takes, in bytes, unless --max-chars asks for longer texts."""
 
-    Lines end at `\\n` only: JSON strings may hold U+2028 and other characters that
-    `str.splitlines` would break on.
-    """
+
+def line_limit(options: ImportOptions | None) -> int:
+    """The longest line worth reading: a text of `max_chars` characters, escaped as JSON."""
+    return max(MAX_LINE, 8 * options.max_chars) if options is not None else MAX_LINE
+
+
+def iter_lines(path: Path, limit: int = MAX_LINE) -> Iterator[tuple[int, str]]:
+    """(line number, line with its `\n`) for each line of a UTF-8 file, streamed (a BOM is
+    dropped). Lines end at `\n` only: JSON strings may hold U+2028 and other characters that
+    `str.splitlines` would break on. A line longer than `limit` bytes is refused unread."""
     try:
         f = open(path, "rb")
     except OSError as e:
         raise FormatError(path, f"cannot be read ({e.strerror})") from e
     with f:
-        for lineno, raw in enumerate(f, 1):
+        lineno = 0
+        while True:
+            try:
+                raw = f.readline(limit + 1)
+            except OSError as e:
+                raise FormatError(path, f"cannot be read ({e.strerror})", lineno + 1) from e
+            if not raw:
+                return
+            lineno += 1
+            if len(raw) > limit:
+                raise FormatError(
+                    path,
+                    f"line longer than {_size(limit)} (raise --max-chars for longer texts)",
+                    lineno,
+                )
             if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             try:
-                line = raw.decode("utf-8")
+                yield lineno, raw.decode("utf-8")
             except UnicodeDecodeError as e:
                 raise FormatError(path, f"not UTF-8 (byte 0x{raw[e.start]:02x})", lineno) from e
-            if not line.strip():
-                continue
-            try:
-                obj = srsly.json_loads(line)
-            except (ValueError, RecursionError):
-                obj = _json_line(path, lineno, line)
-            if not isinstance(obj, dict):
-                raise FormatError(path, "each line must be a JSON object", lineno)
-            yield lineno, obj
+
+
+def _size(n: int) -> str:
+    return f"{n // 2**20:,} MB" if n >= 2**20 else f"{n:,} bytes"
+
+
+def iter_json_lines(path: Path, limit: int = MAX_LINE) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line, streamed; a FormatError names the bad line."""
+    for lineno, line in iter_lines(path, limit):
+        if not line.strip():
+            continue
+        try:
+            obj = srsly.json_loads(line)
+        except (ValueError, RecursionError):
+            obj = _json_line(path, lineno, line)
+        if not isinstance(obj, dict):
+            raise FormatError(path, "each line must be a JSON object", lineno)
+        yield lineno, obj
 
 
 def _json_line(path: Path, lineno: int, line: str) -> Any:
@@ -91,7 +121,9 @@ def _json_line(path: Path, lineno: int, line: str) -> Any:
     try:
         return json.loads(line)
     except json.JSONDecodeError as e:
-        raise FormatError(path, f"not valid JSON ({e.msg} at column {e.colno})", lineno) from e
+        raise FormatError(
+            path, f"not valid JSON ({e.msg.removesuffix(' at')} at column {e.colno})", lineno
+        ) from e
     except RecursionError as e:
         raise FormatError(path, "not valid JSON (nested too deeply)", lineno) from e
 
@@ -119,6 +151,21 @@ def check_span(record: Record, start: int, end: int, text: str | None = None) ->
         raise record.error(
             f"span {start}-{end} says {short(text)} but the text there is {short(record.text[start:end])}"
         )
+
+
+def check_tokens(record: Record) -> None:
+    """Raise a FormatError naming the record when the tokens it came with do not fit its text."""
+    assert record.tokens is not None
+    pos = 0
+    for start, end in record.tokens:
+        if not (
+            type(start) is int and type(end) is int and pos <= start < end <= len(record.text)  # noqa: E721
+        ):
+            raise record.error(
+                f"token {short(start)}-{short(end)} does not fit the text (tokens must be in order, "
+                f"not overlap, and lie within the text's {len(record.text)} characters)"
+            )
+        pos = end
 
 
 READ_ERRORS = (
@@ -239,29 +286,61 @@ def count(report: FileReport, what: str, n: int = 1) -> None:
         report.not_imported[what] = report.not_imported.get(what, 0) + n
 
 
-def iter_json_objects(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line, object) for each JSON object in a file, one per line or pretty-printed over many."""
-    text = read_text_file(path)
+def iter_json_objects(path: Path, limit: int = MAX_LINE) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line, object) for each JSON object in a file, one per line or pretty-printed over many,
+    streamed: lines are gathered until they hold a whole object, at most `limit` bytes of them."""
     decoder = json.JSONDecoder()
-    pos, line, counted = 0, 1, 0
-    n = len(text)
+    buf, first, size = "", 0, 0
+    for lineno, line in iter_lines(path, limit):
+        if not buf:
+            if not line.strip():
+                continue
+            first = lineno
+        buf += line
+        size += len(line)
+        if size > limit:
+            raise FormatError(path, f"a record longer than {_size(limit)} (raise --max-chars)", first)
+        if not buf.rstrip().endswith(("}", "]")):
+            continue  # an object ends with a brace: no need to try before
+        for obj, at in _decode_all(path, decoder, buf, first):
+            if obj is None:  # the rest is an object not finished yet
+                buf, first = buf[at:], first + buf.count("\n", 0, at)
+                size = len(buf)
+                break
+            yield at, obj
+        else:
+            buf, size = "", 0
+    if buf.strip():
+        for obj, at in _decode_all(path, decoder, buf, first, at_end=True):
+            if obj is not None:
+                yield at, obj
+
+
+def _decode_all(
+    path: Path, decoder: json.JSONDecoder, buf: str, line: int, at_end: bool = False
+) -> Iterator[tuple[dict[str, Any] | None, int]]:
+    """(object, its line) for each whole object in `buf`, then (None, offset of the unfinished
+    rest) if `buf` ends inside one. A FormatError names the line of anything else."""
+    pos, n = 0, len(buf)
     while True:
-        while pos < n and text[pos] in " \t\r\n":
+        while pos < n and buf[pos] in " \t\r\n":
             pos += 1
         if pos >= n:
             return
-        line += text.count("\n", counted, pos)
-        counted = pos
+        here = line + buf.count("\n", 0, pos)
         try:
-            obj, end = decoder.raw_decode(text, pos)
+            obj, end = decoder.raw_decode(buf, pos)
         except json.JSONDecodeError as e:
-            bad = line + text.count("\n", pos, e.pos)
+            if not at_end and not buf[e.pos :].strip() and e.msg != "Unterminated string starting at":
+                yield None, pos  # the object goes on in the next lines
+                return
+            bad = line + buf.count("\n", 0, e.pos)
             raise FormatError(path, f"not valid JSON ({e.msg})", bad) from e
         except RecursionError as e:
-            raise FormatError(path, "not valid JSON (nested too deeply)", line) from e
+            raise FormatError(path, "not valid JSON (nested too deeply)", here) from e
         if not isinstance(obj, dict):
-            raise FormatError(path, "each record must be a JSON object", line)
-        yield line, obj
+            raise FormatError(path, "each record must be a JSON object", here)
+        yield obj, here
         pos = end
 
 
@@ -316,6 +395,11 @@ def split_paths(out: Path, dev_split: float) -> tuple[Path, Path | None]:
     return (out.with_name(f"{out.stem}-train{out.suffix}"), out.with_name(f"{out.stem}-dev{out.suffix}"))
 
 
+NOT_ON_TOKENS = "spans not aligned to tokens"
+"""A span whose start or end is not a boundary of the document's tokens: every export reports it,
+and formats that need tokens cannot write it."""
+
+
 @dataclass(slots=True)
 class ExportRun:
     """One export: which documents go to dev, progress, and the report with per-document losses."""
@@ -333,6 +417,17 @@ class ExportRun:
             self.report.losses.append(Loss(doc_id))
         reasons = self.report.losses[-1].reasons
         reasons[reason] = reasons.get(reason, 0) + n
+
+    def off_tokens(self, doc: Document, ann: Annotation, written: str) -> set[int | None]:
+        """Ids of the spans that do not start and end on the document's token boundaries, reported
+        for the document as `spans not aligned to tokens (<how they are written>)`."""
+        if not ann.spans:
+            return set()
+        starts = {t.start for t in doc.tokens}
+        ends = {t.end for t in doc.tokens}
+        off = {s.id for s in ann.spans if s.start not in starts or s.end not in ends}
+        self.loss(doc.id, f"{NOT_ON_TOKENS} ({written})", len(off))
+        return off
 
     def count(self, ann: Annotation) -> None:
         """Count every span and relation of `ann` as exported, for formats that hold them all."""

@@ -34,6 +34,7 @@ from desktop.formats.common import (
     count,
     first_json_object,
     iter_json_objects,
+    line_limit,
     reading,
     short,
     write_lines,
@@ -80,7 +81,7 @@ def label_field(obj: dict[str, Any]) -> str | None:
 
 
 def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Record]:
-    for line, obj in iter_json_objects(path):
+    for line, obj in iter_json_objects(path, line_limit(options)):
         with reading(path, line):
             record = _record(path, line, obj, options, report)
         yield record
@@ -208,6 +209,7 @@ def example(doc: Document, ann: Annotation, number: int) -> dict[str, Any]:
 def write(project: Any, out: Path, options: ExportOptions, progress: Progress | None) -> ExportReport:
     def render(run: ExportRun, doc: Document, ann: Annotation) -> str:
         run.count(ann)
+        run.off_tokens(doc, ann, "written by characters")
         number = run.report.documents + 1
         return json.dumps(example(doc, ann, number), ensure_ascii=False) + "\n"
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 from desktop.formats import prodigy
 from desktop.formats.base import FileReport, FormatError, ImportOptions, Record
-from desktop.formats.common import iter_json_lines, reading, record_text
+from desktop.formats.common import iter_json_lines, line_limit, reading, record_text
 from desktop.formats.registry import Format, register
 
 
 def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Record]:
-    for lineno, obj in iter_json_lines(path):
+    for lineno, obj in iter_json_lines(path, line_limit(options)):
         if prodigy.PRODIGY_KEYS & obj.keys():
             with reading(path, lineno):
                 task = prodigy.task_record(path, lineno, obj, options, report)

@@ -8,8 +8,6 @@ stores exactly what a run on one would. The Ray engine (`desktop.nlp.ray_engine`
 
 from __future__ import annotations
 
-import os
-import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -20,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from spacy.tokens import Doc as SpacyDoc
 
 from desktop.model import Document
+from desktop.nlp.machine import available_memory, can_fork, cores
 from desktop.nlp.pipeline import PipelineError
 
 if TYPE_CHECKING:
@@ -53,6 +52,9 @@ class Batch:
 
 class Engine(Protocol):
     """Turns batches into entity spans, yielding each batch with its results, in the input order."""
+
+    workers: int
+    """Processes (or actors) that run the pipeline."""
 
     def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[Found]]]: ...
 
@@ -117,6 +119,8 @@ def annotate(nlp: Language, items: list[Item]) -> list[Found]:
 class LocalEngine:
     """The pipeline in this process: for one core, or a handful of documents."""
 
+    workers = 1
+
     def __init__(self, nlp: Language, components: list[str]) -> None:
         self.nlp = nlp
         self.components = components
@@ -160,7 +164,7 @@ class ProcessEngine:
         self.nlp = nlp
         self.components = components
         self.workers = workers
-        self.fork = _can_fork()
+        self.fork = can_fork()
         self._pool: ProcessPoolExecutor | None = None
 
     def _start(self) -> ProcessPoolExecutor:
@@ -206,37 +210,7 @@ class ProcessEngine:
             self._pool = None
 
 
-def _can_fork() -> bool:
-    """Forking copies only the calling thread: safe in a one-threaded program, not in the window."""
-    import multiprocessing
-
-    return (
-        "fork" in multiprocessing.get_all_start_methods()
-        and threading.current_thread() is threading.main_thread()
-        and threading.active_count() == 1
-    )
-
-
 # --- how many ------------------------------------------------------------------------------------
-
-
-def cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def available_memory() -> int | None:
-    """Bytes the system can give without swapping (Linux `MemAvailable`), or None where unknown."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
 
 
 def default_workers() -> int:

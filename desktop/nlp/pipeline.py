@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from desktop.nlp.machine import can_fork, cores
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -17,10 +19,56 @@ class PipelineError(Exception):
     """A pipeline that cannot be loaded or used."""
 
 
+PIPELINES = {
+    "fr": "fr_core_news_sm",
+    "en": "en_core_web_sm",
+    "de": "de_core_news_sm",
+    "es": "es_core_news_sm",
+    "it": "it_core_news_sm",
+    "nl": "nl_core_news_sm",
+    "pt": "pt_core_news_sm",
+}
+"""The small pipeline of each language a new project uses, when it is installed (French always)."""
+
+BLANK = "blank:"
+"""Prefix of a pipeline name that means spaCy's blank pipeline of a language: a tokenizer only."""
+
+
+def default_pipeline(lang: str) -> tuple[str, str]:
+    """The pipeline a new project for `lang` uses, and a sentence saying what it is.
+
+    The language's small pipeline when it is installed (French's is a dependency of Etiquette),
+    otherwise the blank pipeline of the language, which has no entity recogniser.
+    """
+    from importlib.util import find_spec
+
+    name = PIPELINES.get(lang)
+    if name is not None and (lang == "fr" or find_spec(name) is not None):
+        return name, f"pipeline {name}"
+    import spacy.util
+
+    try:
+        spacy.util.get_lang_class(lang)
+    except Exception as e:
+        raise PipelineError(f"spaCy has no language {lang!r}") from e
+    missing = f"{name} is not installed; " if name else ""
+    return (
+        f"{BLANK}{lang}",
+        f"pipeline {BLANK}{lang}: {missing}a blank {lang} tokenizer with no entity recogniser "
+        f"(pre-annotate with --patterns, or install a pipeline and pass --model)",
+    )
+
+
 def load_pipeline(name: str) -> Language:
-    """Load an installed pipeline package, or a pipeline folder, by name or path."""
+    """Load an installed pipeline package, or a pipeline folder, by name or path; `blank:LANG` is
+    spaCy's blank pipeline of that language."""
     import spacy
 
+    if name.startswith(BLANK):
+        try:
+            return spacy.blank(name[len(BLANK) :])
+        except Exception as e:
+            raise PipelineError(f"spaCy has no language {name[len(BLANK) :]!r}") from e
     try:
         return spacy.load(name)
     except OSError as e:
@@ -65,11 +113,41 @@ def blank_tokenizer(lang: str) -> Callable[[str], object]:
 
 
 def tokenize_texts(lang: str) -> Callable[[Iterable[str]], Iterator[list[tuple[int, int]]]]:
-    """A function giving each text's tokens as (start, end) offsets, with spaCy's tokenizer for `lang`."""
+    """A function giving each text's tokens as (start, end) offsets, with spaCy's tokenizer for `lang`.
+
+    A long list of texts is shared with forked copies of this process, one per other core
+    (tokenising is most of an import's time); they end with the list.
+    """
     tokenizer = blank_tokenizer(lang)
 
     def tokenize(texts: Iterable[str]) -> Iterator[list[tuple[int, int]]]:
-        for doc in tokenizer.pipe(texts):  # type: ignore[attr-defined]
-            yield [(t.idx, t.idx + len(t.text)) for t in doc]
+        texts = list(texts)
+        helpers = cores() - 1 if len(texts) >= PARALLEL_TEXTS and can_fork() else 0
+        if helpers < 1:
+            yield from _offsets(tokenizer, texts)
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        share = -(-len(texts) // (helpers + 1))
+        chunks = [texts[i : i + share] for i in range(0, len(texts), share)]
+        with ProcessPoolExecutor(helpers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_tokenize_in_helper, lang, chunk) for chunk in chunks[1:]]
+            yield from _offsets(tokenizer, chunks[0])  # this process takes the first share
+            for future in futures:
+                yield from future.result()
 
     return tokenize
+
+
+PARALLEL_TEXTS = 200
+"""Fewer texts than this are tokenised in this process: a helper would not pay for itself."""
+
+
+def _offsets(tokenizer: Any, texts: list[str]) -> Iterator[list[tuple[int, int]]]:
+    for doc in tokenizer.pipe(texts):
+        yield [(t.idx, t.idx + len(t.text)) for t in doc]
+
+
+def _tokenize_in_helper(lang: str, texts: list[str]) -> list[list[tuple[int, int]]]:
+    return list(_offsets(blank_tokenizer(lang), texts))

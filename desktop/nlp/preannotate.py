@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import srsly
 
-from desktop.model import Annotation, AnnotatorKind, Origin, Span, Status
+from desktop.model import Annotation, AnnotatorKind, Origin, Span, Status, label_problem
 from desktop.model.tokens import TokenIndex, words_and_spaces
 from desktop.nlp.engines import Batch, Engine, Found, LocalEngine, ProcessEngine, default_workers
 from desktop.nlp.pipeline import PipelineError, ner_components, pipeline_id
+from desktop.nlp.regex_check import regex_problem, regexes
 from desktop.store import Project
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ class PreannotateResult:
     spans: int = 0
     labels: dict[str, int] = field(default_factory=dict)
     cancelled: bool = False
+    workers: int = 1
+    """Processes (or Ray actors) that ran the pipeline; 1 is this process."""
 
 
 def read_patterns(path: str | Path) -> list[dict[str, Any]]:
@@ -60,6 +63,11 @@ def read_patterns(path: str | Path) -> list[dict[str, Any]]:
             raise PipelineError(f"{path}:{lineno}: a pattern needs `label` and `pattern`")
         if not isinstance(record["pattern"], str | list):
             raise PipelineError(f"{path}:{lineno}: `pattern` is a string or a list of token patterns")
+        problem = label_problem(record["label"]) or next(
+            (p for p in map(regex_problem, regexes(record["pattern"])) if p), None
+        )
+        if problem is not None:
+            raise PipelineError(f"{path}:{lineno}: pattern {repr(record['label'])[:40]}: {problem}")
         patterns.append(
             {
                 "label": record["label"],
@@ -119,6 +127,7 @@ def preannotate(
     if not todo:
         return result
     chosen = _engine(engine, nlp, components, n_process, len(todo), batch_size, address, model, patterns)
+    result.workers = chosen.workers
     writer = _Writer(project, name, label_map or {}, result, len(todo), progress)
     try:
         for batch, found in chosen.run(document_batches(project, todo, batch_size)):

@@ -72,7 +72,7 @@ class RayEngine:
             import ray.data  # noqa: F401
         except ImportError as e:
             raise EngineError(MISSING) from e
-        self.ray = ray
+        self.ray: Any = ray
         self.spec = PipelineSpec.of(nlp, components, name=_shareable(model), patterns=patterns)
         self.started = False
         _quiet()
@@ -85,7 +85,11 @@ class RayEngine:
         )
 
     def _connect(self, address: str | None) -> None:
-        quiet = {"include_dashboard": False, "log_to_driver": False, "logging_level": logging.ERROR}
+        quiet: dict[str, Any] = {
+            "include_dashboard": False,
+            "log_to_driver": False,
+            "logging_level": logging.ERROR,
+        }
         if address is None:
             self.ray.init(num_cpus=cores(), **quiet)
             return
@@ -108,7 +112,7 @@ class RayEngine:
         context.execution_options.preserve_order = True
         context.enable_progress_bars = False
         context.print_on_execution_start = False
-        refs = []
+        refs: list[Any] = []
         for batch in segment:
             ids, words, spaces = zip(*batch.items, strict=True)
             table = pa.table({"id": list(ids), "words": list(words), "spaces": list(spaces)})

@@ -304,6 +304,8 @@ class DocumentList(QWidget):
         self.progress.setMaximumHeight(8)
         self.count_label = QLabel()
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
+        for label in (self.progress_label, self.count_label):
+            label.setWordWrap(True)  # a long count wraps rather than widen the window
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)

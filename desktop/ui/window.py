@@ -8,6 +8,7 @@ is read from the project file, so the window can be killed at any moment.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.errors import explain
 from desktop.model import LabelScheme, Status
 from desktop.store import Project, ProjectError
 from desktop.ui import actions as registry
@@ -78,6 +80,7 @@ class MainWindow(QMainWindow):
         self.header = QLabel()
         self.header.setObjectName("document_header")
         self.header.setTextFormat(Qt.TextFormat.PlainText)
+        self.header.setWordWrap(True)  # a long header wraps rather than widen the window
         self.annotation_list = DocumentList()
         self.doc_list = self.annotation_list
         """The document list shown: the window's own, or the mode's."""
@@ -230,8 +233,8 @@ class MainWindow(QMainWindow):
                 project = Project.create(path, scheme=scheme)
             else:
                 project = Project.open(path, read_only=how == "read_only")
-        except ProjectError as e:
-            self.tell(APP_TITLE, str(e), warning=True)
+        except (ProjectError, OSError, sqlite3.Error) as e:  # a full disk, too, is said in a dialog
+            self.tell(APP_TITLE, explain(e, path, "no project was opened") or str(e), warning=True)
             return False
         if self.project is not None:
             self.together.closing()

@@ -249,3 +249,31 @@ def test_a_spacy_file_expanding_past_the_limit_is_refused_before_spacy_reads_it(
         import_paths(project, [path], options=ImportOptions(max_spacy_bytes=2**20))
     assert str(err.value).startswith(f"{path}: decompresses to more than")
     assert "limit of 1.0 MB" in str(err.value) and "--max-spacy-mb" in str(err.value)
+
+
+def test_a_record_longer_than_the_limit_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
+    from desktop.formats.common import iter_json_lines, iter_json_objects
+
+    path = tmp_path / "long.jsonl"
+    path.write_bytes(_jsonl({"text": "court"}, {"text": "x" * 5000}, {"text": "jamais lu"}))
+    for reader in (iter_json_lines, iter_json_objects):
+        records = reader(path, 1000)
+        assert next(records)[1] == {"text": "court"}
+        with pytest.raises(FormatError) as err:
+            next(records)
+        assert err.value.line == 2 and "longer than 1,000 bytes" in err.value.message
+
+
+def test_pretty_printed_objects_are_read_one_at_a_time(tmp_path: Path) -> None:
+    from desktop.formats.common import iter_json_objects
+
+    path = tmp_path / "pretty.json"
+    objs = [{"text": f"Texte {i}", "label": [[0, 5, "MISC"]], "meta": {"n": {"i": i}}} for i in range(3)]
+    path.write_text(
+        "\n".join(json.dumps(o, indent=4) for o in objs) + '\n{"text": "cassé",\n', encoding="utf-8"
+    )
+    records = iter_json_objects(path)
+    assert [next(records) for _ in range(3)] == [(1 + 15 * i, o) for i, o in enumerate(objs)]
+    with pytest.raises(FormatError) as err:
+        next(records)
+    assert err.value.line == 47 and "not valid JSON" in err.value.message

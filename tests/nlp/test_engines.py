@@ -73,7 +73,7 @@ def one_process(tmp_path_factory: pytest.TempPathFactory) -> list:
 def test_two_workers_store_exactly_what_one_process_stores(tmp_path: Path, one_process: list) -> None:
     project = make_project(tmp_path / "two.db", 300)
     result = preannotate(project, ruler_pipeline(), n_process=2, batch_size=16)
-    assert result.done == 300 and not result.cancelled
+    assert (result.done, result.workers, result.cancelled) == (300, 2, False)
     assert suggestions(project, result.annotator) == one_process
     first = project.document(1).text
     assert [(first[a:b], label) for a, b, label, _, _ in one_process[0][1]] == [
@@ -90,7 +90,7 @@ def test_workers_started_fresh_receive_the_pipeline_whole(
     tmp_path: Path, one_process: list, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What the window does: it runs threads, so its workers are spawned, not forked."""
-    monkeypatch.setattr(engines, "_can_fork", lambda: False)
+    monkeypatch.setattr(engines, "can_fork", lambda: False)
     project = make_project(tmp_path / "spawned.db", 64)
     result = preannotate(project, ruler_pipeline(), n_process=2, batch_size=32)
     assert suggestions(project, result.annotator) == one_process[:64]
@@ -163,7 +163,7 @@ def poisoned_project(path: Path) -> Project:
 
 @pytest.fixture
 def poisoned_pipeline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[Language, Path]:
-    monkeypatch.setattr(engines, "_can_fork", lambda: True)  # the component lives in this module
+    monkeypatch.setattr(engines, "can_fork", lambda: True)  # the component lives in this module
     marker = tmp_path / "marker"
     monkeypatch.setenv("ETIQUETTE_TEST_MARKER", str(marker))
     nlp = ruler_pipeline()
@@ -221,6 +221,6 @@ def test_cli_preannotates_on_every_core_by_default(tmp_path: Path, one_process: 
     make_project(path, 200).close()
     cli = [sys.executable, "-m", "desktop.cli", "preannotate", str(path), "--model", str(folder)]
     out = subprocess.run(cli, capture_output=True, text=True, check=True).stdout
-    assert "200 documents annotated" in out
+    assert "200 documents annotated" in out and "on 2 worker processes" in out
     with Project.open(path) as project:
         assert suggestions(project, "fr_pipeline-0.0.0") == one_process[:200]

@@ -71,6 +71,20 @@ def finished_persons(project: Project) -> list[str] | None:
     return names or None
 
 
+TIP_FLEISS = (
+    "Agreement on each token's label (O for none) among all annotators, beyond what chance gives:\n"
+    "1 is perfect, 0 is chance. Only documents every annotator has finished count."
+)
+TIP_ALPHA = (
+    "Like Fleiss' κ on token labels, but an annotator may miss documents.\n"
+    "1 is perfect agreement, 0 is chance; below 0.67 the labels are not reliable."
+)
+TIP_ALPHA_U = (
+    "Agreement on which characters are in a span of which label (unitizing),\n"
+    "so boundaries count character by character. 1 is perfect, 0 is chance."
+)
+
+
 class Card(QFrame):
     """One overall coefficient: its name, its value, what it is computed on."""
 
@@ -189,6 +203,8 @@ class AgreementDashboard(QDialog):
         self.fleiss = Card("Fleiss' κ", "token labels, documents all finished")
         self.alpha = Card("Krippendorff's α", "token labels, nominal")
         self.alpha_u = Card("Krippendorff's α_U", "characters, all labels")
+        for card, tip in ((self.fleiss, TIP_FLEISS), (self.alpha, TIP_ALPHA), (self.alpha_u, TIP_ALPHA_U)):
+            card.setToolTip(tip)
         cards = QHBoxLayout()
         for card in (self.fleiss, self.alpha, self.alpha_u):
             cards.addWidget(card)

@@ -168,6 +168,7 @@ class Lane(QWidget):
         self.header.setTextFormat(Qt.TextFormat.PlainText)
         self.header.setObjectName(f"lane_header_{index + 1}")
         self.header.setContentsMargins(6, 3, 6, 3)
+        self.header.setWordWrap(True)  # a long header wraps rather than widen the window
         self.view = LaneView()
         self.view.setObjectName(f"lane_{index + 1}")
         layout = QVBoxLayout(self)

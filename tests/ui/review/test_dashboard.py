@@ -26,6 +26,9 @@ def test_dashboard_shows_the_library_figures(qtbot, open_window, team_project: P
     if dashboard.report is None:
         with qtbot.waitSignal(dashboard.computed, timeout=10000):
             pass
+    # Each overall figure says what it measures when the mouse rests on it.
+    assert "0 is chance" in dashboard.fleiss.toolTip()
+    assert "characters" in dashboard.alpha_u.toolTip()
     with Project.open(team_project) as project:
         expected = compute_agreement(project, ["alice", "bob"])
     # alice and bob: 8 spans each, 6 the same (offsets and label).

@@ -1,0 +1,20 @@
+"""The project tokenizer gives the same tokens whether a long import is shared between cores or not."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.nlp import pipeline
+from desktop.nlp.pipeline import tokenize_texts
+
+
+def test_a_long_list_shared_between_cores_gets_the_tokens_one_process_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = [f"Dépêche n° {i} : l’Arabie saoudite reçoit M. Peskov à Riyad.\n\nFin." for i in range(400)]
+    monkeypatch.setattr(pipeline, "cores", lambda: 3)  # this process and two forked helpers
+    shared = list(tokenize_texts("fr")(texts))
+    monkeypatch.setattr(pipeline, "PARALLEL_TEXTS", 10_000)
+    alone = list(tokenize_texts("fr")(texts))
+    assert shared == alone and len(shared) == 400
+    assert shared[7][:3] == [(0, 7), (8, 10), (11, 12)]
