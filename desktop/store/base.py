@@ -171,6 +171,10 @@ class ProjectBase:
         self._annotator_ids.clear()
         self._scheme = None
 
+    def forget_cached(self) -> None:
+        """Read the scheme and annotator ids afresh: another program changed the file."""
+        self._forget_cached()
+
     # --- settings ---------------------------------------------------------------------------------
 
     def _set(self, key: str, value: str) -> None:
