@@ -139,7 +139,7 @@ class ProjectBase:
                 if conn.in_transaction:
                     conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
                     conn.execute(f"RELEASE SAVEPOINT {name}")
-                self.forget_cached()
+                self._forget_cached()
                 raise
             conn.execute(f"RELEASE SAVEPOINT {name}")
             return
@@ -154,7 +154,7 @@ class ProjectBase:
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            self.forget_cached()
+            self._forget_cached()
             raise
 
     def _stamp_version(self) -> None:
@@ -166,7 +166,7 @@ class ProjectBase:
             return  # a file whose settings table is still to be made
         self._stamped = True
 
-    def forget_cached(self) -> None:
+    def _forget_cached(self) -> None:
         """Drop what was read inside a transaction that rolled back (ids, scheme): it may be gone."""
         self._annotator_ids.clear()
         self._scheme = None
