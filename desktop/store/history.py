@@ -219,6 +219,10 @@ class ConnectionStore(HistoryStore):
         """How long a write waits for another program's write lock before giving up."""
         self.db.conn.execute(f"PRAGMA busy_timeout = {int(ms)}")
 
+    def forget_cached(self) -> None:
+        """Read the scheme and annotator ids afresh (another program may have changed them)."""
+        self._forget_cached()
+
     def data_version(self) -> int:
         """A number that changes whenever another connection commits (cheap: no file read)."""
         return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
