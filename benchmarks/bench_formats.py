@@ -10,7 +10,8 @@ Builds a project of N synthetic documents with spans (bulk inserts), then prints
 - peak traced memory of those exports for N/4 and N documents (a DocBin grows with its tokens;
   what matters is that Etiquette adds no per-document memory on top of it), and of the JSONL export
   (which should stay flat);
-- JSONL (Prodigy) export and import throughput in documents per second.
+- JSONL (Prodigy), `.spacy` and CoNLL export and import throughput in documents per second; the
+  files carry their tokens, which the imported documents keep.
 """
 
 from __future__ import annotations
@@ -185,6 +186,16 @@ def memory(project: Project, d: Path, sizes: list[tuple[int, tuple[Status, ...]]
         )
 
 
+def imports(d: Path, n: int, *paths: Path) -> None:
+    """Import throughput of files that carry their tokens (Prodigy tasks, a DocBin, CoNLL): the
+    documents keep the file's tokens, and only texts without tokens would be tokenized."""
+    for path in paths:
+        fresh = Project.create(d / f"fresh-{path.suffix[1:]}.db")
+        t = timed(lambda path=path, fresh=fresh: import_paths(fresh, [path], "auto", ImportOptions()))
+        print(f"{path.suffix} import (the file's tokens): {n / t:,.0f} docs/s ({t:.1f}s)")
+        fresh.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     n = int(args[0]) if args else 100_000
@@ -203,10 +214,13 @@ def main(argv: list[str] | None = None) -> int:
             lambda: export_project(project, out, "jsonl", ExportOptions(source="bench", statuses=every))
         )
         print(f"JSONL export: {n / t:,.0f} docs/s ({t:.1f}s)")
-        fresh = Project.create(d / "fresh.db")
-        t = timed(lambda: import_paths(fresh, [out], "auto", ImportOptions()))
-        print(f"JSONL import (tokenizing included): {n / t:,.0f} docs/s ({t:.1f}s)")
-        fresh.close()
+        imports(d, n, out, d / "ours.spacy")
+        conll = d / "all.conll"
+        t = timed(
+            lambda: export_project(project, conll, "conll", ExportOptions(source="bench", statuses=every))
+        )
+        print(f"CoNLL export: {n / t:,.0f} docs/s ({t:.1f}s)")
+        imports(d, n, conll)
         project.close()
     return 0
 

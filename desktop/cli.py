@@ -86,21 +86,15 @@ def cmd_init(args: argparse.Namespace) -> int:
     scheme = LabelScheme.from_names(
         _labels(args.labels), _labels_rel(args.relations), allow_overlap=args.allow_overlap
     )
-    with Project.create(args.project, lang=args.lang, model=args.model, scheme=scheme) as p:
-        print(
-            f"created {p.path} (language {args.lang}, pipeline {args.model}, "
-            f"labels {', '.join(scheme.entity_names)})"
-        )
+    if args.model:
+        model, which = args.model, f"pipeline {args.model}"
+    else:
+        from desktop.nlp.pipeline import default_pipeline
+
+        model, which = default_pipeline(args.lang)
+    with Project.create(args.project, lang=args.lang, model=model, scheme=scheme) as p:
+        print(f"created {p.path} (language {args.lang}, {which}, labels {', '.join(scheme.entity_names)})")
     return 0
-
-
-def _summary(paths: list[str], most: int = 3) -> str:
-    """The paths, or for a long list (a brat export's files) how many there are and where."""
-    if len(paths) <= most:
-        return ", ".join(paths)
-    import os
-
-    return f"{len(paths):,} files in {os.path.commonpath(paths)}"
 
 
 def _labels_rel(raw: str | None) -> list[str]:
@@ -248,7 +242,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             bar.close()
         print(
             f"exported {report.documents} documents of {options.source} "
-            f"({report.spans} spans, {report.relations} relations) to {_summary(report.paths)}"
+            f"({report.spans} spans, {report.relations} relations) to {', '.join(report.destination())}"
         )
         if report.left_out:
             statuses = ", ".join(f"{n} {status}" for status, n in report.left_out.items())
@@ -399,8 +393,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", default="fr", help="language of the texts (spaCy code, default fr)")
     p.add_argument(
         "--model",
-        default="fr_core_news_sm",
-        help="spaCy pipeline for pre-annotation (default fr_core_news_sm)",
+        help="spaCy pipeline for pre-annotation (default: the language's small pipeline, "
+        "fr_core_news_sm for fr, when installed; otherwise blank:LANG, a tokenizer only)",
     )
     p.add_argument(
         "--labels",

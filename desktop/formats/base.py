@@ -45,6 +45,15 @@ class Record:
     annotations: list[Annotation] = field(default_factory=list)
     source: str = ""
     """Where the record came from, for messages: `file:line`."""
+    tokens: list[tuple[int, int]] | None = None
+    """The file's own tokens as (start, end) offsets, kept as they are; None when the file has
+    none (the project's tokenizer makes them)."""
+    sent_starts: list[int] | None = None
+    """Indices of the tokens that start a sentence, when the file marks sentences."""
+    token_attrs: dict[str, list[Any]] | None = None
+    """Per-token attributes Etiquette keeps but does not edit (a DocBin's TAG, LEMMA, ...)."""
+    extras: dict[str, Any] = field(default_factory=dict)
+    """What the format writes back and Etiquette does not model, under the format's name."""
 
     def error(self, message: str) -> FormatError:
         """A FormatError naming the record's file and line."""
@@ -152,6 +161,14 @@ class ExportReport:
     cancelled: bool = False
     left_out: dict[str, int] = field(default_factory=dict)
     """The source's documents not exported because of their status, e.g. {'in progress': 3}."""
+
+    def destination(self, most: int = 3) -> list[str]:
+        """The paths written, or for a long list (a brat export's files) how many and where."""
+        if len(self.paths) <= most:
+            return list(self.paths)
+        import os
+
+        return [f"{len(self.paths):,} files in {os.path.commonpath(self.paths)}"]
 
     @property
     def lost(self) -> dict[str, int]:

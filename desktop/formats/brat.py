@@ -206,6 +206,7 @@ def ann_lines(doc: Document, ann: Annotation, run: ExportRun) -> list[str]:
     text = doc.text
     ids: dict[int | None, str] = {}
     lines = []
+    run.off_tokens(doc, ann, "written by characters")
     for span in ann.spans:
         if any(c.isspace() for c in span.label):
             run.loss(doc.id, "labels with spaces (brat cannot hold them)")

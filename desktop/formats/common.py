@@ -121,7 +121,9 @@ def _json_line(path: Path, lineno: int, line: str) -> Any:
     try:
         return json.loads(line)
     except json.JSONDecodeError as e:
-        raise FormatError(path, f"not valid JSON ({e.msg} at column {e.colno})", lineno) from e
+        raise FormatError(
+            path, f"not valid JSON ({e.msg.removesuffix(' at')} at column {e.colno})", lineno
+        ) from e
     except RecursionError as e:
         raise FormatError(path, "not valid JSON (nested too deeply)", lineno) from e
 
@@ -149,6 +151,21 @@ def check_span(record: Record, start: int, end: int, text: str | None = None) ->
         raise record.error(
             f"span {start}-{end} says {short(text)} but the text there is {short(record.text[start:end])}"
         )
+
+
+def check_tokens(record: Record) -> None:
+    """Raise a FormatError naming the record when the tokens it came with do not fit its text."""
+    assert record.tokens is not None
+    pos = 0
+    for start, end in record.tokens:
+        if not (
+            type(start) is int and type(end) is int and pos <= start < end <= len(record.text)  # noqa: E721
+        ):
+            raise record.error(
+                f"token {short(start)}-{short(end)} does not fit the text (tokens must be in order, "
+                f"not overlap, and lie within the text's {len(record.text)} characters)"
+            )
+        pos = end
 
 
 READ_ERRORS = (
@@ -378,6 +395,11 @@ def split_paths(out: Path, dev_split: float) -> tuple[Path, Path | None]:
     return (out.with_name(f"{out.stem}-train{out.suffix}"), out.with_name(f"{out.stem}-dev{out.suffix}"))
 
 
+NOT_ON_TOKENS = "spans not aligned to tokens"
+"""A span whose start or end is not a boundary of the document's tokens: every export reports it,
+and formats that need tokens cannot write it."""
+
+
 @dataclass(slots=True)
 class ExportRun:
     """One export: which documents go to dev, progress, and the report with per-document losses."""
@@ -395,6 +417,17 @@ class ExportRun:
             self.report.losses.append(Loss(doc_id))
         reasons = self.report.losses[-1].reasons
         reasons[reason] = reasons.get(reason, 0) + n
+
+    def off_tokens(self, doc: Document, ann: Annotation, written: str) -> set[int | None]:
+        """Ids of the spans that do not start and end on the document's token boundaries, reported
+        for the document as `spans not aligned to tokens (<how they are written>)`."""
+        if not ann.spans:
+            return set()
+        starts = {t.start for t in doc.tokens}
+        ends = {t.end for t in doc.tokens}
+        off = {s.id for s in ann.spans if s.start not in starts or s.end not in ends}
+        self.loss(doc.id, f"{NOT_ON_TOKENS} ({written})", len(off))
+        return off
 
     def count(self, ann: Annotation) -> None:
         """Count every span and relation of `ann` as exported, for formats that hold them all."""

@@ -1,13 +1,18 @@
 """CoNLL-2003 style token/tag columns, in (IOB1, IOB2, BILUO) and out (IOB2).
 
-Reading: one token per line, the LAST column is its tag; a blank line ends a sentence;
-`-DOCSTART-` starts a document. A file with no `-DOCSTART-` holds one document per sentence (a
-file with no sentence breaks is one document). spaCy's `word|tag` one-sentence-per-line files
-(`.iob`) are read too. A document's text is its tokens joined by spaces, sentences by line breaks.
+Reading: one token per line, the FIRST column is the token and the LAST its tag; a blank line ends
+a sentence; `-DOCSTART-` starts a document. A file with no `-DOCSTART-` holds one document per
+sentence (a file with no sentence breaks is one document). spaCy's `word|tag` one-sentence-per-line
+files (`.iob`) are read too. The file has no text: a document's text is rebuilt from its tokens,
+joined by single spaces (as `spacy convert` does, so that a `.spacy` export has exactly the file's
+tokens). The document keeps the file's tokens, its sentence starts, whether it had a `-DOCSTART-`,
+and the columns between token and tag.
 
-Writing: `token tag` per line (IOB2), a blank line between sentences (line breaks in the text), and
-`-DOCSTART- -X- O O` before each document. CoNLL cannot hold overlapping spans, spans that do not
-start and end on tokens, or relations: they are counted as losses.
+Writing: `token [columns] tag` per line, separated by one space, tags in IOB2; a blank line between
+sentences (the document's sentences, or else the line breaks in its text); `-DOCSTART- -X- O O`
+before each document, except before one that came from a file without it. CoNLL cannot hold
+overlapping spans, spans that do not start and end on tokens, entities across a sentence break
+(written as two) or relations: they are counted as losses.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from desktop.formats.base import (
 )
 from desktop.formats.common import (
     MAX_LINE,
+    NOT_ON_TOKENS,
     AnnotationBuilder,
     ExportRun,
     annotator_name,
@@ -48,8 +54,8 @@ EXTENSIONS = {".conll", ".conll03", ".conllx", ".bio", ".iob", ".iob2", ".bilou"
 
 # --- reading -------------------------------------------------------------------------------------
 
-Sentence = list[tuple[str, str, int]]
-"""(token, tag, line number) for each token of a sentence."""
+Sentence = list[tuple[str, str, int, list[str]]]
+"""(token, tag, line number, the columns between them) for each token of a sentence."""
 
 
 def _is_iob_line(line: str) -> bool:
@@ -61,8 +67,8 @@ def _is_iob_line(line: str) -> bool:
     )
 
 
-def _documents(path: Path, lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, list[Sentence]]]:
-    """(first line, sentences) of each document in the file, streamed."""
+def _documents(path: Path, lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, list[Sentence], bool]]:
+    """(first line, sentences, whether a `-DOCSTART-` began it) of each document in the file, streamed."""
     has_docstart = _has_docstart(path)
     sentence: Sentence = []
     sentences: list[Sentence] = []
@@ -74,37 +80,37 @@ def _documents(path: Path, lines: Iterable[tuple[int, str]]) -> Iterator[tuple[i
             if sentence and has_docstart:
                 sentences.append(sentence)
             elif sentence:
-                yield sentence[0][2], [sentence]
+                yield sentence[0][2], [sentence], False
             sentence = []
         if not fields:
             continue
         if fields[0] == DOCSTART:
             if sentences:
-                yield start_line, sentences
+                yield start_line, sentences, True
                 sentences = []
             start_line = lineno + 1
             continue
         if _is_iob_line(line):
-            tokens = [(f.split("|", 1)[0], f.rsplit("|", 1)[1], lineno) for f in fields]
-            if not all(tok for tok, _, _ in tokens):
+            tokens = [(f.split("|", 1)[0], f.rsplit("|", 1)[1], lineno, f.split("|")[1:-1]) for f in fields]
+            if not all(tok for tok, *_ in tokens):
                 raise FormatError(path, "a token is empty (nothing before `|TAG`)", lineno)
             if has_docstart:
                 sentences.append(tokens)
             else:
-                yield lineno, [tokens]
+                yield lineno, [tokens], False
             continue
         if len(fields) < 2:
             raise FormatError(path, f"a token line needs a tag column, got {short(line.strip())}", lineno)
         tag = fields[-1]
         if not TAG.match(tag):
             raise FormatError(path, f"{short(tag)} is not a tag (O, B-X, I-X, L-X, U-X, E-X, S-X)", lineno)
-        sentence.append((fields[0], tag, lineno))
+        sentence.append((fields[0], tag, lineno, fields[1:-1]))
     if sentence and has_docstart:
         sentences.append(sentence)
     elif sentence:
-        yield sentence[0][2], [sentence]
+        yield sentence[0][2], [sentence], False
     if sentences:
-        yield start_line, sentences
+        yield start_line, sentences, True
 
 
 def _has_docstart(path: Path) -> bool:
@@ -138,18 +144,21 @@ def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Rec
     from spacy.vocab import Vocab
 
     vocab = Vocab()
-    for first_line, sentences in _documents(path, iter_lines(path, line_limit(options))):
-        words = [tok for s in sentences for tok, _, _ in s]
+    for first_line, sentences, docstart in _documents(path, iter_lines(path, line_limit(options))):
+        words = [tok for s in sentences for tok, *_ in s]
         starts: list[int] = []
+        sent_starts: list[int] = []
         pos = 0
         lines: list[str] = []
         for s in sentences:
-            for tok, _, _ in s:
+            sent_starts.append(len(starts))
+            for tok, *_ in s:
                 starts.append(pos)
                 pos += len(tok) + 1
-            lines.append(" ".join(tok for tok, _, _ in s))
-        text = "\n".join(lines)
-        tags = _biluo(path, [t for s in sentences for _, t, _ in s], first_line)
+            lines.append(" ".join(tok for tok, *_ in s))
+        text = " ".join(lines)
+        # Sentence by sentence, as spaCy converts: no entity runs on across a sentence break.
+        tags = [t for s in sentences for t in _biluo(path, [tag for _, tag, _, _ in s], s[0][2])]
         with reading(path, first_line):
             doc = Doc(vocab, words=words, spaces=[True] * len(words))
         try:
@@ -161,7 +170,18 @@ def read(path: Path, options: ImportOptions, report: FileReport) -> Iterator[Rec
             start = starts[span.start]
             end = starts[span.end - 1] + len(words[span.end - 1])
             builder.span(start, end, span.label_)
-        record = Record(text, {"source": path.name}, source=f"{path}:{first_line}")
+        extras: dict[str, Any] = {"docstart": docstart}
+        columns = [c for s in sentences for *_, c in s]
+        if any(columns):
+            extras["columns"] = columns
+        record = Record(
+            text,
+            {"source": path.name},
+            source=f"{path}:{first_line}",
+            tokens=[(start, start + len(w)) for start, w in zip(starts, words, strict=True)],
+            sent_starts=sent_starts,
+            extras={"conll": extras},
+        )
         record.annotations.append(builder.build())
         yield record
 
@@ -199,11 +219,17 @@ def sniff(path: Path) -> bool:
 # --- writing -------------------------------------------------------------------------------------
 
 
+SPLIT = "entities across a sentence break (written as two)"
+
+
 def conll_lines(doc: Document, ann: Annotation, run: ExportRun) -> list[str]:
-    """The IOB2 lines of one document (without the -DOCSTART- header)."""
-    tokens = [t for t in doc.tokens if t.end > t.start]
-    starts = {t.start: i for i, t in enumerate(tokens)}
-    ends = {t.end: i for i, t in enumerate(tokens)}
+    """The IOB2 lines of one document (without the -DOCSTART- header), blank between sentences."""
+    text = doc.text
+    words = [
+        (i, t) for i, t in enumerate(doc.tokens) if t.end > t.start and not text[t.start : t.end].isspace()
+    ]
+    starts = {t.start: n for n, (_, t) in enumerate(words)}
+    ends = {t.end: n for n, (_, t) in enumerate(words)}
     aligned = []
     for span in ann.spans:
         if not span.label or any(c.isspace() for c in span.label):
@@ -211,29 +237,38 @@ def conll_lines(doc: Document, ann: Annotation, run: ExportRun) -> list[str]:
         elif span.start in starts and span.end in ends and starts[span.start] <= ends[span.end]:
             aligned.append((starts[span.start], ends[span.end] + 1, span))
         else:
-            run.loss(doc.id, "spans not aligned to tokens")
+            run.loss(doc.id, NOT_ON_TOKENS)
     kept = _non_overlapping(aligned)
     run.loss(doc.id, "overlapping spans (CoNLL cannot hold them)", len(aligned) - len(kept))
     run.loss(doc.id, "relations (CoNLL cannot hold them)", len(ann.relations))
     run.report.spans += len(kept)
-    tags = ["O"] * len(tokens)
+    tags = ["O"] * len(words)
     for first, last, span in kept:
         tags[first] = f"B-{span.label}"
-        for i in range(first + 1, last):
-            tags[i] = f"I-{span.label}"
+        for n in range(first + 1, last):
+            tags[n] = f"I-{span.label}"
+    extras = doc.extras.get("conll") or {}
+    columns = extras.get("columns")
+    if not (isinstance(columns, list) and len(columns) == len(doc.tokens)):
+        columns = None
+    sentence_starts = set(doc.sent_starts) if doc.sent_starts is not None else None
     lines: list[str] = []
-    for tok, tag in zip(tokens, tags, strict=True):
-        word = doc.text[tok.start : tok.end]
-        if word.isspace():
-            if LINE_BREAKS & set(word) and lines and lines[-1]:
-                lines.append("")
-            continue
-        pieces = word.split()
-        for j, piece in enumerate(pieces):
+    prev_end = 0
+    for (i, tok), tag in zip(words, tags, strict=True):
+        if sentence_starts is not None:
+            breaks = i in sentence_starts
+        else:
+            breaks = bool(LINE_BREAKS & set(text[prev_end : tok.start]))
+        prev_end = tok.end
+        if breaks and lines:
+            lines.append("")
+            if tag[0] == "I":
+                tag = "B" + tag[1:]
+                run.loss(doc.id, SPLIT)
+        middle = "".join(f"{c} " for c in columns[i]) if columns else ""
+        for j, piece in enumerate(text[tok.start : tok.end].split()):
             piece_tag = tag if j == 0 or tag == "O" else "I" + tag[1:]
-            lines.append(f"{piece} {piece_tag}")
-    while lines and not lines[-1]:
-        lines.pop()
+            lines.append(f"{piece} {middle}{piece_tag}")
     return lines
 
 
@@ -254,12 +289,17 @@ def write(project: Any, out: Path, options: ExportOptions, progress: Progress | 
 
 
 def render(run: ExportRun, doc: Document, ann: Annotation) -> str | None:
-    """One document: the -DOCSTART- header and its IOB2 lines; None when it has no tokens."""
+    """One document: the -DOCSTART- header and its IOB2 lines; None when it has no tokens.
+
+    A document read from a file without `-DOCSTART-` (one sentence each) is written without it.
+    """
     lines = conll_lines(doc, ann, run)
     if not lines:
         run.loss(doc.id, "documents with no tokens")
         return None
-    return f"{DOCSTART} -X- O O\n\n" + "\n".join(lines) + "\n\n"
+    docstart = (doc.extras.get("conll") or {}).get("docstart", True) or "" in lines
+    header = f"{DOCSTART} -X- O O\n\n" if docstart else ""
+    return header + "\n".join(lines) + "\n\n"
 
 
 FORMAT = register(

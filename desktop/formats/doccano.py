@@ -209,6 +209,7 @@ def example(doc: Document, ann: Annotation, number: int) -> dict[str, Any]:
 def write(project: Any, out: Path, options: ExportOptions, progress: Progress | None) -> ExportReport:
     def render(run: ExportRun, doc: Document, ann: Annotation) -> str:
         run.count(ann)
+        run.off_tokens(doc, ann, "written by characters")
         number = run.report.documents + 1
         return json.dumps(example(doc, ann, number), ensure_ascii=False) + "\n"
 

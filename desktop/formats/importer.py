@@ -41,13 +41,14 @@ from desktop.formats.base import (
     Record,
 )
 from desktop.formats.checks import check_record, guarded
-from desktop.formats.common import check_span
+from desktop.formats.common import check_span, check_tokens, count
 from desktop.formats.registry import Format
 from desktop.model import Annotation, Status, content_hash
 from desktop.model.combine import further, join
 from desktop.model.tokens import token_range
 from desktop.nlp.pipeline import tokenize_texts
 from desktop.store import NewDocument, Project
+from desktop.store.base import merge_extras
 
 CHUNK = 500
 """Records read, checked and tokenized at a time while staging."""
@@ -57,20 +58,31 @@ BATCH = 200
 """Documents moved into the project per transaction."""
 
 
-def expand(paths: Iterable[str | Path], fmt: str = "auto") -> list[tuple[Path, Format]]:
-    """Each input with its format; folders become their files, except for folder formats (brat)."""
+def expand(
+    paths: Iterable[str | Path], fmt: str = "auto", project: Path | None = None
+) -> list[tuple[Path, Format]]:
+    """Each input with its format; folders become their files, except for folder formats (brat).
+
+    The files of `project` (the project being imported into, and its `-wal`/`-shm`) are never read:
+    opening and closing them in this process would drop the locks SQLite holds on them.
+    """
+    own = _project_files(project)
     out: list[tuple[Path, Format]] = []
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise FormatError(path, "no such file or folder")
+        if path.resolve() in own:
+            raise FormatError(path, "is the project itself; import other files into it")
         if fmt != "auto":
             chosen = registry.get(fmt)
             if chosen.reader is None:
                 raise FormatError(path, f"Etiquette cannot import the {fmt} format")
             if path.is_dir() and not chosen.folder:
                 out += [
-                    (p, chosen) for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(".")
+                    (p, chosen)
+                    for p in sorted(path.rglob("*"))
+                    if p.is_file() and not p.name.startswith(".") and p.resolve() not in own
                 ]
             else:
                 out.append((path, chosen))
@@ -83,7 +95,7 @@ def expand(paths: Iterable[str | Path], fmt: str = "auto") -> list[tuple[Path, F
                 pass
             found = []
             for p in sorted(path.rglob("*")):
-                if p.is_file() and not p.name.startswith("."):
+                if p.is_file() and not p.name.startswith(".") and p.resolve() not in own:
                     try:
                         found.append((p, registry.sniff(p)))
                     except FormatError:
@@ -94,6 +106,13 @@ def expand(paths: Iterable[str | Path], fmt: str = "auto") -> list[tuple[Path, F
         else:
             out.append((path, registry.sniff(path)))
     return out
+
+
+def _project_files(project: Path | None) -> set[Path]:
+    if project is None:
+        return set()
+    db = project.resolve()
+    return {db, *(db.with_name(db.name + end) for end in ("-wal", "-shm", "-journal"))}
 
 
 def import_paths(
@@ -109,7 +128,7 @@ def import_paths(
     import is moved into the project to the end.
     """
     options = options or ImportOptions()
-    inputs = expand(paths, fmt)
+    inputs = expand(paths, fmt, project.path)
     report = ImportReport()
     with closing(_Staging()) as staging:
         try:
@@ -130,18 +149,28 @@ class _Staging:
         self.db.execute(
             "CREATE TABLE staged (id INTEGER PRIMARY KEY, file INTEGER NOT NULL,"
             " hash TEXT NOT NULL UNIQUE, text TEXT NOT NULL, meta TEXT NOT NULL, source TEXT NOT NULL,"
-            " tokens TEXT, annotations BLOB NOT NULL)"
+            " tokens TEXT, annotations BLOB NOT NULL, layers BLOB)"
         )
 
     def add(
         self, file: int, record: Record, tokens: list[tuple[int, int]] | None, report: FileReport
     ) -> None:
-        """Stage a record; a text staged already gets the record's annotations combined into its own."""
+        """Stage a record; a text staged already gets the record's annotations combined into its own.
+
+        A record's own tokens are staged as its tokens; a text staged already keeps the tokens it
+        was staged with (other tokens are counted), and gains the format fields it lacked.
+        """
         row = self.db.execute(
-            "SELECT id, annotations FROM staged WHERE hash = ?", [content_hash(record.text)]
+            "SELECT id, annotations, tokens, layers FROM staged WHERE hash = ?", [content_hash(record.text)]
         ).fetchone()
         if row is not None:
             report.duplicates += 1
+            if record.tokens is not None and json.dumps(record.tokens) != row[2]:
+                count(report, OTHER_TOKENS)
+            if record.extras and row[3] is not None:
+                layers = pickle.loads(row[3])
+                layers["extras"] = merge_extras(layers["extras"], record.extras)
+                self.db.execute("UPDATE staged SET layers = ? WHERE id = ?", [pickle.dumps(layers), row[0]])
             if record.annotations:
                 combined = combine(pickle.loads(row[1]), record.annotations, report)
                 self.db.execute(
@@ -150,8 +179,8 @@ class _Staging:
             return
         # Pickled: the annotations are Etiquette's own objects, read back by this process only.
         self.db.execute(
-            "INSERT INTO staged(file, hash, text, meta, source, tokens, annotations)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO staged(file, hash, text, meta, source, tokens, annotations, layers)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 file,
                 content_hash(record.text),
@@ -160,6 +189,14 @@ class _Staging:
                 record.source,
                 None if tokens is None else json.dumps(tokens),
                 pickle.dumps(record.annotations),
+                pickle.dumps(
+                    {
+                        "file_tokens": record.tokens is not None,
+                        "sent_starts": record.sent_starts,
+                        "token_attrs": record.token_attrs,
+                        "extras": record.extras,
+                    }
+                ),
             ],
         )
 
@@ -170,24 +207,41 @@ class _Staging:
         last = 0
         while True:
             rows = self.db.execute(
-                "SELECT id, file, text, meta, source, tokens, annotations FROM staged"
+                "SELECT id, file, text, meta, source, tokens, annotations, layers FROM staged"
                 " WHERE id > ? ORDER BY id LIMIT ?",
                 [last, size],
             ).fetchall()
             if not rows:
                 return
             yield [
-                (
-                    file,
-                    Record(text, json.loads(meta), pickle.loads(anns), source),
-                    None if tokens is None else [tuple(t) for t in json.loads(tokens)],
-                )
-                for _, file, text, meta, source, tokens, anns in rows
+                _staged_record(file, text, meta, source, tokens, anns, layers)
+                for _, file, text, meta, source, tokens, anns, layers in rows
             ]
             last = rows[-1][0]
 
     def close(self) -> None:
         self.db.close()
+
+
+OTHER_TOKENS = "texts already in the project with other tokens (the stored tokens kept)"
+
+
+def _staged_record(
+    file: int, text: str, meta: str, source: str, tokens: str | None, anns: bytes, layers: bytes
+) -> tuple[int, Record, list[tuple[int, int]] | None]:
+    staged = None if tokens is None else [(int(a), int(b)) for a, b in json.loads(tokens)]
+    more = pickle.loads(layers)
+    record = Record(
+        text,
+        json.loads(meta),
+        pickle.loads(anns),
+        source,
+        tokens=staged if more["file_tokens"] else None,
+        sent_starts=more["sent_starts"],
+        token_attrs=more["token_attrs"],
+        extras=more["extras"],
+    )
+    return file, record, staged
 
 
 def _stage(
@@ -209,13 +263,20 @@ def _stage(
         for chunk in _chunks(records):
             for record in chunk:
                 check_record(record, options.max_chars, file_report)
+                if record.tokens is not None:
+                    check_tokens(record)
                 for ann in record.annotations:
                     for span in ann.spans:
                         check_span(record, span.start, span.end)
-            new = [r for r in chunk if project.document_id_by_hash(content_hash(r.text)) is None]
+            # Only texts that come without tokens, and that the project lacks, are tokenized.
+            new = [
+                r
+                for r in chunk
+                if r.tokens is None and project.document_id_by_hash(content_hash(r.text)) is None
+            ]
             tokens = dict(zip((r.text for r in new), tokenize(r.text for r in new), strict=True))
             for record in chunk:
-                staging.add(index, record, tokens.get(record.text), file_report)
+                staging.add(index, record, record.tokens or tokens.get(record.text), file_report)
             file_report.records += len(chunk)
             done += len(chunk)
             if progress is not None and progress(done, 0) is False:
@@ -294,7 +355,16 @@ def _store(
         else:
             report.files[file].added += 1
             seen.add(h)
-    ids = project.add_documents((NewDocument(r.text, r.meta, r.source) for _, r, _ in batch), tokenize).ids
+    result = project.add_documents(
+        (
+            NewDocument(r.text, r.meta, r.source, r.tokens, r.sent_starts, r.token_attrs, r.extras)
+            for _, r, _ in batch
+        ),
+        tokenize,
+    )
+    for pos in result.other_tokens:
+        count(report.files[batch[pos][0]], OTHER_TOKENS)
+    ids = result.ids
     with_annotations = [i for i, (_, r, _) in zip(ids, batch, strict=True) if r.annotations]
     docs = {d.id: d for d in project.iter_documents(with_annotations)}
     by_file: dict[int, list[Annotation]] = {}

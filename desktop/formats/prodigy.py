@@ -6,7 +6,14 @@ head_span, child_span, label}, where `head`/`child` are the index of the LAST to
 as Prodigy writes them), `answer`, `_input_hash`/`_task_hash`, `_annotator_id`/`_session_id` and
 `meta`. Prodigy's session ids look like `dataset-name`; the part after the dataset is the
 annotator. Top-level fields starting with `_` (hashes, `_view_id`, ...) are kept in the document's
-metadata and written back at the top level, so a file survives import and export unchanged.
+metadata and written back at the top level.
+
+Every other field a task carries comes back as it was: the document keeps the task's `tokens`, and
+the fields Etiquette does not model (other top-level fields, `_annotator_id`/`_session_id` as given,
+a null included, and per-token, per-span and per-relation fields such as `disabled`, `source`,
+`type` or `color`) are kept with it and written back. Etiquette adds its own fields only where the
+task had none. Token indices always match their span: a span that does not start and end on tokens
+is written without them, and reported.
 """
 
 from __future__ import annotations
@@ -43,12 +50,17 @@ from desktop.formats.common import (
 )
 from desktop.formats.registry import Format, register
 from desktop.model import Annotation, Document, Span, Status
+from desktop.model.tokens import TokenIndex
 
 ANSWERS = {"accept": Status.ACCEPTED, "reject": Status.REJECTED, "ignore": Status.SKIPPED}
 STATUS_ANSWERS = {Status.ACCEPTED: "accept", Status.REJECTED: "reject", Status.SKIPPED: "ignore"}
 PER_ANNOTATION = {"_annotator_id", "_session_id"}
 KNOWN = {"text", "tokens", "spans", "relations", "answer", "meta"} | PER_ANNOTATION
 PRODIGY_KEYS = {"spans", "tokens", "answer", "_input_hash", "_task_hash", "relations", "_view_id"}
+TOKEN_KEYS = {"text", "start", "end"}
+SPAN_KEYS = {"start", "end", "text", "label", "token_start", "token_end"}
+"""What Etiquette writes of a span; a task's span with these keys and no others needs nothing kept."""
+RELATION_KEYS = {"head", "child", "head_span", "child_span", "label"}
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -80,12 +92,19 @@ def task_record(
     if not isinstance(meta, dict):
         raise FormatError(path, "`meta` must be an object", lineno)
     meta = dict(meta)
+    extras: dict[str, Any] = {"keys": list(task)}
     for key, value in task.items():
         if key.startswith("_") and key not in PER_ANNOTATION:
             meta[key] = value
         elif key not in KNOWN:
-            count(report, f"Prodigy task fields ({key})")
-    record = Record(text, meta, source=f"{path}:{lineno}")
+            extras.setdefault("fields", {})[key] = value
+    record = Record(text, meta, source=f"{path}:{lineno}", extras={"prodigy": extras})
+    tokens = _tokens(path, lineno, task.get("tokens"))
+    if tokens:
+        record.tokens = tokens
+        more = [{k: v for k, v in t.items() if k not in TOKEN_KEYS} for t in task["tokens"]]
+        if more != _token_fields(text, tokens):
+            extras["tokens"] = more
     spans = task.get("spans")
     relations = task.get("relations")
     if not spans and not relations and "answer" not in task:
@@ -101,7 +120,9 @@ def task_record(
         raise FormatError(path, f"unknown answer {short(answer)} (accept, reject or ignore)", lineno)
     who = annotator_from_session(task.get("_annotator_id")) or annotator_from_session(task.get("_session_id"))
     builder = AnnotationBuilder(annotator_name(options, who), status, report)
-    tokens = _tokens(path, lineno, task.get("tokens"))
+    sessions = {k: task[k] for k in PER_ANNOTATION if k in task}
+    if sessions:
+        extras["sessions"] = {builder.annotator: sessions}
     by_last_token: dict[int, int] = {}
     spans = _list(path, lineno, spans, "spans")
     # A binary task (ner.teach) asks about suggestions: only the accepted ones are spans. Each
@@ -118,10 +139,28 @@ def task_record(
         local = _span(path, lineno, record, span, tokens, builder)
         if isinstance(span.get("token_end"), int):
             by_last_token.setdefault(span["token_end"], local)
+        if span.keys() != SPAN_KEYS:
+            kept = {k: v for k, v in span.items() if k not in SPAN_KEYS}
+            extras.setdefault("spans", {})[span_key(builder.spans[local].key)] = {"keys": list(span), **kept}
     for rel in _list(path, lineno, relations, "relations"):
+        before = len(builder.relations)
         _relation(path, lineno, record, rel, tokens, builder, by_last_token, report)
+        own = {k: v for k, v in rel.items() if k not in RELATION_KEYS}
+        if own and len(builder.relations) > before:
+            r = builder.relations[-1]
+            key = relation_key(builder.spans[r.head].key, builder.spans[r.child].key, r.label)
+            extras.setdefault("relations", {})[key] = own
     record.annotations.append(builder.build())
     return record
+
+
+def span_key(key: tuple[int, int, str]) -> str:
+    """How a span's own fields are found again at export: `start:end:label`."""
+    return f"{key[0]}:{key[1]}:{key[2]}"
+
+
+def relation_key(head: tuple[int, int, str], child: tuple[int, int, str], label: str) -> str:
+    return f"{span_key(head)}>{span_key(child)}>{label}"
 
 
 def _list(path: Path, lineno: int, value: Any, name: str) -> list[dict[str, Any]]:
@@ -218,34 +257,57 @@ def signed_hash(*parts: Any) -> int:
     return int.from_bytes(hashlib.sha1(raw).digest()[:4], "big", signed=True)
 
 
-def _span_json(doc: Document, span: Span, with_text: bool = True) -> dict[str, Any]:
+def _span_json(
+    doc: Document, span: Span, index: TokenIndex, off: set[int | None], with_text: bool = True
+) -> dict[str, Any]:
     out: dict[str, Any] = {"start": span.start, "end": span.end}
     if with_text:
         out["text"] = doc.text[span.start : span.end]
-    if span.token_start >= 0:
-        out["token_start"] = span.token_start
-        out["token_end"] = span.token_end - 1
+    if span.id not in off:
+        first, last = index.range(span.start, span.end)
+        if first >= 0:
+            out["token_start"] = first
+            out["token_end"] = last - 1
     out["label"] = span.label
     return out
 
 
-def task(doc: Document, ann: Annotation, dataset: str) -> dict[str, Any]:
-    """The Prodigy task for one document as annotated by one annotator."""
+def task(doc: Document, ann: Annotation, dataset: str, off: set[int | None] | None = None) -> dict[str, Any]:
+    """The Prodigy task for one document as annotated by one annotator.
+
+    `off` holds the ids of spans that are not on token boundaries: they get no token indices.
+    """
+    off = off or set()
     text = doc.text
+    kept = doc.extras.get("prodigy") or {}
     plain = {k: v for k, v in doc.meta.items() if not k.startswith("_")}
     lifted = {k: v for k, v in doc.meta.items() if k.startswith("_")}
-    spans = [_span_json(doc, s) for s in ann.spans]
+    index = TokenIndex(doc.tokens)
+    span_fields = kept.get("spans") or {}
+    spans = []
+    for s in ann.spans:
+        span = _span_json(doc, s, index, off)
+        given = span_fields.get(span_key(s.key))
+        if given is not None:  # as the task had it: its keys only, and its own fields
+            span = {
+                k: given[k] if k not in span else span[k] for k in given["keys"] if k in span or k in given
+            }
+        spans.append(span)
     by_id = {s.id: s for s in ann.spans}
+    relation_fields = kept.get("relations") or {}
     relations = []
     for r in ann.relations:
         head, child = by_id[r.head], by_id[r.child]
+        head_json = _span_json(doc, head, index, off, False)
+        child_json = _span_json(doc, child, index, off, False)
         relations.append(
             {
-                "head": head.token_end - 1 if head.token_start >= 0 else None,
-                "child": child.token_end - 1 if child.token_start >= 0 else None,
-                "head_span": _span_json(doc, head, False),
-                "child_span": _span_json(doc, child, False),
+                "head": head_json.get("token_end"),
+                "child": child_json.get("token_end"),
+                "head_span": head_json,
+                "child_span": child_json,
                 "label": r.label,
+                **relation_fields.get(relation_key(head.key, child.key, r.label), {}),
             }
         )
     input_hash = lifted.pop("_input_hash", None)
@@ -263,20 +325,9 @@ def task(doc: Document, ann: Annotation, dataset: str) -> dict[str, Any]:
         out["meta"] = plain
     out["_input_hash"] = input_hash
     out["_task_hash"] = task_hash
-    tokens = doc.tokens
-    out["tokens"] = [
-        {
-            "text": text[t.start : t.end],
-            "start": t.start,
-            "end": t.end,
-            "id": i,
-            "ws": t.end < len(text)
-            and text[t.end] == " "
-            and (i + 1 == len(tokens) or tokens[i + 1].start > t.end),
-        }
-        for i, t in enumerate(tokens)
-    ]
-    out["spans"] = spans
+    out["tokens"] = _tokens_json(doc, kept.get("tokens"))
+    if spans or "spans" in kept.get("keys", ["spans"]):
+        out["spans"] = spans
     if relations:
         out["relations"] = relations
     if ann.status in STATUS_ANSWERS:  # a document still being annotated has no answer yet
@@ -285,9 +336,35 @@ def task(doc: Document, ann: Annotation, dataset: str) -> dict[str, Any]:
     session = f"{dataset}-{ann.annotator}"
     out["_annotator_id"] = session
     out["_session_id"] = session
+    out.update((kept.get("sessions") or {}).get(ann.annotator, {}))
     for key in sorted(lifted):
         out[key] = lifted[key]
-    return out
+    out.update(kept.get("fields") or {})
+    order = [k for k in kept.get("keys") or [] if k in out]
+    return {**{k: out[k] for k in order}, **out} if order else out
+
+
+def _tokens_json(doc: Document, fields: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Prodigy's tokens; with the task's own fields for each token when it came with them."""
+    text, tokens = doc.text, doc.tokens
+    if fields is None or len(fields) != len(tokens):
+        fields = _token_fields(text, [(t.start, t.end) for t in tokens])
+    return [
+        {"text": text[t.start : t.end], "start": t.start, "end": t.end, **more}
+        for t, more in zip(tokens, fields, strict=True)
+    ]
+
+
+def _token_fields(text: str, tokens: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """The fields Etiquette writes for each token beside its text and offsets: `id` and `ws`."""
+    n = len(tokens)
+    return [
+        {
+            "id": i,
+            "ws": end < len(text) and text[end] == " " and (i + 1 == n or tokens[i + 1][0] > end),
+        }
+        for i, (_, end) in enumerate(tokens)
+    ]
 
 
 def dumps(obj: dict[str, Any]) -> str:
@@ -299,7 +376,11 @@ def write(project: Any, out: Path, options: ExportOptions, progress: Progress | 
 
     def render(run: ExportRun, doc: Document, ann: Annotation) -> str:
         run.count(ann)
-        return dumps(task(doc, ann, dataset)) + "\n"
+        off = run.off_tokens(doc, ann, "written without token indices")
+        if off:
+            n = sum(1 for r in ann.relations if r.head in off or r.child in off)
+            run.loss(doc.id, "relations of spans not aligned to tokens (written without token indices)", n)
+        return dumps(task(doc, ann, dataset, off)) + "\n"
 
     return write_lines(project, out, "jsonl", options, progress, render)
 

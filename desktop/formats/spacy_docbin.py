@@ -6,7 +6,13 @@ Each document becomes a `Doc` built from its stored tokens, with:
 - `doc._.rel`: relations in the layout of spaCy's relation-extraction tutorial, a dict keyed by
   (head span's first token, child span's first token) -> {label: 1.0, other labels: 0.0}, with
   every pair of span starts present (the tutorial's component looks every pair up);
-- `doc.user_data["meta"]` and `doc.user_data["status"]`: the document's metadata and status.
+- `doc.user_data["meta"]` and `doc.user_data["status"]`: the document's metadata and status;
+- sentence starts and the token attributes a DocBin brought in (TAG, POS, MORPH, LEMMA, DEP, HEAD),
+  given back as they came.
+
+Reading keeps the DocBin's own tokens (words and spaces), its sentence starts and those token
+attributes; vectors are not kept. A Doc whose entities are set, all `O`, is an accepted document
+with no spans (a negative example); a Doc with no entity annotation at all is a document to do.
 
 Spans that do not start and end on token boundaries, or relations whose spans share a first token,
 cannot be written; they are counted as losses, never dropped silently.
@@ -31,6 +37,7 @@ from desktop.formats.base import (
     Record,
 )
 from desktop.formats.common import (
+    NOT_ON_TOKENS,
     AnnotationBuilder,
     ExportRun,
     annotator_name,
@@ -40,21 +47,23 @@ from desktop.formats.common import (
     reading,
     short,
     start_export,
-    words_spaces,
 )
 from desktop.formats.registry import Format, register
 from desktop.model import Annotation, Document, Status
+from desktop.nlp.docs import doc_with_layers, layers
 
 REL_KEY = ("._.", "rel", None, None)
 """Where `doc._.rel` lives in `doc.user_data` (and so in a DocBin with user data)."""
 
 ATTRS = ["ORTH", "ENT_IOB", "ENT_TYPE", "ENT_ID", "ENT_KB_ID"]
-"""The token attributes stored: words (spaces always are) and entities. An export has no tags,
-lemmas or parses, and leaving their columns out makes the DocBin less than half the size."""
+"""The token attributes always stored: words (spaces always are) and entities. Sentence starts,
+tags, lemmas and parses are stored only when some document of the project has them: leaving their
+columns out makes the DocBin less than half the size."""
 
-NOT_ALIGNED = "spans not aligned to tokens"
+NOT_ALIGNED = NOT_ON_TOKENS
 OVERLAPPING = "overlapping spans not in doc.ents"
 SAME_START = "relations between spans that start at the same token"
+ATTRS_LOST = "token attributes of documents whose tokens changed"
 REL_UNALIGNED = "relations of spans not aligned to tokens"
 
 
@@ -103,11 +112,11 @@ def make_doc(
     vocab: Any, doc: Document, ann: Annotation, key: str, rel_labels: list[str], run: ExportRun
 ) -> Any:
     """The spaCy Doc of one annotated document; what cannot be held is counted in `run`."""
-    from spacy.tokens import Doc
     from spacy.util import filter_spans
 
-    words, spaces = words_spaces(doc)
-    sdoc = Doc(vocab, words=words, spaces=spaces)
+    sdoc, kept = doc_with_layers(vocab, doc)
+    if not kept:
+        run.loss(doc.id, ATTRS_LOST)
     aligned = {}
     for span in ann.spans:
         sspan = sdoc.char_span(span.start, span.end, label=span.label)
@@ -159,7 +168,8 @@ def write(project: Any, out: Path, options: ExportOptions, progress: Progress | 
     run, train_path, dev_path = start_export(project, out, "spacy", options, progress)
     rel_labels = relation_labels(project, options.source)
     vocab = Vocab()
-    bins = [DocBin(ATTRS, store_user_data=True), DocBin(ATTRS, store_user_data=True)]
+    attrs = ATTRS + sorted(project.token_layers())
+    bins = [DocBin(attrs, store_user_data=True), DocBin(attrs, store_user_data=True)]
     try:
         with fast_msgpack():
             for doc, ann in project.iter_annotations(options.source, options.statuses):
@@ -228,6 +238,8 @@ def _bounded_read(path: Path, limit: int) -> bytes:
                 raise FormatError(path, _too_large(total, limit, more=True))
     except zlib.error as e:
         raise FormatError(path, f"not a spaCy DocBin (not zlib data: {e})") from e
+    if not stream.eof:
+        raise FormatError(path, "not a spaCy DocBin (its compressed data is cut short)")
     return data
 
 
@@ -251,7 +263,15 @@ def doc_record(path: Path, index: int, sdoc: Any, options: ImportOptions, report
     meta = user.get("meta") or {}
     if not isinstance(meta, dict):
         meta = {"meta": meta}
-    record = Record(text, dict(meta), source=f"{path}:{index}")
+    sent_starts, token_attrs = layers(sdoc)
+    record = Record(
+        text,
+        dict(meta),
+        source=f"{path}:{index}",
+        tokens=[(t.idx, t.idx + len(t.text)) for t in sdoc],
+        sent_starts=sent_starts,
+        token_attrs=token_attrs,
+    )
     raw_status = user.get("status")
     if raw_status is not None and not isinstance(raw_status, str):
         raise record.error(f"user_data status must be a string, got {short(raw_status)}")
@@ -274,7 +294,9 @@ def doc_record(path: Path, index: int, sdoc: Any, options: ImportOptions, report
             count(report, "relations with no span at their token")
             continue
         builder.relation(head, child, label)
-    if builder.spans or raw_status is not None:
+    # Entities set to all `O` (as `spacy convert` writes a sentence without entities) are an
+    # annotation too: a negative example.
+    if builder.spans or raw_status is not None or sdoc.has_annotation("ENT_IOB"):
         record.annotations.append(builder.build())
     return record
 

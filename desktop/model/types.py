@@ -63,6 +63,15 @@ class Document:
     tokens: list[Token]
     meta: dict[str, Any] = field(default_factory=dict)
     hash: str = ""
+    sent_starts: list[int] | None = None
+    """Indices of the tokens that start a sentence, as the imported file gave them; None when the
+    file said nothing about sentences."""
+    token_attrs: dict[str, list[Any]] | None = None
+    """Token attributes a file carried that Etiquette keeps but does not edit (a DocBin's TAG, POS,
+    MORPH, LEMMA, DEP, HEAD), one value per token; None when there were none."""
+    extras: dict[str, Any] = field(default_factory=dict)
+    """What a format's record carried beyond text, tokens and annotations, by format name, so that
+    the format writes it back (e.g. Prodigy's own fields, CoNLL's `-DOCSTART-`)."""
 
     def token_starts(self) -> list[int]:
         return [t.start for t in self.tokens]

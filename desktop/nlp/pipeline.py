@@ -19,10 +19,56 @@ class PipelineError(Exception):
     """A pipeline that cannot be loaded or used."""
 
 
+PIPELINES = {
+    "fr": "fr_core_news_sm",
+    "en": "en_core_web_sm",
+    "de": "de_core_news_sm",
+    "es": "es_core_news_sm",
+    "it": "it_core_news_sm",
+    "nl": "nl_core_news_sm",
+    "pt": "pt_core_news_sm",
+}
+"""The small pipeline of each language a new project uses, when it is installed (French always)."""
+
+BLANK = "blank:"
+"""Prefix of a pipeline name that means spaCy's blank pipeline of a language: a tokenizer only."""
+
+
+def default_pipeline(lang: str) -> tuple[str, str]:
+    """The pipeline a new project for `lang` uses, and a sentence saying what it is.
+
+    The language's small pipeline when it is installed (French's is a dependency of Etiquette),
+    otherwise the blank pipeline of the language, which has no entity recogniser.
+    """
+    from importlib.util import find_spec
+
+    name = PIPELINES.get(lang)
+    if name is not None and (lang == "fr" or find_spec(name) is not None):
+        return name, f"pipeline {name}"
+    import spacy.util
+
+    try:
+        spacy.util.get_lang_class(lang)
+    except Exception as e:
+        raise PipelineError(f"spaCy has no language {lang!r}") from e
+    missing = f"{name} is not installed; " if name else ""
+    return (
+        f"{BLANK}{lang}",
+        f"pipeline {BLANK}{lang}: {missing}a blank {lang} tokenizer with no entity recogniser "
+        f"(pre-annotate with --patterns, or install a pipeline and pass --model)",
+    )
+
+
 def load_pipeline(name: str) -> Language:
-    """Load an installed pipeline package, or a pipeline folder, by name or path."""
+    """Load an installed pipeline package, or a pipeline folder, by name or path; `blank:LANG` is
+    spaCy's blank pipeline of that language."""
     import spacy
 
+    if name.startswith(BLANK):
+        try:
+            return spacy.blank(name[len(BLANK) :])
+        except Exception as e:
+            raise PipelineError(f"spaCy has no language {name[len(BLANK) :]!r}") from e
     try:
         return spacy.load(name)
     except OSError as e:

@@ -43,12 +43,20 @@ class NewDocument:
     text: str
     meta: dict[str, Any] = field(default_factory=dict)
     source: str = ""
+    tokens: list[tuple[int, int]] | None = None
+    """The file's own tokens; None to have the project's tokenizer make them."""
+    sent_starts: list[int] | None = None
+    token_attrs: dict[str, list[Any]] | None = None
+    extras: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
 class ImportResult:
     added: int = 0
     duplicates: int = 0
+    other_tokens: list[int] = field(default_factory=list)
+    """Positions (in input order) of texts already in the project that came with other tokens than
+    the stored ones, which are kept."""
     ids: list[int] = field(default_factory=list)
     """Ids of every document read, added or already there, in input order."""
 
@@ -162,6 +170,10 @@ class ProjectBase:
         """Drop what was read inside a transaction that rolled back (ids, scheme): it may be gone."""
         self._annotator_ids.clear()
         self._scheme = None
+
+    def forget_cached(self) -> None:
+        """Read the scheme and annotator ids afresh: another program changed the file."""
+        self._forget_cached()
 
     # --- settings ---------------------------------------------------------------------------------
 
@@ -278,11 +290,35 @@ class ProjectBase:
         ]
 
 
+def merge_extras(stored: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """`stored` with what `new` adds: keys it lacks, and inside objects both have, the same again."""
+    out = dict(stored)
+    for key, value in new.items():
+        if key not in out:
+            out[key] = value
+        elif isinstance(out[key], dict) and isinstance(value, dict):
+            out[key] = merge_extras(out[key], value)
+    return out
+
+
 def fts_query(text: str) -> str:
     """A user's search words as an FTS5 query: every word must appear, quotes escaped."""
     words = [w.replace('"', '""') for w in text.split()]
     return " ".join(f'"{w}"' for w in words) or '""'
 
 
+DOCUMENT_COLUMNS = "id, text, tokens, meta, hash, sent_starts, token_attrs, extras"
+"""The columns `document_from_row` reads, in its order."""
+
+
 def document_from_row(row: tuple[Any, ...]) -> Document:
-    return Document(row[0], row[1], decode_tokens(row[2]), json.loads(row[3]), row[4])
+    return Document(
+        row[0],
+        row[1],
+        decode_tokens(row[2]),
+        json.loads(row[3]),
+        row[4],
+        json.loads(row[5]) if row[5] is not None else None,
+        json.loads(row[6]) if row[6] is not None else None,
+        json.loads(row[7]) if row[7] is not None else {},
+    )

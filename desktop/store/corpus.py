@@ -32,6 +32,9 @@ class StoredDocument:
     tokens: str
     """The tokens as stored (JSON of flat start/end offsets): compared as they are."""
     meta: dict[str, Any]
+    layers: tuple[Any, Any, Any] = (None, None, None)
+    """Sentence starts, token attributes and format fields, as `Document` holds them (read with
+    the text)."""
 
 
 SpanRow = tuple[int, int, int, int, int, str, str, float | None]
@@ -82,10 +85,18 @@ class CorpusStore(ProjectBase):
         """Every document, by id (without text and meta when only hashes and tokens matter)."""
         text = "text" if with_text else "''"
         meta = "meta" if with_text else "'{}'"
+        layers = "sent_starts, token_attrs, extras" if with_text else "NULL, NULL, NULL"
         return [
-            StoredDocument(r[0], r[1], r[2], r[3], json.loads(r[4]))
+            StoredDocument(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                json.loads(r[4]),
+                tuple(json.loads(x) if x is not None else None for x in r[5:8]),  # type: ignore[arg-type]
+            )
             for r in self.db.execute(
-                f"SELECT id, hash, {text}, tokens, {meta} FROM documents ORDER BY id"
+                f"SELECT id, hash, {text}, tokens, {meta}, {layers} FROM documents ORDER BY id"
             ).fetchall()
         ]
 

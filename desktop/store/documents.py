@@ -12,6 +12,7 @@ from desktop.model import (
     content_hash,
 )
 from desktop.store.base import (
+    DOCUMENT_COLUMNS,
     ImportResult,
     NewDocument,
     ProjectBase,
@@ -19,6 +20,7 @@ from desktop.store.base import (
     document_from_row,
     encode_tokens,
     fts_query,
+    merge_extras,
     now,
 )
 
@@ -58,30 +60,65 @@ class DocumentStore(ProjectBase):
     ) -> None:
         hashes = [content_hash(doc.text) for doc in batch]
         fresh: dict[str, NewDocument] = {}
-        for doc, h in zip(batch, hashes, strict=True):
+        again: list[tuple[int, str, NewDocument]] = []
+        for pos, (doc, h) in enumerate(zip(batch, hashes, strict=True), len(result.ids)):
             if h in known or h in fresh:
-                result.duplicates += 1
+                again.append((pos, h, doc))
                 continue
             row = self.db.execute("SELECT id FROM documents WHERE hash = ?", [h]).fetchone()
             if row:
                 known[h] = row[0]
-                result.duplicates += 1
+                again.append((pos, h, doc))
             else:
                 fresh[h] = doc
-        texts = [doc.text for doc in fresh.values()]
-        for (h, doc), tokens in zip(fresh.items(), tokenize(texts), strict=True):
+        # Only texts that come without tokens get the project's tokenizer.
+        made = iter(tokenize([doc.text for doc in fresh.values() if doc.tokens is None]))
+        for h, doc in fresh.items():
+            tokens = doc.tokens if doc.tokens is not None else next(made)
             cur = self.db.execute(
-                "INSERT INTO documents(hash, text, tokens, meta, created_at) VALUES (?, ?, ?, ?, ?)",
-                [h, doc.text, encode_tokens(tokens), json.dumps(doc.meta, ensure_ascii=False), created],
+                "INSERT INTO documents(hash, text, tokens, meta, created_at, sent_starts, token_attrs, "
+                "extras) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    h,
+                    doc.text,
+                    encode_tokens(tokens),
+                    json.dumps(doc.meta, ensure_ascii=False),
+                    created,
+                    _json_or_null(doc.sent_starts),
+                    _json_or_null(doc.token_attrs),
+                    _json_or_null(doc.extras or None),
+                ],
             )
             known[h] = int(cur.lastrowid or 0)
             result.added += 1
+        for pos, h, doc in again:
+            result.duplicates += 1
+            if self._known_again(known[h], doc):
+                result.other_tokens.append(pos)
         result.ids += [known[h] for h in hashes]
 
-    def document(self, doc_id: int) -> Document:
-        row = self.db.execute(
-            "SELECT id, text, tokens, meta, hash FROM documents WHERE id = ?", [doc_id]
+    def _known_again(self, doc_id: int, doc: NewDocument) -> bool:
+        """A text the project has: its stored tokens stay, and format fields it did not have yet
+        (e.g. another annotator's Prodigy session) are added. True when `doc` came with other
+        tokens than the stored ones."""
+        if doc.tokens is None and not doc.extras:
+            return False
+        tokens, raw = self.db.execute(
+            "SELECT tokens, extras FROM documents WHERE id = ?", [doc_id]
         ).fetchone()
+        other = doc.tokens is not None and encode_tokens(doc.tokens) != tokens
+        if doc.extras:
+            stored = json.loads(raw) if raw else {}
+            merged = merge_extras(stored, doc.extras)
+            if merged != stored:
+                self.db.execute(
+                    "UPDATE documents SET extras = ? WHERE id = ?",
+                    [json.dumps(merged, ensure_ascii=False), doc_id],
+                )
+        return other
+
+    def document(self, doc_id: int) -> Document:
+        row = self.db.execute(f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None:
             raise ProjectError(f"no document {doc_id} in {self.path}")
         return document_from_row(row)
@@ -96,7 +133,7 @@ class DocumentStore(ProjectBase):
             last = 0
             while True:
                 rows = self.db.execute(
-                    "SELECT id, text, tokens, meta, hash FROM documents WHERE id > ? ORDER BY id LIMIT ?",
+                    f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id > ? ORDER BY id LIMIT ?",
                     [last, batch],
                 ).fetchall()
                 if not rows:
@@ -118,7 +155,7 @@ class DocumentStore(ProjectBase):
             return
         marks = ",".join("?" * len(ids))
         rows = self.db.execute(
-            f"SELECT id, text, tokens, meta, hash FROM documents WHERE id IN ({marks})", ids
+            f"SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id IN ({marks})", ids
         ).fetchall()
         by_id = {r[0]: r for r in rows}
         for doc_id in ids:
@@ -185,6 +222,20 @@ class DocumentStore(ProjectBase):
         }
         return [by_id[i] for i in ids if i in by_id]
 
+    def token_layers(self) -> set[str]:
+        """What the project's documents carry beyond tokens: `SENT_START` when some document has
+        sentence starts, and the names of the token attributes some document has (e.g. `TAG`)."""
+        layers = {
+            name
+            for (name,) in self.db.execute(
+                "SELECT DISTINCT j.key FROM documents d, json_each(d.token_attrs) j "
+                "WHERE d.token_attrs IS NOT NULL"
+            ).fetchall()
+        }
+        if self.db.execute("SELECT 1 FROM documents WHERE sent_starts IS NOT NULL LIMIT 1").fetchone():
+            layers.add("SENT_START")
+        return layers
+
     def status_counts(self, annotator: str) -> dict[Status, int]:
         counts = {s: 0 for s in Status}
         ann_id = self._annotator_id(annotator)
@@ -196,3 +247,7 @@ class DocumentStore(ProjectBase):
                 counts[Status(status)] = n
         counts[Status.TODO] += self.document_count() - sum(counts.values())
         return counts
+
+
+def _json_or_null(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -210,3 +210,19 @@ def _step(row: tuple[Any, ...]) -> HistoryStep:
         bool(row[6]),
         row[7],
     )
+
+
+class ConnectionStore(HistoryStore):
+    """What a long-lived window needs from its connection: short waits, and news of other writers."""
+
+    def set_busy_timeout(self, ms: int) -> None:
+        """How long a write waits for another program's write lock before giving up."""
+        self.db.conn.execute(f"PRAGMA busy_timeout = {int(ms)}")
+
+    def forget_cached(self) -> None:
+        """Read the scheme and annotator ids afresh (another program may have changed them)."""
+        self._forget_cached()
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection commits (cheap: no file read)."""
+        return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])

@@ -91,6 +91,17 @@ def m002_annotations_by_annotator_and_document(db: Database) -> None:
 
 
 @MIGRATIONS()
+def m004_document_sentences_token_attributes_extras(db: Database) -> None:
+    # What an imported file says about a document beyond its text and tokens, kept so that exports
+    # give it back: sentence starts (JSON list of token indices), token attributes Etiquette does
+    # not edit (JSON object of per-token lists) and format-specific fields (JSON object by format).
+    # NULL means the file said nothing.
+    db.execute("ALTER TABLE documents ADD COLUMN sent_starts TEXT")
+    db.execute("ALTER TABLE documents ADD COLUMN token_attrs TEXT")
+    db.execute("ALTER TABLE documents ADD COLUMN extras TEXT")
+
+
+@MIGRATIONS()
 def m005_undo_history(db: Database) -> None:
     # Each annotator's undo history: the operation that undoes each step (and, once undone, the one
     # that redoes it), as JSON, written in the same transaction as the edit itself.

@@ -29,13 +29,13 @@ from desktop.store.base import (  # noqa: F401  (re-exported)
     now,
 )
 from desktop.store.corpus import CorpusStore
-from desktop.store.history import HistoryStore
+from desktop.store.history import ConnectionStore
 from desktop.store.migrations import MIGRATIONS
 
 APPLICATION_ID = 0x45544951  # "ETIQ", written in the SQLite header of every project file
 
 
-class Project(CorpusStore, HistoryStore):
+class Project(CorpusStore, ConnectionStore):
     """An open project file: documents, annotations, single edits, settings."""
 
     @classmethod

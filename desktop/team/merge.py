@@ -136,6 +136,7 @@ def read_project(path: Path) -> Source:
                     list(anns),
                     {a.annotator: kinds[a.annotator] for a in anns},
                     str(path),
+                    d.layers,
                 )
             )
         return Source(path, docs, other.scheme.entity_names, other.scheme.relation_names)
@@ -239,7 +240,9 @@ def _merge_documents(
             yield next(iter(own([text])))
 
     if missing:
-        result = project.add_documents((NewDocument(d.text, d.meta, d.where) for d in missing), tokenize)
+        result = project.add_documents(
+            (NewDocument(d.text, d.meta, d.where, None, *d.layers) for d in missing), tokenize
+        )
         report.documents_added = result.added
     return {d.hash: d for d in project.stored_documents(with_text=False)}
 

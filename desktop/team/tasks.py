@@ -36,6 +36,8 @@ class IncomingDocument:
     kinds: dict[str, AnnotatorKind] = field(default_factory=dict)
     where: str = ""
     """`file` or `file:line`, for messages."""
+    layers: tuple[Any, Any, Any] = (None, None, None)
+    """Sentence starts, token attributes and format fields of a project's document."""
 
 
 def stamp(seconds: float) -> str:

@@ -19,23 +19,47 @@ turns on and off.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QStandardPaths
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
 from desktop.model import LabelScheme
 from desktop.ui import help as help_pages
 from desktop.ui import projects
+from desktop.ui.shortcuts import (
+    LABEL_PREFIXES,
+    MODIFIER_NAMES,
+    Overrides,
+    config_dir,
+    every_modifier,
+    read_file,
+    shortcuts_file,
+)
 
 if TYPE_CHECKING:
     from desktop.ui.window import MainWindow
 
 Handler = Callable[["MainWindow"], object]
+
+__all__ = [
+    "ACTIONS",
+    "LABEL_PREFIXES",
+    "MODIFIER_NAMES",
+    "ActionSpec",
+    "Overrides",
+    "build_action",
+    "build_actions",
+    "config_dir",
+    "effective_shortcuts",
+    "every_modifier",
+    "label_specs",
+    "read_overrides",
+    "shortcuts_file",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,74 +423,11 @@ EDITOR_KEYS: list[EditorKey] = [
     EditorKey("Entity label", "Label every occurrence of the selected text", "Shift+label key"),
     EditorKey("Entity label", "Label keys on AZERTY (no Shift needed)", "& é \" ' ( - è _ ç à"),
 ]
-MODIFIER_NAMES = ("Shift", "Alt", "Ctrl", "Meta")
-
-
-def every_modifier(overrides: Overrides) -> str:
-    """The modifier that, held with a label key, labels every occurrence (Shift unless remapped
-    in the shortcuts file: `[modifiers] label_every = "Alt"`)."""
-    return overrides.modifiers.get("label_every", "Shift")
-
-
-def config_dir() -> Path:
-    """`$XDG_CONFIG_HOME/etiquette` (or the platform's equivalent)."""
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
-    return Path(base) / "etiquette"
-
-
-def shortcuts_file() -> Path:
-    return config_dir() / "shortcuts.toml"
-
-
-@dataclass(slots=True)
-class Overrides:
-    shortcuts: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    modifiers: dict[str, str] = field(default_factory=dict)
-    """`[modifiers]`: label_every = "Shift" | "Alt" | "Ctrl" | "Meta"."""
-    problems: list[str] = field(default_factory=list)
-    """What in the file could not be used, said to the user in the status bar."""
 
 
 def read_overrides(path: Path | None = None) -> Overrides:
-    """The user's shortcut overrides; a missing file means none, a bad one is reported, not fatal."""
-    path = path or shortcuts_file()
-    out = Overrides()
-    if not path.is_file():
-        return out
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        out.problems.append(f"{path}: {e}")
-        return out
-    mods = data.get("modifiers", {})
-    if isinstance(mods, dict):
-        for name, value in mods.items():
-            if name != "label_every" or value not in MODIFIER_NAMES:
-                out.problems.append(f"{path}: [modifiers] {name} = {value!r}: not a modifier setting")
-            else:
-                out.modifiers[name] = value
-    table = data.get("shortcuts", {})
-    if not isinstance(table, dict):
-        out.problems.append(f"{path}: [shortcuts] must be a table")
-        return out
-    known = {a.id for a in ACTIONS}
-    for action_id, value in table.items():
-        if action_id not in known and not action_id.startswith(LABEL_PREFIXES):
-            out.problems.append(f"{path}: no action named {action_id!r}")
-            continue
-        keys = (value,) if isinstance(value, str) else value
-        if not isinstance(keys, list | tuple) or not all(isinstance(k, str) for k in keys):
-            out.problems.append(f"{path}: {action_id} takes a key or a list of keys")
-            continue
-        bad = [k for k in keys if k and not QKeySequence(k).toString()]
-        if bad:
-            out.problems.append(f"{path}: {action_id}: not a key: {', '.join(bad)}")
-            continue
-        out.shortcuts[action_id] = tuple(k for k in keys if k)
-    return out
-
-
-LABEL_PREFIXES = ("label_entity_", "label_relation_")
+    """The user's shortcut overrides of these actions (`desktop.ui.shortcuts.read_file`)."""
+    return read_file(path, {a.id for a in ACTIONS})
 
 
 def label_specs(scheme: LabelScheme) -> list[ActionSpec]:

@@ -210,7 +210,7 @@ def export_summary(report: ExportReport) -> str:
     lines = [
         f"{_n(report.documents, 'document')}, {_n(report.spans, 'span')} and "
         f"{_n(report.relations, 'relation')} written to:",
-        *report.paths,
+        *report.destination(),
     ]
     if report.left_out:
         statuses = ", ".join(f"{n:,} {status}" for status, n in report.left_out.items())

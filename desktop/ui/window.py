@@ -8,6 +8,7 @@ is read from the project file, so the window can be killed at any moment.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.errors import explain
 from desktop.model import LabelScheme, Status
 from desktop.store import Project, ProjectError
 from desktop.ui import actions as registry
@@ -39,6 +41,7 @@ from desktop.ui.navigation import Navigation
 from desktop.ui.projects import APP_TITLE, recent_projects
 from desktop.ui.sidepanel import SidePanel
 from desktop.ui.startpage import StartPage
+from desktop.ui.together import Together
 from desktop.ui.upkeep import Upkeep
 
 if TYPE_CHECKING:
@@ -128,6 +131,7 @@ class MainWindow(QMainWindow):
         self.editing: Editing = Editing(self)
         self.navigation: Navigation = Navigation(self)
         self.upkeep: Upkeep = Upkeep(self)
+        self.together: Together = Together(self)
         self.learning: learning.LearningLoop = learning.install(self)
         self._review: ReviewMode | None = None
         self._restore_state()
@@ -173,6 +177,7 @@ class MainWindow(QMainWindow):
         self._drop_controller()
         if self.project is not None:
             self.upkeep.checkpoint()
+            self.together.closing()
             self.project.close()
             self.project = None
         super().closeEvent(event)
@@ -221,12 +226,19 @@ class MainWindow(QMainWindow):
 
     def open_project_path(self, path: Path, scheme: LabelScheme | None = None) -> bool:
         """Open a project file, or create it with `scheme`."""
+        how = self.together.ask(path) if not scheme else "write"
+        if how is None:
+            return False
         try:
-            project = Project.create(path, scheme=scheme) if scheme else Project.open(path)
-        except ProjectError as e:
-            self.tell(APP_TITLE, str(e), warning=True)
+            if scheme:
+                project = Project.create(path, scheme=scheme)
+            else:
+                project = Project.open(path, read_only=how == "read_only")
+        except (ProjectError, OSError, sqlite3.Error) as e:  # a full disk, too, is said in a dialog
+            self.tell(APP_TITLE, explain(e, path, "no project was opened") or str(e), warning=True)
             return False
         if self.project is not None:
+            self.together.closing()
             self.project.close()
         self.project = project
         projects.remember(self.settings, path)
@@ -239,6 +251,7 @@ class MainWindow(QMainWindow):
         else:
             self.ask_annotator()
         self.leave() if self.mode is not None else self.start_session()
+        self.together.opened()
         return True
 
     # --- the session and its mode ------------------------------------------------------------------
@@ -287,7 +300,7 @@ class MainWindow(QMainWindow):
         project = self.project
         if project is None:
             return
-        if self.annotator:
+        if self.annotator and project.read_only is None:
             project.ensure_annotator(self.annotator)
         self._drop_controller()
         make = self.mode.make_controller if self.mode is not None else AnnotationController

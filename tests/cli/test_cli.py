@@ -124,6 +124,26 @@ def test_export_says_which_documents_it_left_out_by_status(db: Path, tmp_path: P
     assert "left out by status (only accepted documents are exported): 1 to do" in out
 
 
+def test_init_lang_en_uses_an_english_tokenizer_and_says_which(tmp_path: Path, capsys) -> None:
+    import importlib.util
+
+    installed = importlib.util.find_spec("en_core_web_sm") is not None
+    path = tmp_path / "en.db"
+    assert main(["init", str(path), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    expected = "en_core_web_sm" if installed else "blank:en"
+    assert f"pipeline {expected}" in out
+    src = tmp_path / "a.txt"
+    src.write_text("I don't know.", encoding="utf-8")
+    assert main(["import", str(path), str(src)]) == 0
+    with Project.open(path) as p:
+        assert (p.lang, p.model) == ("en", expected)
+        [doc] = list(p.iter_documents())
+    assert [doc.text[t.start : t.end] for t in doc.tokens] == ["I", "do", "n't", "know", "."]
+    assert main(["init", str(tmp_path / "fr.db")]) == 0
+    assert "pipeline fr_core_news_sm" in capsys.readouterr().out
+
+
 def test_the_window_opens_under_the_name_given_on_the_command_line(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

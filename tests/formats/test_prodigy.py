@@ -127,10 +127,12 @@ def test_relations_export_uses_the_last_token_of_each_span(tmp_path: Path, proje
     )
     export_project(project, tmp_path / "out.jsonl", "jsonl", ExportOptions(source="ann"))
     [task] = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
-    # Hashes and other underscore fields survive; the session names the annotator.
+    # Hashes and other underscore fields survive; the task's null session stays null, and the
+    # annotator id the task lacked names the annotator.
     assert (task["_input_hash"], task["_task_hash"]) == (-13216227, -1944660624)
     assert task["_view_id"] == "relations"
-    assert task["_annotator_id"] == task["_session_id"] == "out-ann"
+    assert task["_session_id"] is None
+    assert task["_annotator_id"] == "out-ann"
     assert task["meta"] == {"source": "BioNLP 2011 Genia Shared Task, PMC-1134658-00-TIAB.txt"}
     tokens = task["tokens"]
     for rel in task["relations"]:

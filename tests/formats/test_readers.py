@@ -143,7 +143,7 @@ CONLL_CASES = {
     "iob2 with docstart": (
         "-DOCSTART- -X- O O\n\nJAPAN NNP B-LOC\nGET VB O\n\nNadim B-PER\n"
         "Ladki I-PER\n\n-DOCSTART- -X- O O\n\nAL-AIN\tB-LOC\n,\tO\n",
-        ["JAPAN GET\nNadim Ladki", "AL-AIN ,"],
+        ["JAPAN GET Nadim Ladki", "AL-AIN ,"],
         [[("JAPAN", "LOC"), ("Nadim Ladki", "PER")], [("AL-AIN", "LOC")]],
     ),
     "iob1 without breaks": (

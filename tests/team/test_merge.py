@@ -364,3 +364,16 @@ def test_between_two_finished_versions_the_newest_wins_and_both_are_named(base: 
     with Project.open(base) as p:
         assert p.annotation(1, "alice").status == Status.REJECTED
     assert f"kept the incoming version (newest); project accepted {T1}, incoming rejected {T2}" in out
+
+
+def test_a_merged_document_keeps_its_sentences_and_file_fields(tmp_path: Path, scheme: LabelScheme) -> None:
+    from desktop.formats import ExportOptions, ImportOptions, export_project, import_paths
+
+    given = "-DOCSTART- -X- O O\n\nLe O\nMonde B-ORG\n\nà O\nParis B-LOC\n\n"
+    (tmp_path / "in.conll").write_text(given, encoding="utf-8")
+    with Project.create(tmp_path / "alice.db", scheme=scheme) as p:
+        import_paths(p, [tmp_path / "in.conll"], "conll", ImportOptions(annotator="alice"))
+    with Project.create(tmp_path / "team.db", scheme=scheme) as p:
+        merge_paths(p, [tmp_path / "alice.db"])
+        export_project(p, tmp_path / "out.conll", "conll", ExportOptions(source="alice"))
+    assert (tmp_path / "out.conll").read_text(encoding="utf-8") == given

@@ -94,3 +94,47 @@ def test_undo_after_a_quit_and_after_a_kill(qtbot, open_window, ui_project: Path
 def span_of(window, text: str) -> int:  # noqa: ANN001
     ctl = window.controller
     return next(s.id for s in ctl.annotation.spans if ctl.document.text[s.start : s.end] == text)
+
+
+def test_sigkill_after_an_import_from_the_window_loses_nothing(
+    qtbot, ui_project: Path, home: Path, tmp_path: Path
+) -> None:  # noqa: ANN001
+    """Import from the window, let another program read the project, edit, kill -9: all of it stays."""
+    source = tmp_path / "more.jsonl"
+    source.write_text(
+        "".join(f'{{"text": "Dépêche {i} : le ministre a parlé à Paris."}}\n' for i in range(50)),
+        encoding="utf-8",
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, str(DRIVER), str(ui_project), str(home / "settings.ini"), "import", str(source)],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    store = Store(ui_project)
+    try:
+        assert proc.stdout is not None and proc.stdin is not None
+        assert proc.stdout.readline().strip() == "imported"
+        stats = subprocess.run(
+            [sys.executable, "-m", "desktop.cli", "stats", str(ui_project)],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert stats.returncode == 0, stats.stderr
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+        assert proc.stdout.readline().strip() == "edits sent"
+        assert store.spans(2, "bob") == [
+            ("Vladimir Poutine", "PER", "model"),
+            ("Washington", "ORG", "person"),
+        ]
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    with Project.open(ui_project) as project:
+        assert project.document_count() == 53
+        assert project.annotation(1, "bob").status == "accepted"  # type: ignore[union-attr]
+    assert store.spans(2, "bob") == [("Vladimir Poutine", "PER", "model"), ("Washington", "ORG", "person")]

@@ -96,3 +96,33 @@ def test_an_import_on_a_full_disk_says_so_in_a_dialog(
     assert text == "no space left on the disk holding the project: the project is unchanged"
     assert window.doc_list.model.rowCount() == 3
     assert fingerprint(ui_project) == before
+
+
+def test_creating_a_project_on_a_full_disk_says_so_in_a_dialog(
+    open_window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: Any
+) -> None:
+    from desktop.model import LabelScheme
+
+    window = open_window(None)
+    connect = project_module._connect
+
+    def full(*args: Any, **kwargs: Any) -> Any:
+        db = connect(*args, **kwargs)
+        db.execute("PRAGMA max_page_count = 2")  # the schema does not fit
+        return db
+
+    monkeypatch.setattr(project_module, "_connect", full)
+    path = tmp_path / "new.db"
+    assert window.open_project_path(path, LabelScheme.from_names(["PER"])) is False
+    assert _warning(window) == f"no space left on the disk holding {path}: no project was opened"
+    assert window.project is None
+
+
+def test_the_export_summary_of_many_files_names_the_folder() -> None:
+    from desktop.formats import ExportReport
+
+    paths = [f"/data/brat/doc{i:05d}.{ext}" for i in range(20_000) for ext in ("txt", "ann")]
+    report = ExportReport("brat", paths=[*paths, "/data/brat/annotation.conf"])
+    summary = dialogs.export_summary(report)
+    assert "40,001 files in /data/brat" in summary
+    assert len(summary.splitlines()) < 5

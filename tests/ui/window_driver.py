@@ -1,8 +1,9 @@
 """Runs the real window in its own process and makes a scripted series of edits by key presses.
 
-Used by test_kill.py: `python tests/ui/window_driver.py PROJECT.db SETTINGS.ini [edit|undo]`. It
-prints `edits sent` once done (or, with `undo`, presses Ctrl+Z as alice and prints what it undid)
-and then keeps the window open until it is killed.
+Used by test_kill.py: `python tests/ui/window_driver.py PROJECT.db SETTINGS.ini [edit|undo|import FILE]`.
+It prints `edits sent` once done (with `import`, after importing FILE from File › Import… and
+reading a line on stdin; with `undo`, it presses Ctrl+Z as alice and prints what it undid) and
+then keeps the window open until it is killed.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import sys
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop.ui.app import build_window, make_app
 from desktop.ui.window import MainWindow
@@ -57,13 +59,39 @@ def undo(window: MainWindow) -> None:
     print("undone", flush=True)
 
 
-def main(project: str, settings_path: str, script: str = "edit") -> int:
+def import_then_edit(window: MainWindow, source: str) -> None:
+    """File › Import… of `source` (the dialog accepted as it comes), then, once the import is in and
+    a line arrives on stdin, the edits."""
+
+    def accept_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QDialog):
+            dialog.accept()
+        else:
+            QTimer.singleShot(20, accept_dialog)
+
+    def imported(name: str, _result: object) -> None:
+        if name == "import":
+            print("imported", flush=True)
+            sys.stdin.readline()
+            for box in window.findChildren(QMessageBox):  # the import's summary, read and closed
+                box.close()
+            window.activateWindow()
+            QTimer.singleShot(100, lambda: edit(window))
+
+    window.job_finished.connect(imported)
+    QTimer.singleShot(0, accept_dialog)
+    window.work.import_files([source])
+
+
+def main(project: str, settings_path: str, script: str = "edit", source: str = "") -> int:
     app = make_app()
     settings = QSettings(settings_path, QSettings.Format.IniFormat)
-    window = build_window(project, settings, annotator="bob" if script == "edit" else "alice")
+    window = build_window(project, settings, annotator="alice" if script == "undo" else "bob")
     window.show()
     window.activateWindow()
-    QTimer.singleShot(200, lambda: edit(window) if script == "edit" else undo(window))
+    scripts = {"edit": edit, "undo": undo, "import": lambda w: import_then_edit(w, source)}
+    QTimer.singleShot(200, lambda: scripts[script](window))
     return app.exec()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -94,3 +95,25 @@ def test_opening_the_project_twice_in_one_process_keeps_the_write_ahead_log_aliv
     project.add_documents([NewDocument("Kiev et Moscou")], whitespace_tokens)
     stats = cli("stats", str(project.path))
     assert "2 documents" in stats.stdout
+
+
+def test_importing_the_folder_that_holds_the_project_keeps_its_write_ahead_log_alive(
+    project: Project, tmp_path: Path
+) -> None:
+    from desktop.formats import import_paths
+
+    edit_many(project, 5)
+    (tmp_path / "article.txt").write_text("Kiev et Moscou", encoding="utf-8")
+    report = import_paths(project, [tmp_path], "text")  # the folder holds test.db and its -wal
+    assert report.added == 1
+    assert cli("stats", str(project.path)).returncode == 0
+    project.add_span(1, "alice", Span(0, 6, "PER", origin="person"))
+    assert Path(f"{project.path}-wal").exists()
+    assert spans_in_project(project.path) == 6
+
+
+def spans_in_project(path: Path) -> int:
+    """Spans another program sees, WAL included."""
+    done = cli("stats", str(path), "--json")
+    stats = json.loads(done.stdout)
+    return sum(sum(a["spans"].values()) for a in stats["annotators"].values())
