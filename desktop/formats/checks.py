@@ -3,9 +3,9 @@
 - the text: valid Unicode (no lone surrogates), no NUL character (SQLite's `length()` and
   `substr()` stop at a NUL, so no span could be placed after one), at most `max_chars` characters;
 - labels and annotator names: see `desktop.model.label_problem`;
-- metadata: strict JSON. `NaN` and `±Infinity` (which Python's json writes but JSON has no word
-  for) are stored as `null` and counted in the file's report; bytes, sets and other values that
-  JSON cannot hold, keys that are not strings, and nesting deeper than MAX_META_DEPTH are refused.
+- metadata and the fields a format keeps to write back: strict JSON. `NaN` and `±Infinity`
+  (which Python's json writes but JSON has no word for) are stored as `null` and counted in the
+  file's report; bytes, sets and other values that JSON cannot hold, keys that are not strings, and nesting deeper than MAX_META_DEPTH are refused.
 
 Each problem is a FormatError naming the record's file and line.
 """
@@ -106,11 +106,20 @@ def _json_value(record: Record, value: Any, where: str, depth: int, nans: list[i
     raise record.error(f"{where} holds {short(value, 40)} ({type(value).__name__}), which JSON cannot hold")
 
 
+def strict_extras(record: Record, report: Any) -> None:
+    """The fields a format keeps to write back (a Prodigy task's own keys, its spans' and tokens'),
+    held to the same strict JSON as metadata: they are stored as JSON too."""
+    nans = [0]
+    record.extras = _json_value(record, record.extras, "a field", 0, nans)
+    count(report, NAN_AS_NULL, nans[0])
+
+
 def check_record(record: Record, max_chars: int, report: Any) -> None:
     """Every check above, in order; raises a FormatError naming the record."""
     check_text(record, max_chars)
     check_labels(record)
     strict_meta(record, report)
+    strict_extras(record, report)
 
 
 def guarded(records: Iterator[Record], path: Path) -> Iterator[Record]:

@@ -121,6 +121,18 @@ CASES: dict[str, tuple[str, bytes | Callable[[], bytes], int | None, str]] = {
         1,
         "surrogate",
     ),
+    "lone surrogate in a field Etiquette keeps for the export": (
+        "s.jsonl",
+        _jsonl(_task(note="x\udc80")),
+        1,
+        "lone surrogate",
+    ),
+    "lone surrogate in a field of a text seen before": (
+        "s.jsonl",
+        _jsonl(_task(), _task(note="s\ud800")),
+        2,
+        "lone surrogate",
+    ),
     "NUL in a text": ("z.jsonl", _jsonl({"text": TEXT}, {"text": "Ana\x00 vit."}), 2, "NUL character"),
     "label with a tab": ("l.jsonl", _jsonl(_task(spans=[{**OK_SPAN, "label": "PER\tX"}])), 1, "a tab"),
     "label with a line break": (
