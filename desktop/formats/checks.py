@@ -5,7 +5,8 @@
 - labels and annotator names: see `desktop.model.label_problem`;
 - metadata and the fields a format keeps to write back: strict JSON. `NaN` and `±Infinity`
   (which Python's json writes but JSON has no word for) are stored as `null` and counted in the
-  file's report; bytes, sets and other values that JSON cannot hold, keys that are not strings, and nesting deeper than MAX_META_DEPTH are refused.
+  file's report; bytes, sets and other values that JSON cannot hold, keys that are not strings,
+  and nesting deeper than MAX_META_DEPTH are refused.
 
 Each problem is a FormatError naming the record's file and line.
 """
