@@ -428,10 +428,12 @@ class Fuzzer:
         else:
             shutil.copyfile(path, kept)
 
-    def run(self, formats: list[str], seconds: float) -> Findings:
+    def run(self, formats: list[str], seconds: float, most: int | None = None) -> Findings:
+        """Mutate for `seconds`, or until `most` inputs were tried: the inputs come in the same
+        order for a seed, so a bound on their number makes a run repeatable on any machine."""
         end = time.monotonic() + seconds
         i = 0
-        while time.monotonic() < end:
+        while time.monotonic() < end and (most is None or i < most):
             self.one(formats[i % len(formats)])
             i += 1
         if self.project is not None:
