@@ -34,6 +34,7 @@ from desktop.formats.base import (
 )
 from desktop.model import GOLD, AnnotatorKind
 from desktop.store import Project, ProjectError
+from desktop.store.presence import alive
 
 
 def resolve_source(project: Project, source: str | None) -> str:
@@ -132,23 +133,11 @@ def remove_abandoned(out: Path) -> list[Path]:
         if not (leftover.name.startswith(prefix) and leftover.name.endswith(".part")):
             continue
         pid = leftover.name.removeprefix(prefix).split("-", 1)[0]
-        if pid.isdigit() and _alive(int(pid)):
+        if pid.isdigit() and alive(int(pid)):
             continue
         shutil.rmtree(leftover, ignore_errors=True)
         removed.append(leftover)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def move_into_place(staged: Path, target: Path, paths: list[str]) -> list[str]:

@@ -25,6 +25,7 @@ from desktop.model import GOLD, AnnotatorKind, Document, Status
 from desktop.model.tokens import words_and_spaces
 from desktop.nlp.pipeline import PipelineError, load_pipeline, ner_components, pipeline_id
 from desktop.store import Project
+from desktop.store.presence import alive
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -387,19 +388,9 @@ def remove_stale_partials(out: Path) -> None:
     for pattern in (f".{out.name}{PARTIAL}*", f".{out.name}.old-*"):
         for path in out.parent.glob(pattern):
             pid = path.name.rsplit("-", 1)[-1]
-            if not pid.isdigit() or _alive(int(pid)):
+            if not pid.isdigit() or alive(int(pid)):
                 continue
             if ".old-" in path.name and not out.exists():
                 path.rename(out)
             else:
                 shutil.rmtree(path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -34,7 +34,8 @@ def lock_path(project: Path) -> Path:
     return project.with_name(f".{project.name}.etiquette-open")
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether a process of this machine runs with that id (what is left of a dead one is no lock)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -51,7 +52,7 @@ def holder(project: Path) -> Holder | None:
         found = Holder(str(data["annotator"]), str(data["host"]), int(data["pid"]), str(data["since"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if found.host == socket.gethostname() and (found.pid == os.getpid() or not _alive(found.pid)):
+    if found.host == socket.gethostname() and (found.pid == os.getpid() or not alive(found.pid)):
         return None
     return found
 
