@@ -36,20 +36,12 @@ class AnnotationStore(DocumentStore):
     def _load_annotation(
         self, aid: int, doc_id: int, annotator: str, status: str, updated: str, reviewer: str | None
     ) -> Annotation:
-        spans, relations = self._children([aid])
-        return Annotation(
-            doc_id,
-            annotator,
-            Status(status),
-            spans.get(aid, []),
-            relations.get(aid, []),
-            updated,
-            reviewer,
-            aid,
-        )
+        return _assemble(aid, doc_id, annotator, status, updated, reviewer, *self._children([aid]))
 
     def _children(self, aids: list[int]) -> tuple[dict[int, list[Span]], dict[int, list[Relation]]]:
         """The spans and relations of many annotations, two queries in all, grouped by annotation."""
+        if not aids:
+            return {}, {}
         marks = ",".join("?" * len(aids))
         spans: dict[int, list[Span]] = {}
         for r in self.db.execute(
@@ -74,7 +66,8 @@ class AnnotationStore(DocumentStore):
             "JOIN annotators n ON n.id = a.annotator_id WHERE a.document_id = ? ORDER BY n.id",
             [doc_id],
         ).fetchall()
-        return [self._load_annotation(r[0], doc_id, r[1], r[2], r[3], r[4]) for r in rows]
+        children = self._children([r[0] for r in rows])
+        return [_assemble(r[0], doc_id, r[1], r[2], r[3], r[4], *children) for r in rows]
 
     def iter_annotations(
         self, annotator: str, statuses: Iterable[Status] | None = None, batch: int = 500
@@ -104,16 +97,7 @@ class AnnotationStore(DocumentStore):
             for aid, doc_id, status, updated, reviewer in rows:
                 yield (
                     docs[doc_id],
-                    Annotation(
-                        doc_id,
-                        annotator,
-                        Status(status),
-                        spans.get(aid, []),
-                        relations.get(aid, []),
-                        updated,
-                        reviewer,
-                        aid,
-                    ),
+                    _assemble(aid, doc_id, annotator, status, updated, reviewer, spans, relations),
                 )
 
     # --- writing whole annotations (imports, pre-annotation, merges) ------------------------------
@@ -302,3 +286,19 @@ class AnnotationStore(DocumentStore):
                 "relations": rels,
             }
         return out
+
+
+def _assemble(
+    aid: int,
+    doc_id: int,
+    annotator: str,
+    status: str,
+    updated: str,
+    reviewer: str | None,
+    spans: dict[int, list[Span]],
+    relations: dict[int, list[Relation]],
+) -> Annotation:
+    """One annotation's row with its spans and relations, read for many annotations at once."""
+    return Annotation(
+        doc_id, annotator, Status(status), spans.get(aid, []), relations.get(aid, []), updated, reviewer, aid
+    )
