@@ -111,15 +111,8 @@ def annotate(nlp: Language, items: list[Item]) -> list[Found]:
     docs = (build_doc(nlp, words, spaces) for _, words, spaces in items)
     out = []
     for (doc_id, _, _), sdoc in zip(items, nlp.pipe(docs, batch_size=max(1, len(items))), strict=True):
-        scores = sdoc.user_data.get(confidence.KEY, {})
         out.append(
-            (
-                doc_id,
-                [
-                    (e.start_char, e.end_char, e.label_, scores.get((e.start_char, e.end_char, e.label_)))
-                    for e in sdoc.ents
-                ],
-            )
+            (doc_id, [(e.start_char, e.end_char, e.label_, confidence.of(sdoc, e)) for e in sdoc.ents])
         )
     return out
 

@@ -36,6 +36,7 @@ Progress = Callable[[int, int], bool | None]
 class PreannotateResult:
     annotator: str
     components: list[str]
+    """What ran, by name; the recogniser inside the scorer reads "ner (with confidence)"."""
     done: int = 0
     skipped: int = 0
     spans: int = 0
@@ -84,7 +85,8 @@ def prepare(
 ) -> list[str]:
     """Add the pattern ruler if asked, and return the components to run: only what NER needs.
 
-    With `confidence`, the last of them scores each entity (`desktop.nlp.confidence`).
+    With `confidence`, the recogniser runs inside a scorer that also says how sure it is of each
+    entity (`desktop.nlp.confidence`).
     """
     if patterns:
         config = {"overwrite_ents": True, "phrase_matcher_attr": "LOWER"}
@@ -99,8 +101,7 @@ def prepare(
             f"pipeline {pipeline_id(nlp)} has no entity recogniser (components: "
             f"{', '.join(nlp.pipe_names)}); add patterns with --patterns, or choose another"
         )
-    scorer = scoring.add_scorer(nlp) if confidence else None
-    return components + [scorer] if scorer else components
+    return scoring.add_scorer(nlp, components) if confidence else components
 
 
 def preannotate(
@@ -130,7 +131,7 @@ def preannotate(
     components = prepare(nlp, patterns, confidence)
     name = annotator or pipeline_id(nlp)
     project.ensure_annotator(name, AnnotatorKind.MODEL)
-    result = PreannotateResult(name, components)
+    result = PreannotateResult(name, scoring.described(nlp, components))
     done_before = project.documents_annotated_by(name)
     wanted = project.document_ids() if documents is None else documents
     todo = [i for i in wanted if i not in done_before]

@@ -121,3 +121,46 @@ def test_each_suggestion_stores_how_sure_the_model_is(seeded: Project, nlp) -> N
             confidences[doc.text[span.start : span.end]] = span.confidence
     assert confidences["Vladimir Poutine"] > 0.9
     assert min(confidences.values()) < max(confidences.values())
+
+
+def test_with_patterns_a_rule_label_has_no_confidence_and_the_model_entities_keep_theirs(
+    seeded: Project, tmp_path: Path
+) -> None:
+    patterns = tmp_path / "patterns.jsonl"
+    patterns.write_text(
+        json.dumps({"label": "RESSOURCE", "pattern": "terres rares"}) + "\n", encoding="utf-8"
+    )
+    result = preannotate(seeded, load_pipeline("fr_core_news_sm"), patterns=read_patterns(patterns))
+    found = {}
+    for doc, ann in seeded.iter_annotations(result.annotator):
+        found |= {(doc.text[s.start : s.end], s.label): s.confidence for s in ann.spans}
+    assert found[("terres rares", "RESSOURCE")] is None
+    assert found[("Vladimir Poutine", "PER")] > 0.9
+
+
+def test_scoring_leaves_the_entities_the_recogniser_alone_sets(nlp) -> None:
+    from spacy.tokens import Doc
+
+    from desktop.nlp.confidence import entity_confidences
+
+    texts = sorted(SEEDS.glob("*.txt"))
+    paragraphs = [p for path in texts for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    ner = nlp.get_pipe("ner")
+
+    def fresh() -> list[Doc]:
+        return [nlp.make_doc(p) for p in paragraphs]
+
+    alone = [[(e.start, e.end, e.label_) for e in doc.ents] for doc in ner.pipe(fresh(), batch_size=64)]
+    docs = fresh()
+    tables = []
+    for i in range(0, len(docs), 16):
+        tables += entity_confidences(ner, docs[i : i + 16])
+    assert [[(e.start, e.end, e.label_) for e in doc.ents] for doc in docs] == alone
+    assert sum(len(ents) for ents in alone) > 20
+    scored = [
+        table.get((e.start_char, e.end_char, e.label_), 0.0)
+        for doc, table in zip(docs, tables, strict=True)
+        for e in doc.ents
+    ]
+    assert all(0.0 <= p <= 1.0 for p in scored)
+    assert sum(p > 0.5 for p in scored) > 0.8 * len(scored)
