@@ -6,25 +6,45 @@ One Ray cluster on this machine serves the module and is shut down after it, wha
 from __future__ import annotations
 
 import builtins
+import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_engines import make_project, ruler_pipeline, suggestions
+from spacy.language import Language
+from test_engines import make_project, poisoned_project, ruler_pipeline, suggestions
 
 from desktop.nlp.engines import EngineError
 from desktop.nlp.preannotate import preannotate
+from desktop.store import Project
 
 ray = pytest.importorskip("ray")
+
+MARKER = Path(tempfile.gettempdir()) / f"etiquette-ray-poison-{os.getpid()}"
+"""Where the poisoned pipeline notes that it killed a worker: the workers see it through the
+environment the cluster started with."""
 
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[None]:
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+    # The workers import this folder's test_engines (for the poisoned pipeline's component).
+    here = str(Path(__file__).resolve().parent)
+    env = {
+        "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")])),
+        "ETIQUETTE_TEST_MARKER": str(MARKER),
+    }
+    ray.init(
+        num_cpus=2,
+        include_dashboard=False,
+        log_to_driver=False,
+        logging_level="ERROR",
+        runtime_env={"env_vars": env},
+    )
     try:
         yield
     finally:
@@ -56,6 +76,43 @@ def test_a_ray_run_stopped_halfway_keeps_what_came_back_and_the_next_stores_what
     assert (again.skipped, again.done, again.cancelled) == (stored, 200 - stored, False)
     assert suggestions(project, again.annotator) == one_process
     assert ray.is_initialized()  # a cluster the caller started is the caller's to stop
+    project.close()
+
+
+@pytest.fixture
+def poisoned(tmp_path: Path) -> Iterator[Path]:
+    """A project whose last document kills the Ray worker that reads it (see test_engines.poison)."""
+    MARKER.unlink(missing_ok=True)
+    project = poisoned_project(tmp_path / "poisoned.db")
+    project.close()
+    yield tmp_path / "poisoned.db"
+    MARKER.unlink(missing_ok=True)
+
+
+def poisoned_pipeline() -> Language:
+    nlp = ruler_pipeline()
+    nlp.add_pipe("etiquette_test_poison", name="span_ruler")  # a name pre-annotation runs
+    return nlp
+
+
+def test_a_worker_that_dies_is_started_again_and_its_batch_sent_again(cluster: None, poisoned: Path) -> None:
+    project = Project.open(poisoned)
+    result = preannotate(project, poisoned_pipeline(), engine="ray", n_process=2, batch_size=16)
+    assert MARKER.read_text() == "once"
+    assert result.done == 201
+    last = project.annotation(201, result.annotator)
+    assert last is not None and [s.label for s in last.spans] == ["LOC"]
+    project.close()
+
+
+def test_a_worker_that_dies_twice_stops_the_run_with_what_came_back_stored(
+    cluster: None, poisoned: Path
+) -> None:
+    MARKER.write_text("always")
+    project = Project.open(poisoned)
+    with pytest.raises(EngineError, match="pre-annotation on Ray stopped.*what came back is stored"):
+        preannotate(project, poisoned_pipeline(), engine="ray", n_process=2, batch_size=16)
+    assert len(project.documents_annotated_by("fr_pipeline-0.0.0")) >= 160
     project.close()
 
 
