@@ -49,7 +49,10 @@ class _Bar:
         self.bar.refresh()
         return True
 
-    def close(self) -> None:
+    def __enter__(self) -> _Bar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
         self.bar.close()
 
 
@@ -94,8 +97,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from desktop.formats import ImportOptions, import_paths
 
     with _open(args.project, write=True) as p:
-        bar = _Bar("importing", "docs")
-        try:
+        with _Bar("importing", "docs") as bar:
             options = ImportOptions(
                 annotator=args.annotator, spans_key=args.spans_key, on_conflict=args.on_conflict
             )
@@ -104,8 +106,6 @@ def cmd_import(args: argparse.Namespace) -> int:
             if args.max_spacy_mb is not None:
                 options.max_spacy_bytes = args.max_spacy_mb * 2**20
             report = import_paths(p, args.paths, args.format, options, progress=bar)
-        finally:
-            bar.close()
         for f in report.files:
             extra = ""
             if f.annotations:
@@ -136,8 +136,7 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
     with _open(args.project, write=True) as p:
         patterns = read_patterns(args.patterns) if args.patterns else None
         nlp = load_pipeline(args.model or p.model)
-        bar = _Bar("pre-annotating", "docs")
-        try:
+        with _Bar("pre-annotating", "docs") as bar:
             result = preannotate(
                 p,
                 nlp,
@@ -151,8 +150,6 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
                 progress=bar,
                 confidence=not args.no_confidence,
             )
-        finally:
-            bar.close()
         labels = ", ".join(f"{k} {v}" for k, v in sorted(result.labels.items())) or "none"
         print(
             f"{result.annotator} ({' + '.join(result.components)}): {result.done} documents "
@@ -179,11 +176,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         max_seconds=args.max_seconds,
     )
     with _open(args.project) as p:  # training only reads the project
-        bar = _Bar("training", "steps")
-        try:
+        with _Bar("training", "steps") as bar:
             result = train(p, args.out, options, progress=bar)
-        finally:
-            bar.close()
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return 0
@@ -223,11 +217,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             seed=args.seed,
             strict=args.strict,
         )
-        bar = _Bar("exporting", "docs")
-        try:
+        with _Bar("exporting", "docs") as bar:
             report = export_project(p, args.out, args.format, options, progress=bar)
-        finally:
-            bar.close()
         print(
             f"exported {report.documents} documents of {options.source} "
             f"({report.spans} spans, {report.relations} relations) to {', '.join(report.destination())}"
