@@ -26,18 +26,10 @@ from desktop.formats.base import (
     Progress,
     Record,
 )
-from desktop.formats.common import (
-    AnnotationBuilder,
-    ExportRun,
-    annotator_name,
-    check_span,
-    count,
-    finish_cancelled,
-    read_text_file,
-    reading,
-    start_export,
-)
+from desktop.formats.common import AnnotationBuilder, annotator_name, check_span, count, reading
+from desktop.formats.files import read_text_file
 from desktop.formats.registry import Format, register
+from desktop.formats.writing import ExportRun, finish_cancelled, start_export
 from desktop.model import Annotation, Document, label_problem
 
 NOT_IMPORTED = {

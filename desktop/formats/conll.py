@@ -31,19 +31,10 @@ from desktop.formats.base import (
     Progress,
     Record,
 )
-from desktop.formats.common import (
-    MAX_LINE,
-    NOT_ON_TOKENS,
-    AnnotationBuilder,
-    ExportRun,
-    annotator_name,
-    iter_lines,
-    line_limit,
-    reading,
-    short,
-    write_lines,
-)
+from desktop.formats.common import AnnotationBuilder, annotator_name, reading, short
+from desktop.formats.files import MAX_LINE, iter_lines, line_limit
 from desktop.formats.registry import Format, register
+from desktop.formats.writing import NOT_ON_TOKENS, ExportRun, write_lines
 from desktop.model import Annotation, Document
 
 DOCSTART = "-DOCSTART-"

@@ -26,20 +26,10 @@ from desktop.formats.base import (
     Progress,
     Record,
 )
-from desktop.formats.common import (
-    AnnotationBuilder,
-    ExportRun,
-    annotator_name,
-    check_span,
-    count,
-    first_json_object,
-    iter_json_objects,
-    line_limit,
-    reading,
-    short,
-    write_lines,
-)
+from desktop.formats.common import AnnotationBuilder, annotator_name, check_span, count, reading, short
+from desktop.formats.files import first_json_object, iter_json_objects, line_limit
 from desktop.formats.registry import Format, register
+from desktop.formats.writing import ExportRun, write_lines
 from desktop.model import Annotation, Document
 
 TEXT_FIELDS = ("text", "data", "column_data", "content", "sentence")

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from desktop.formats import prodigy
 from desktop.formats.base import FileReport, FormatError, ImportOptions, Record
-from desktop.formats.common import iter_json_lines, line_limit, reading, record_text
+from desktop.formats.common import reading, record_text
+from desktop.formats.files import iter_json_lines, line_limit
 from desktop.formats.registry import Format, register
 
 

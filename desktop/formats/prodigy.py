@@ -35,20 +35,16 @@ from desktop.formats.base import (
 )
 from desktop.formats.common import (
     AnnotationBuilder,
-    ExportRun,
     annotator_name,
     check_span,
     count,
-    dataset_name,
-    first_json_object,
-    iter_json_lines,
-    line_limit,
     reading,
     record_text,
     short,
-    write_lines,
 )
+from desktop.formats.files import first_json_object, iter_json_lines, line_limit
 from desktop.formats.registry import Format, register
+from desktop.formats.writing import ExportRun, dataset_name, write_lines
 from desktop.model import Annotation, Document, Span, Status
 from desktop.model.tokens import TokenIndex
 

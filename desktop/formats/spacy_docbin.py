@@ -36,19 +36,9 @@ from desktop.formats.base import (
     Progress,
     Record,
 )
-from desktop.formats.common import (
-    NOT_ON_TOKENS,
-    AnnotationBuilder,
-    ExportRun,
-    annotator_name,
-    count,
-    describe,
-    finish_cancelled,
-    reading,
-    short,
-    start_export,
-)
+from desktop.formats.common import AnnotationBuilder, annotator_name, count, describe, reading, short
 from desktop.formats.registry import Format, register
+from desktop.formats.writing import NOT_ON_TOKENS, ExportRun, finish_cancelled, start_export
 from desktop.model import Annotation, Document, Status
 from desktop.nlp.docs import doc_with_layers, layers
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from desktop.formats.base import FileReport, FormatError, ImportOptions, Record
-from desktop.formats.common import read_text_file
+from desktop.formats.files import read_text_file
 from desktop.formats.registry import Format, register
 
 

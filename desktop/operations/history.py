@@ -8,11 +8,14 @@ edit made before it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from desktop.operations.base import Compound, Edit, Operation, decode, encode
 from desktop.operations.edits import StartAnnotation
 from desktop.store import Project, ProjectError
+from desktop.store.history import HistoryStep
 
 
 @dataclass(slots=True)
@@ -64,16 +67,7 @@ def undo(project: Project, annotator: str) -> Step:
     found = project.last_done(annotator)
     if found is None:
         raise NothingToUndo("Nothing to undo")
-    inverse = decode(found.undo)
-    assert isinstance(inverse, Edit)
-    try:
-        with project.transaction():
-            redo = inverse.apply(project)
-            project.mark_undone(found.id, encode(redo))
-    except ProjectError as e:
-        project.drop_step(found.id)
-        raise ProjectError(f"Could not undo “{found.text}” ({e}); it left the history") from e
-    return Step(found.document_id, found.text, inverse, {})
+    return _replay(project, found, found.undo, project.mark_undone, "undo")
 
 
 def redo(project: Project, annotator: str) -> Step:
@@ -81,16 +75,28 @@ def redo(project: Project, annotator: str) -> Step:
     found = project.next_undone(annotator)
     if found is None or found.redo is None:
         raise NothingToUndo("Nothing to redo")
-    again = decode(found.redo)
-    assert isinstance(again, Edit)
+    return _replay(project, found, found.redo, project.mark_redone, "redo")
+
+
+def _replay(
+    project: Project,
+    step: HistoryStep,
+    stored: dict[str, Any],
+    mark: Callable[[int, dict[str, Any]], None],
+    verb: str,
+) -> Step:
+    """Apply the stored edit of a step and `mark` the step with the edit that reverses it, in one
+    transaction; a step that no longer applies leaves the history."""
+    edit = decode(stored)
+    assert isinstance(edit, Edit)
     try:
         with project.transaction():
-            inverse = again.apply(project)
-            project.mark_redone(found.id, encode(inverse))
+            back = edit.apply(project)
+            mark(step.id, encode(back))
     except ProjectError as e:
-        project.drop_step(found.id)
-        raise ProjectError(f"Could not redo “{found.text}” ({e}); it left the history") from e
-    return Step(found.document_id, found.text, again, {})
+        project.drop_step(step.id)
+        raise ProjectError(f"Could not {verb} “{step.text}” ({e}); it left the history") from e
+    return Step(step.document_id, step.text, edit, {})
 
 
 @dataclass

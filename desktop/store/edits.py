@@ -28,26 +28,32 @@ class EditStore(AnnotationStore):
         found = self.annotation(doc_id, annotator)
         if found is not None:
             return found
-        source, seed = self._suggestions(doc_id, suggestions_from)
+        source, ann = self._suggestions(doc_id, annotator, suggestions_from)
+        with self.transaction():
+            stored = self._write_annotation(ann, AnnotatorKind.GOLD if annotator == GOLD else None)
+            self._log(annotator, doc_id, "open", {"suggestions": len(ann.spans), "from": source})
+        return stored
+
+    def _suggestions(self, doc_id: int, annotator: str, source: str | None) -> tuple[str | None, Annotation]:
+        """The named model's suggestions, or those of the newest model that has read the document,
+        as the annotator's annotation to do (not stored), and the model's name. The spans and
+        relations keep the model's ids, and the spans the model's confidence in each."""
+        name: str | None
+        seed: Annotation | None
+        for name in [source] if source else reversed(self.model_annotators()):
+            seed = self.annotation(doc_id, name)
+            if seed is not None:
+                break
+        else:
+            name, seed = source or self.latest_model(), None
         ann = Annotation(doc_id, annotator, Status.TODO)
         if seed is not None:
             ann.spans = [
                 Span(s.start, s.end, s.label, s.token_start, s.token_end, Origin.MODEL, s.id, s.confidence)
                 for s in seed.spans
             ]
-            ann.relations = [Relation(r.head, r.child, r.label, Origin.MODEL) for r in seed.relations]
-        with self.transaction():
-            stored = self._write_annotation(ann, AnnotatorKind.GOLD if annotator == GOLD else None)
-            self._log(annotator, doc_id, "open", {"suggestions": len(ann.spans), "from": source})
-        return stored
-
-    def _suggestions(self, doc_id: int, source: str | None) -> tuple[str | None, Annotation | None]:
-        """The named model's suggestions, or those of the newest model that has read the document."""
-        for name in [source] if source else reversed(self.model_annotators()):
-            seed = self.annotation(doc_id, name)
-            if seed is not None:
-                return name, seed
-        return source or self.latest_model(), None
+            ann.relations = [Relation(r.head, r.child, r.label, Origin.MODEL, r.id) for r in seed.relations]
+        return name, ann
 
     def untouched_documents(self) -> list[int]:
         """Documents no person has worked on: never opened, or opened and left as the model made them."""

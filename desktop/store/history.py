@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.model import GOLD, Annotation, AnnotatorKind, Origin, Relation, Span, Status
+from desktop.model import GOLD, Annotation, AnnotatorKind, Span
 from desktop.store.base import ProjectError, now
 from desktop.store.edits import EditStore
 
@@ -56,15 +56,7 @@ class HistoryStore(EditStore):
 
         The spans and relations keep the model's ids, which `create_from_suggestions` maps.
         """
-        _, seed = self._suggestions(doc_id, source)
-        ann = Annotation(doc_id, annotator, Status.TODO)
-        if seed is not None:
-            ann.spans = [
-                Span(s.start, s.end, s.label, s.token_start, s.token_end, Origin.MODEL, s.id, s.confidence)
-                for s in seed.spans
-            ]
-            ann.relations = [Relation(r.head, r.child, r.label, Origin.MODEL, r.id) for r in seed.relations]
-        return ann
+        return self._suggestions(doc_id, annotator, source)[1]
 
     def annotation_or_suggestions(self, doc_id: int, annotator: str) -> Annotation:
         """The annotator's stored annotation, else the suggestions they would start from."""

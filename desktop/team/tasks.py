@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.formats.base import FileReport, FormatError, ImportOptions
-from desktop.formats.common import iter_json_lines
+from desktop.formats.files import iter_json_lines
 from desktop.formats.prodigy import task_record
 from desktop.model import GOLD, Annotation, AnnotatorKind
 from desktop.team.bulk import StoredAnnotation

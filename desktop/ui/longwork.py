@@ -7,6 +7,7 @@ Each flow asks what it needs (a dialog), runs the work off the GUI thread with `
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
@@ -16,6 +17,9 @@ from desktop.ui import workers
 from desktop.ui.dialogs import ExportDialog, ImportDialog, export_summary, import_summary
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from desktop.store import Project
     from desktop.ui.window import MainWindow
 
 
@@ -103,23 +107,13 @@ class LongWork(QObject):
         self.reload_project()
 
     def import_files(self, paths: list[str] | None = None) -> None:
-        w = self.window
-        if w.project is None:
-            w.say("Open or create a project first")
-            return
-        dialog = ImportDialog(w)
-        if paths:
-            dialog.set_paths(paths)
-        if not dialog.exec():
-            return
-        inputs, fmt, options = dialog.choice()
-        self._run(
-            "import",
-            workers.import_work(w.project.path, inputs, fmt, options),
-            "Import",
-            "Documents read:",
-            self._imported,
-        )
+        def ask(project: Project) -> ImportDialog:
+            dialog = ImportDialog(self.window)
+            if paths:
+                dialog.set_paths(paths)
+            return dialog
+
+        self._ask_and_run("import", ask, workers.import_work, "Import", "Documents read:", self._imported)
 
     def _imported(self, report: Any) -> None:
         self.reload_project()
@@ -127,21 +121,39 @@ class LongWork(QObject):
 
     def export_files(self) -> None:
         w = self.window
-        if w.project is None:
-            w.say("Open or create a project first")
-            return
-        names = [a.name for a in w.project.annotators()]
-        dialog = ExportDialog(names, w.annotator, w.project.path, w)
-        if not dialog.exec():
-            return
-        out, fmt, options = dialog.choice()
-        self._run(
+
+        def ask(project: Project) -> ExportDialog:
+            return ExportDialog([a.name for a in project.annotators()], w.annotator, project.path, w)
+
+        self._ask_and_run(
             "export",
-            workers.export_work(w.project.path, out, fmt, options),
+            ask,
+            workers.export_work,
             "Export",
             "Documents written:",
             lambda report: w.tell("Export", export_summary(report)),
         )
+
+    def _ask_and_run(
+        self,
+        name: str,
+        ask: Callable[[Project], ImportDialog | ExportDialog],
+        work: Callable[[Path, Any, str, Any], workers.Work],
+        title: str,
+        label: str,
+        done: Callable[[Any], object],
+    ) -> None:
+        """An import or an export: the dialog `ask` makes says what, in which format and how, then
+        `work(project path, what, format, options)` runs with a progress dialog."""
+        w = self.window
+        if w.project is None:
+            w.say("Open or create a project first")
+            return
+        dialog = ask(w.project)
+        if not dialog.exec():
+            return
+        what, fmt, options = dialog.choice()
+        self._run(name, work(w.project.path, what, fmt, options), title, label, done)
 
     def reload_project(self) -> None:
         """Show what a worker wrote through its own connection (documents, labels it added)."""

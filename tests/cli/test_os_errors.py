@@ -21,7 +21,7 @@ import pytest
 
 import desktop.store.project as project_module
 from desktop.cli import main
-from desktop.formats import common
+from desktop.formats import writing
 from tests.formats.fuzz import fingerprint
 
 ARTICLES = [f"Article {i} : Emmanuel Macron a reçu Olaf Scholz à Paris le {i} mai." for i in range(400)]
@@ -142,7 +142,7 @@ def full_disk_after(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
         def full_open(path: Any, *args: Any, **kwargs: Any) -> Full:
             return Full(real_open(path, *args, **kwargs), str(path))
 
-        monkeypatch.setattr(common, "open", full_open, raising=False)
+        monkeypatch.setattr(writing, "open", full_open, raising=False)
 
     return arm
 

@@ -264,7 +264,7 @@ def test_a_spacy_file_expanding_past_the_limit_is_refused_before_spacy_reads_it(
 
 
 def test_a_record_longer_than_the_limit_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
-    from desktop.formats.common import iter_json_lines, iter_json_objects
+    from desktop.formats.files import iter_json_lines, iter_json_objects
 
     path = tmp_path / "long.jsonl"
     path.write_bytes(_jsonl({"text": "court"}, {"text": "x" * 5000}, {"text": "jamais lu"}))
@@ -277,7 +277,7 @@ def test_a_record_longer_than_the_limit_is_refused_without_reading_it_whole(tmp_
 
 
 def test_pretty_printed_objects_are_read_one_at_a_time(tmp_path: Path) -> None:
-    from desktop.formats.common import iter_json_objects
+    from desktop.formats.files import iter_json_objects
 
     path = tmp_path / "pretty.json"
     objs = [{"text": f"Texte {i}", "label": [[0, 5, "MISC"]], "meta": {"n": {"i": i}}} for i in range(3)]

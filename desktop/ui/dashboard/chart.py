@@ -11,6 +11,16 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 SERIES_COLORS = [QColor("#4263eb"), QColor("#f08c00")]
 
 
+def begin_chart(widget: QWidget) -> tuple[QPainter, QColor, QFontMetricsF]:
+    """An antialiased painter on `widget` over the palette's base colour, the palette's text colour
+    and the metrics of the widget's font: how every dashboard chart starts painting."""
+    p = QPainter(widget)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    pal = widget.palette()
+    p.fillRect(widget.rect(), pal.color(QPalette.ColorRole.Base))
+    return p, pal.color(QPalette.ColorRole.Text), QFontMetricsF(widget.font())
+
+
 class LabelBars(QWidget):
     """Grouped horizontal bars: one group per label, one bar per series, values in [0, 1]
     (negative values are drawn as zero and written as they are; undefined ones as —)."""
@@ -33,12 +43,7 @@ class LabelBars(QWidget):
         return QSize(360, 40 + 22 * max(len(self.labels), 1) * max(len(self.series), 1))
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        pal = self.palette()
-        p.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
-        text = pal.color(QPalette.ColorRole.Text)
-        fm = QFontMetricsF(self.font())
+        p, text, fm = begin_chart(self)
         if not self.labels or not self.series:
             p.setPen(text)
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No labels to show")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from desktop.nlp.learning import LearningState, Version
 from desktop.store import Project, ProjectError
+from desktop.ui.dashboard.chart import begin_chart
 
 IN_USE = QColor("#4263eb")
 NEW = QColor("#2e9d4f")
@@ -43,12 +44,7 @@ class LearningCurve(QWidget):
         return QSize(520, 260)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        pal = self.palette()
-        p.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
-        text = pal.color(QPalette.ColorRole.Text)
-        fm = QFontMetricsF(self.font())
+        p, text, fm = begin_chart(self)
         p.setPen(text)
         if not self.versions:
             p.drawText(

@@ -32,16 +32,7 @@ class SpanOrder:
         With no current span, the first span at or after `from_offset` (the caret: where the
         reader is), or the last one before it.
         """
-        order = self._order
-        if not order:
-            return None
-        span = self._spans.get(current) if current is not None else None
-        if span is not None:
-            i = bisect_left(order, (span.start, span.end, current)) + direction
-        else:
-            i = bisect_left(order, (from_offset, -1, -1))
-            i = i if direction > 0 else i - 1
-        return order[i % len(order)][2]
+        return self.step_where(current, direction, from_offset, lambda _span: True)
 
     def step_where(
         self, current: int | None, direction: int, from_offset: int, wanted: Callable[[Span], bool]

@@ -1,25 +1,16 @@
-"""The `etiquette` command: parses arguments, calls the library, prints what happened.
+"""What each `etiquette` subcommand does: open the project, call the library, print the outcome.
 
-Every error that comes from bad input is printed as one line naming the file (and line) and exits
-with status 1; the project is left as it was.
+A handler takes the parsed arguments and returns the exit status; bad input raises (`CliError` for
+the arguments themselves), and `desktop.cli.run` prints it as one line.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import sys
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-
-from desktop import __version__
-from desktop.errors import UNCHANGED, explain
-
-EXIT_BAD_INPUT = 1
-EXIT_BROKEN_PIPE = 141
-"""As a program killed by SIGPIPE: the reader of stdout closed it (`| head`)."""
 
 
 class CliError(Exception):
@@ -58,11 +49,11 @@ class _Bar:
         self.bar.refresh()
         return True
 
-    def close(self) -> None:
+    def __enter__(self) -> _Bar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
         self.bar.close()
-
-
-# --- commands -------------------------------------------------------------------------------------
 
 
 def _open(path: str, write: bool = False) -> Any:
@@ -106,8 +97,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from desktop.formats import ImportOptions, import_paths
 
     with _open(args.project, write=True) as p:
-        bar = _Bar("importing", "docs")
-        try:
+        with _Bar("importing", "docs") as bar:
             options = ImportOptions(
                 annotator=args.annotator, spans_key=args.spans_key, on_conflict=args.on_conflict
             )
@@ -116,8 +106,6 @@ def cmd_import(args: argparse.Namespace) -> int:
             if args.max_spacy_mb is not None:
                 options.max_spacy_bytes = args.max_spacy_mb * 2**20
             report = import_paths(p, args.paths, args.format, options, progress=bar)
-        finally:
-            bar.close()
         for f in report.files:
             extra = ""
             if f.annotations:
@@ -148,8 +136,7 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
     with _open(args.project, write=True) as p:
         patterns = read_patterns(args.patterns) if args.patterns else None
         nlp = load_pipeline(args.model or p.model)
-        bar = _Bar("pre-annotating", "docs")
-        try:
+        with _Bar("pre-annotating", "docs") as bar:
             result = preannotate(
                 p,
                 nlp,
@@ -163,8 +150,6 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
                 progress=bar,
                 confidence=not args.no_confidence,
             )
-        finally:
-            bar.close()
         labels = ", ".join(f"{k} {v}" for k, v in sorted(result.labels.items())) or "none"
         print(
             f"{result.annotator} ({' + '.join(result.components)}): {result.done} documents "
@@ -191,11 +176,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         max_seconds=args.max_seconds,
     )
     with _open(args.project) as p:  # training only reads the project
-        bar = _Bar("training", "steps")
-        try:
+        with _Bar("training", "steps") as bar:
             result = train(p, args.out, options, progress=bar)
-        finally:
-            bar.close()
     if args.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return 0
@@ -235,11 +217,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             seed=args.seed,
             strict=args.strict,
         )
-        bar = _Bar("exporting", "docs")
-        try:
+        with _Bar("exporting", "docs") as bar:
             report = export_project(p, args.out, args.format, options, progress=bar)
-        finally:
-            bar.close()
         print(
             f"exported {report.documents} documents of {options.source} "
             f"({report.spans} spans, {report.relations} relations) to {', '.join(report.destination())}"
@@ -365,252 +344,3 @@ def cmd_gui(args: argparse.Namespace) -> int:
     if args.annotator is not None and not args.annotator.strip():
         raise CliError("--annotator: give a name")
     return gui_main([args.project] if args.project else [], annotator=args.annotator)
-
-
-# --- parser ---------------------------------------------------------------------------------------
-
-Command = Callable[[argparse.Namespace], int]
-
-
-def build_parser() -> argparse.ArgumentParser:
-    from desktop.formats import registry
-
-    parser = argparse.ArgumentParser(
-        prog="etiquette",
-        description="Etiquette: annotate entities and relations with spaCy, offline. "
-        "Without a command, opens the window.",
-    )
-    parser.add_argument("--version", action="version", version=f"etiquette {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    def add(name: str, func: Command, help: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help, description=help)
-        p.set_defaults(func=func)
-        return p
-
-    p = add("init", cmd_init, "create a new project file")
-    p.add_argument("project", metavar="PROJECT.db")
-    p.add_argument("--lang", default="fr", help="language of the texts (spaCy code, default fr)")
-    p.add_argument(
-        "--model",
-        help="spaCy pipeline for pre-annotation (default: the language's small pipeline, "
-        "fr_core_news_sm for fr, when installed; otherwise blank:LANG, a tokenizer only)",
-    )
-    p.add_argument(
-        "--labels",
-        default="PER,LOC,ORG,MISC",
-        help="entity labels, comma-separated (default PER,LOC,ORG,MISC)",
-    )
-    p.add_argument(
-        "--relations",
-        default="",
-        help="relation labels, comma-separated; each may say which entity labels it "
-        "joins: porte_parole:PER>ORG|PER>LOC",
-    )
-    p.add_argument("--allow-overlap", action="store_true", help="let spans overlap")
-
-    p = add("import", cmd_import, "import documents (and their annotations, if any)")
-    p.add_argument("project", metavar="PROJECT.db")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
-    p.add_argument(
-        "--format",
-        default="auto",
-        choices=["auto", *registry.importable()],
-        help="input format (default auto: guessed from each file, and said)",
-    )
-    p.add_argument("--annotator", help="who the imported annotations belong to, when the file does not say")
-    p.add_argument("--spans-key", default="sc", help="doc.spans key read from .spacy files (default sc)")
-    p.add_argument(
-        "--on-conflict",
-        default="keep",
-        choices=["keep", "replace", "merge"],
-        help="a text the annotator already has, annotated differently: keep the project's version "
-        "(default), replace it with the file's, or merge both",
-    )
-    p.add_argument(
-        "--max-chars",
-        type=int,
-        metavar="N",
-        help="refuse a document longer than N characters (default 10,000,000)",
-    )
-    p.add_argument(
-        "--max-spacy-mb",
-        type=int,
-        metavar="MB",
-        help="refuse a .spacy file that decompresses to more than MB megabytes (default 512)",
-    )
-
-    p = add("preannotate", cmd_preannotate, "suggest entities with a spaCy pipeline")
-    p.add_argument("project", metavar="PROJECT.db")
-    p.add_argument("--model", help="installed pipeline name or folder (default: the project's)")
-    p.add_argument("--patterns", help="EntityRuler/Prodigy patterns JSONL for extra labels")
-    p.add_argument("--map", help="model label to project label: PER=PERSON,MISC= (empty drops)")
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument(
-        "--n-process",
-        type=int,
-        help="worker processes (or Ray actors) that each hold the pipeline "
-        "(default: every core memory has room for; 1 runs in this process)",
-    )
-    p.add_argument(
-        "--engine",
-        default="local",
-        choices=["local", "ray"],
-        help="local: processes on this machine (default); "
-        "ray: a Ray cluster (pip install 'etiquette[cluster]')",
-    )
-    p.add_argument(
-        "--address",
-        help="Ray cluster to use, e.g. 10.0.0.5:6379 or ray://head:10001 (default: a local one for this run)",
-    )
-    p.add_argument(
-        "--no-confidence",
-        action="store_true",
-        help="do not store how sure the model is of each suggestion (pre-annotation is about twice as fast)",
-    )
-
-    p = add("train", cmd_train, "fine-tune the entity recogniser on finished documents")
-    p.add_argument("project", metavar="PROJECT.db")
-    p.add_argument("out", metavar="OUT", help="folder for the new pipeline (replaced only when complete)")
-    p.add_argument(
-        "--source", help="whose accepted documents to learn from: a name or gold (default: the only person)"
-    )
-    p.add_argument("--base", metavar="PIPELINE", help="pipeline to start from (default: the project's)")
-    p.add_argument(
-        "--eval-split",
-        type=float,
-        default=0.2,
-        help="fraction of documents held out to evaluate (default 0.2)",
-    )
-    p.add_argument("--seed", type=int, default=0, help="seed of the held-out choice and the shuffles")
-    p.add_argument("--max-seconds", type=float, help="stop training after this long (the best epoch is kept)")
-    p.add_argument("--json", action="store_true", help="print the scores as JSON")
-
-    p = add("export", cmd_export, "export annotations as training data")
-    p.add_argument("project", metavar="PROJECT.db")
-    p.add_argument("out", metavar="OUT")
-    p.add_argument("--format", required=True, choices=registry.exportable())
-    p.add_argument(
-        "--source", help="annotator name, `model` or `gold` (default: the project's only annotator)"
-    )
-    p.add_argument("--spans-key", default="sc", help="doc.spans key in .spacy files (default sc)")
-    p.add_argument(
-        "--dev-split",
-        type=float,
-        default=0.0,
-        help="fraction of documents for a dev file (OUT-train / OUT-dev)",
-    )
-    p.add_argument("--seed", type=int, default=0, help="seed of the train/dev shuffle")
-    p.add_argument(
-        "--strict",
-        action="store_true",
-        help="fail, writing nothing, if the format cannot hold every span and relation",
-    )
-
-    p = add("stats", cmd_stats, "documents, statuses, spans and relations per annotator")
-    p.add_argument("project", metavar="PROJECT.db")
-    p.add_argument("--json", action="store_true", help="print JSON")
-
-    p = add(
-        "merge", cmd_merge, "bring annotators' copies of the project (or annotated JSONL) into this project"
-    )
-    p.add_argument("project", metavar="PROJECT.db")
-    p.add_argument(
-        "others", nargs="+", metavar="OTHER", help="project files (.db) or JSONL with _annotator_id"
-    )
-    p.add_argument("--annotator", help="who made JSONL records that carry no _annotator_id")
-
-    p = add(
-        "copy",
-        cmd_copy,
-        "write one consistent copy of a project file, even while a window has it open",
-    )
-    p.add_argument("project", metavar="PROJECT.db")
-    p.add_argument("out", metavar="OUT.db")
-    p.add_argument("--overwrite", action="store_true", help="replace OUT.db if it exists")
-
-    p = add("agreement", cmd_agreement, "inter-annotator agreement: F1, kappa, alpha")
-    p.add_argument("project", metavar="PROJECT.db")
-    p.add_argument(
-        "--annotators",
-        help="names to compare, comma-separated (default: every "
-        "person; the latest model is added unless --no-model)",
-    )
-    p.add_argument("--labels", help="labels to compare, comma-separated (default: all)")
-    p.add_argument(
-        "--statuses",
-        default="accepted",
-        help="statuses that count as finished, comma-separated (default accepted)",
-    )
-    p.add_argument(
-        "--no-model", action="store_true", help="leave the latest model's suggestions out of the comparison"
-    )
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--html", metavar="REPORT.html", help="also write a self-contained HTML report")
-
-    p = add("demo", cmd_demo, "build the demo project from the seed articles, pre-annotated")
-    p.add_argument("project", metavar="PROJECT.db")
-    p.add_argument("--seeds", default="seeds", help="folder of .txt articles (default seeds)")
-
-    p = add("gui", cmd_gui, "open the annotation window")
-    p.add_argument("project", nargs="?", metavar="PROJECT.db")
-    p.add_argument("--annotator", metavar="NAME", help="annotate this project under this name")
-
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["gui"])
-    return run(args)
-
-
-def run(args: argparse.Namespace) -> int:
-    from desktop.formats import ExportLossError, FormatError
-    from desktop.model import SchemeError
-    from desktop.nlp.pipeline import PipelineError
-    from desktop.store import ProjectError
-
-    errors: tuple[type[BaseException], ...] = (
-        CliError,
-        FormatError,
-        ExportLossError,
-        PipelineError,
-        ProjectError,
-        SchemeError,
-        ValueError,
-    )
-    try:
-        code: Any = args.func(args)
-        sys.stdout.flush()
-        return int(code or 0)
-    except errors as e:
-        print(f"etiquette {args.command}: error: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except BrokenPipeError:  # `etiquette … | head`: the reader has what it wanted
-        _quiet_stdout()
-        return EXIT_BROKEN_PIPE
-    except (OSError, sqlite3.Error) as e:
-        outcome = UNCHANGED
-        if args.command == "export":
-            outcome = "nothing was exported; the project and earlier exports are unchanged"
-        message = explain(e, getattr(args, "project", None), outcome)
-        print(f"etiquette {args.command}: error: {message or e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print(f"etiquette {args.command}: interrupted; what was committed is kept", file=sys.stderr)
-        return 130
-
-
-def _quiet_stdout() -> None:
-    """Point stdout at /dev/null, so that the interpreter's last flush finds no closed pipe."""
-    import os
-
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-
-
-if __name__ == "__main__":
-    sys.exit(main())
