@@ -8,7 +8,6 @@ stores exactly what a run on one would. The Ray engine (`desktop.nlp.ray_engine`
 
 from __future__ import annotations
 
-import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -20,7 +19,7 @@ from spacy.tokens import Doc as SpacyDoc
 
 from desktop.model import Document
 from desktop.nlp import confidence  # registers the scoring component before a pipeline is unpickled
-from desktop.nlp.machine import available_memory, can_fork, cores
+from desktop.nlp.machine import available_memory, can_fork, cores, end_with_parent
 from desktop.nlp.pipeline import PipelineError
 
 if TYPE_CHECKING:
@@ -149,30 +148,7 @@ def _start_worker(nlp: Language, components: list[str]) -> None:
     global _worker_nlp
     nlp.select_pipes(enable=components)
     _worker_nlp = nlp
-    _end_with_parent()
-
-
-def _end_with_parent() -> None:
-    """End this worker when the process that started it is gone (killed with no time to say so).
-
-    Its siblings hold the task queue open, so the queue alone would keep it waiting for ever, a
-    pipeline's worth of memory with it.
-    """
-    import os
-    import threading
-
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_CHECK)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="etiquette-parent-watch", daemon=True).start()
-
-
-PARENT_CHECK = 0.5
-"""Seconds between a worker's checks that the process it works for is still there."""
+    end_with_parent()
 
 
 def _work(items: list[Item]) -> list[Found]:

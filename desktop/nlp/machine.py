@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 
 def cores() -> int:
@@ -34,3 +35,23 @@ def can_fork() -> bool:
         and threading.current_thread() is threading.main_thread()
         and threading.active_count() == 1
     )
+
+
+def end_with_parent() -> None:
+    """End this worker process when the one that started it is gone (killed with no time to say so).
+
+    A pool's workers hold each other's task queue open, so the queue alone would keep a worker
+    waiting for ever, with the memory it holds (a pipeline: some 200 MB).
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="etiquette-parent-watch", daemon=True).start()
+
+
+PARENT_CHECK = 0.5
+"""Seconds between a worker's checks that the process it works for is still there."""

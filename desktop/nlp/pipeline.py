@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop.nlp.machine import can_fork, cores
+from desktop.nlp.machine import can_fork, cores, end_with_parent
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -131,7 +131,9 @@ def tokenize_texts(lang: str) -> Callable[[Iterable[str]], Iterator[list[tuple[i
 
         share = -(-len(texts) // (helpers + 1))
         chunks = [texts[i : i + share] for i in range(0, len(texts), share)]
-        with ProcessPoolExecutor(helpers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(
+            helpers, mp_context=multiprocessing.get_context("fork"), initializer=end_with_parent
+        ) as pool:
             futures = [pool.submit(_tokenize_in_helper, lang, chunk) for chunk in chunks[1:]]
             yield from _offsets(tokenizer, chunks[0])  # this process takes the first share
             for future in futures:
