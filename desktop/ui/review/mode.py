@@ -190,8 +190,8 @@ class ReviewMode(QObject):
         self.list.show_computing()
 
         def done(result: Any) -> None:
-            if not self.active:
-                return
+            if not self.active or w.project is None:
+                return  # left review mode, or the window closed its project meanwhile
             ids, counts = result
             self.list.set_order(ids, counts)
             if self.controller is not None and self.controller.doc_id is not None:

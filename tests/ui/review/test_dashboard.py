@@ -99,7 +99,8 @@ def test_a_label_confusion_opens_on_its_spans_and_one_on_its_document(
     assert dashboard.confused_view.hasFocus()
     assert dashboard.op is None  # Enter opened the confusion; it pressed no button (Recompute)
     assert dashboard.exact.isChecked()
-    QTest.keyClick(dashboard.confused_view, Qt.Key.Key_Return)
+    with qtbot.waitSignal(window.review.list_ready, timeout=10000):
+        QTest.keyClick(dashboard.confused_view, Qt.Key.Key_Return)
     assert window.review.active
     assert window.controller.doc_id == 1  # type: ignore[union-attr]
     text = window.editor.text()
