@@ -25,7 +25,13 @@ import numpy as np
 
 from desktop.agreement import tokens as tk
 from desktop.agreement.data import Corpus, choose_annotators, load_corpus
-from desktop.agreement.spans import ConfusedSpans, Counts, SpanComparison, compare_spans
+from desktop.agreement.spans import (
+    EXAMPLES_PER_CONFUSION,
+    ConfusedSpans,
+    Counts,
+    SpanComparison,
+    compare_spans,
+)
 from desktop.agreement.unitizing import UnitizingResult, category_alpha, joint
 from desktop.model import Status
 from desktop.store import Project
@@ -71,8 +77,8 @@ class AgreementReport:
     confusion: dict[tuple[str, str], int] = field(default_factory=dict)
     """Unordered label pairs → overlapping spans of two annotators with those two labels."""
     confusion_examples: dict[tuple[str, str], list[ConfusedSpans]] = field(default_factory=dict)
-    """The same keys → the pairs of spans behind the count (every pair of annotators, in
-    document and text order; each pair of annotators gives at most EXAMPLES_PER_CONFUSION)."""
+    """The same keys → the pairs of spans behind the count, every pair of annotators together, in
+    document and text order: the first EXAMPLES_PER_CONFUSION of them."""
     unmatched: dict[str, int] = field(default_factory=dict)
     """Label → spans that overlap nothing in another annotator's annotation (summed over pairs)."""
     document_rows: list[DocumentRow] = field(default_factory=list)
@@ -166,7 +172,7 @@ def compute_agreement(
 def _fill_texts(project: Project, report: AgreementReport) -> None:
     """The text of each span behind a label confusion, read once per document."""
     cases = [c for examples in report.confusion_examples.values() for c in examples]
-    texts = {d.id: d.text for d in project.iter_documents(sorted({c.document for c in cases}))}
+    texts = project.document_texts(sorted({c.document for c in cases}))
     for c in cases:
         text = texts.get(c.document, "")
         c.text, c.other_text = text[c.start : c.end], text[c.other_start : c.other_end]
@@ -200,6 +206,7 @@ def analyse(corpus: Corpus, name: str = "", statuses: list[str] | None = None) -
     report.document_rows = _document_rows(corpus, *per_document)
     for cases in report.confusion_examples.values():
         cases.sort(key=lambda c: (c.document, min(c.start, c.other_start)))
+        del cases[EXAMPLES_PER_CONFUSION:]
     return report
 
 

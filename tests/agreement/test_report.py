@@ -76,6 +76,22 @@ def test_a_label_confusion_keeps_the_spans_behind_it(
     assert (other.other_start, other.other_end) == (23, 33)
 
 
+def test_a_long_confusion_keeps_its_first_spans_and_its_whole_count(
+    two: Project, doc: Doc, ann: Callable[..., object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.agreement import report as report_module
+    from desktop.agreement import spans as spans_module
+
+    monkeypatch.setattr(spans_module, "EXAMPLES_PER_CONFUSION", 1)
+    monkeypatch.setattr(report_module, "EXAMPLES_PER_CONFUSION", 1)
+    d = doc(two, "Le Kremlin parle.")
+    ann(two, d, "alice", [(3, 10, "PER")])
+    ann(two, d, "bruno", [(3, 10, "ORG")])
+    report = compute_agreement(two)
+    assert report.confusion[("ORG", "PER")] == 2
+    assert [c.text for c in report.confusion_examples[("ORG", "PER")]] == ["Dmitry Peskov"]
+
+
 def test_cohen_kappa_on_token_labels(two: Project) -> None:
     # alice: PER PER O O PER PER O LOC O; bruno: PER PER O O ORG ORG LOC LOC O
     # A_o = 6/9, A_e = (4·2 + 4·3 + 1·2)/81 = 22/81, κ = 32/59.
