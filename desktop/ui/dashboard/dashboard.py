@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.agreement.report import AgreementReport, compute_agreement
+from desktop.agreement.spans import EXAMPLES_PER_CONFUSION
 from desktop.model import AnnotatorKind, Status
 from desktop.store import Project
 from desktop.ui import workers
@@ -108,8 +109,9 @@ TIP_DOCUMENTS = (
 )
 TIP_CONFUSION = (
     "Spans of two annotators that overlap but carry different labels, counted over every pair.\n"
-    "Double-click a confusion (or Enter) to list the spans behind it; double-click one of those\n"
-    "(or Enter) to review its document with the span selected."
+    f"Double-click a confusion (or Enter) to list the spans behind it (the first {EXAMPLES_PER_CONFUSION},\n"
+    "in document order); double-click one of those (or Enter) to review its document with the\n"
+    "span selected."
 )
 TIP_PAIRS = (
     "Each pair: the first annotator is the reference, so precision is the share of the other's\n"
