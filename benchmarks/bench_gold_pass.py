@@ -5,7 +5,7 @@ opens the real window offscreen and drives it only through key events of keys th
 lists. A planner looks at the differences between the suggestions and the gold (Prodigy JSONL:
 `text`, `spans` with `start`, `end`, `label`) and, for each, picks the shortest key sequence it can
 predict from where the annotator is: Tab / Shift+Tab to a span, find (Ctrl+F, a few letters,
-Enter, Escape) to a span or a word, arrows and Shift/Ctrl+Shift+arrows to reach or reshape a
+F3, Escape) to a span or a word, arrows and Shift/Ctrl+Shift+arrows to reach or reshape a
 selection, then Delete, a label key, or Shift+label key for every occurrence of a word. Every key
 is really sent and the window's state is checked after each step; the annotation in the project
 file must then equal the gold.
@@ -307,8 +307,8 @@ class Planner:
     def _find(self, query: str, enters: int) -> None:
         self.d.press("Ctrl+F", K.Key_F, M.ControlModifier)
         self.d.type(query)
-        for _ in range(enters):
-            self.d.press("Return", K.Key_Return)
+        for _ in range(enters):  # F3 steps on; a second Return would leave the bar
+            self.d.press("F3", K.Key_F3)
         self.d.press("Escape", K.Key_Escape)
 
     def select_span(self, sid: int) -> None:

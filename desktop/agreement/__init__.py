@@ -9,10 +9,12 @@ from desktop.agreement.coefficients import (
 )
 from desktop.agreement.report import AgreementReport, compute_agreement, format_text
 from desktop.agreement.review import Consensus, consensus, disagreements, seed_gold
+from desktop.agreement.spans import ConfusedSpans
 from desktop.agreement.unitizing import UnitizingResult, unitizing_alpha
 
 __all__ = [
     "AgreementReport",
+    "ConfusedSpans",
     "Consensus",
     "UnitizingResult",
     "cohen_kappa",

@@ -25,7 +25,13 @@ import numpy as np
 
 from desktop.agreement import tokens as tk
 from desktop.agreement.data import Corpus, choose_annotators, load_corpus
-from desktop.agreement.spans import Counts, SpanComparison, compare_spans
+from desktop.agreement.spans import (
+    EXAMPLES_PER_CONFUSION,
+    ConfusedSpans,
+    Counts,
+    SpanComparison,
+    compare_spans,
+)
 from desktop.agreement.unitizing import UnitizingResult, category_alpha, joint
 from desktop.model import Status
 from desktop.store import Project
@@ -70,6 +76,9 @@ class AgreementReport:
     unitizing_by_label: dict[str, UnitizingResult] = field(default_factory=dict)
     confusion: dict[tuple[str, str], int] = field(default_factory=dict)
     """Unordered label pairs → overlapping spans of two annotators with those two labels."""
+    confusion_examples: dict[tuple[str, str], list[ConfusedSpans]] = field(default_factory=dict)
+    """The same keys → the pairs of spans behind the count, every pair of annotators together, in
+    document and text order: the first EXAMPLES_PER_CONFUSION of them."""
     unmatched: dict[str, int] = field(default_factory=dict)
     """Label → spans that overlap nothing in another annotator's annotation (summed over pairs)."""
     document_rows: list[DocumentRow] = field(default_factory=list)
@@ -156,7 +165,17 @@ def compute_agreement(
     rows = {r["id"]: r["preview"] for r in project.document_rows([r.id for r in shown], None)}
     for row in shown:
         row.preview = rows.get(row.id, "")
+    _fill_texts(project, report)
     return report
+
+
+def _fill_texts(project: Project, report: AgreementReport) -> None:
+    """The text of each span behind a label confusion, read once per document."""
+    cases = [c for examples in report.confusion_examples.values() for c in examples]
+    texts = project.document_texts(sorted({c.document for c in cases}))
+    for c in cases:
+        text = texts.get(c.document, "")
+        c.text, c.other_text = text[c.start : c.end], text[c.other_start : c.other_end]
 
 
 def analyse(corpus: Corpus, name: str = "", statuses: list[str] | None = None) -> AgreementReport:
@@ -185,6 +204,9 @@ def analyse(corpus: Corpus, name: str = "", statuses: list[str] | None = None) -
             report.unitizing_by_label = unitizing.result()
             report.unitizing_alpha = joint(list(report.unitizing_by_label.values()))
     report.document_rows = _document_rows(corpus, *per_document)
+    for cases in report.confusion_examples.values():
+        cases.sort(key=lambda c: (c.document, min(c.start, c.other_start)))
+        del cases[EXAMPLES_PER_CONFUSION:]
     return report
 
 
@@ -213,6 +235,7 @@ def _pairs(
         for (la, lb), n in spans.confusion.items():
             key = (min(la, lb), max(la, lb))
             report.confusion[key] = report.confusion.get(key, 0) + n
+            report.confusion_examples.setdefault(key, []).extend(spans.confusion_examples.get((la, lb), []))
         for label, n in spans.unmatched.items():
             report.unmatched[label] = report.unmatched.get(label, 0) + n
         assert spans.per_document is not None

@@ -9,6 +9,9 @@ symmetric.
 - exact match: same document, same start, same end, same label;
 - overlapping match: same document and label, at least one character in common (a span counts as
   matched when it overlaps any span of the other annotator with its label).
+
+Behind each label confusion are the pairs of spans themselves (`ConfusedSpans`), so a reviewer can
+open them: up to `EXAMPLES_PER_CONFUSION` of each, in text order.
 """
 
 from __future__ import annotations
@@ -64,6 +67,33 @@ class Counts:
         }
 
 
+EXAMPLES_PER_CONFUSION = 200
+"""Pairs of spans kept behind one label confusion of one pair of annotators (the count is exact)."""
+
+
+@dataclass(slots=True)
+class ConfusedSpans:
+    """Two annotators' overlapping spans with different labels: one case behind a label confusion.
+
+    Offsets are characters of the document; `text` and `other_text` are filled from the project by
+    `compute_agreement` (empty when the report was computed from a corpus alone).
+    """
+
+    document: int
+    """The document's id in the project."""
+    annotator: str
+    start: int
+    end: int
+    label: str
+    other: str
+    """The second annotator of the pair."""
+    other_start: int
+    other_end: int
+    other_label: str
+    text: str = ""
+    other_text: str = ""
+
+
 @dataclass(slots=True)
 class SpanComparison:
     exact: Counts = field(default_factory=Counts)
@@ -72,6 +102,8 @@ class SpanComparison:
     overlap_by_label: dict[str, Counts] = field(default_factory=dict)
     confusion: dict[tuple[str, str], int] = field(default_factory=dict)
     """(label of a, label of b) → overlapping pairs of spans whose labels differ."""
+    confusion_examples: dict[tuple[str, str], list[ConfusedSpans]] = field(default_factory=dict)
+    """(label of a, label of b) → those pairs of spans (the first `EXAMPLES_PER_CONFUSION`)."""
     unmatched: dict[str, int] = field(default_factory=dict)
     """Label → spans of either annotator that overlap no span of the other at all."""
     per_document: tuple[IntArray, IntArray, IntArray] | None = None
@@ -146,10 +178,50 @@ def compare_spans(corpus: Corpus, a: int, b: int, docs: np.ndarray) -> SpanCompa
     pair_codes = sa.label[ia][differ] * k + sb.label[ib][differ]
     for code, n in zip(*np.unique(pair_codes, return_counts=True), strict=True):
         out.confusion[(labels[int(code) // k], labels[int(code) % k])] = int(n)
+    out.confusion_examples = _confused(corpus, (a, sa), (b, sb), ia[differ], ib[differ], pair_codes)
 
     n_docs = len(corpus.doc_ids)
     per_a = np.bincount(sa.doc, minlength=n_docs)
     per_b = np.bincount(sb.doc, minlength=n_docs)
     matched_docs = np.searchsorted(corpus.char_start, matched_starts, side="right") - 1
     out.per_document = (per_a, per_b, np.bincount(matched_docs, minlength=n_docs))
+    return out
+
+
+def _confused(
+    corpus: Corpus,
+    first: tuple[int, SpanTable],
+    second: tuple[int, SpanTable],
+    ia: IntArray,
+    ib: IntArray,
+    codes: IntArray,
+) -> dict[tuple[str, str], list[ConfusedSpans]]:
+    """The pairs of spans (ia[i] of a, ib[i] of b) behind each confusion code, in text order."""
+    (a, sa), (b, sb) = first, second
+    labels = corpus.labels
+    order = np.lexsort((sb.start[ib], sa.start[ia], codes))
+    codes = codes[order]
+    cuts = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+    out: dict[tuple[str, str], list[ConfusedSpans]] = {}
+    for group in np.split(order, cuts) if len(order) else []:
+        kept = group[:EXAMPLES_PER_CONFUSION]
+        la, lb = labels[int(sa.label[ia[kept[0]]])], labels[int(sb.label[ib[kept[0]]])]
+        cases = []
+        for i, j in zip(ia[kept].tolist(), ib[kept].tolist(), strict=True):
+            d = int(sa.doc[i])
+            base = int(corpus.char_start[d])
+            cases.append(
+                ConfusedSpans(
+                    int(corpus.doc_ids[d]),
+                    corpus.annotators[a],
+                    int(sa.start[i]) - base,
+                    int(sa.end[i]) - base,
+                    la,
+                    corpus.annotators[b],
+                    int(sb.start[j]) - base,
+                    int(sb.end[j]) - base,
+                    lb,
+                )
+            )
+        out[(la, lb)] = cases
     return out

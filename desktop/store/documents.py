@@ -222,6 +222,18 @@ class DocumentStore(ProjectBase):
         }
         return [by_id[i] for i in ids if i in by_id]
 
+    def document_texts(self, ids: Iterable[int], batch: int = 500) -> dict[int, str]:
+        """The text of each of these documents (nothing else: no tokens), a batch at a time."""
+        wanted = list(dict.fromkeys(ids))
+        out: dict[int, str] = {}
+        for i in range(0, len(wanted), batch):
+            chunk = wanted[i : i + batch]
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                self.db.execute(f"SELECT id, text FROM documents WHERE id IN ({marks})", chunk).fetchall()
+            )
+        return out
+
     def token_layers(self) -> set[str]:
         """What the project's documents carry beyond tokens: `SENT_START` when some document has
         sentence starts, and the names of the token attributes some document has (e.g. `TAG`)."""

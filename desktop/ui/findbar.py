@@ -1,5 +1,7 @@
 """The find bar under the editor: Ctrl+F shows it, typing finds from the caret, Enter (or F3) the
-next match, Shift+Enter the previous one; Escape leaves it with the match selected in the text."""
+next match, Shift+Enter the previous one. Escape leaves it with the match selected in the text, and
+so does Enter pressed again on a match an Enter reached (the query unchanged since): type, Enter to
+step on, Enter to take the match; F3 keeps stepping."""
 
 from __future__ import annotations
 
@@ -17,9 +19,16 @@ class FindBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.edit = QLineEdit(placeholderText="Find in this document")
+        self.edit = QLineEdit(placeholderText="Find in this document (Enter: next, Enter again: select it)")
         self.edit.setObjectName("find_edit")
-        self.edit.textEdited.connect(self.query_changed)
+        self.edit.setToolTip(
+            "Type to find from the caret. Enter or F3: the next match, Shift+Enter the previous one.\n"
+            "Enter again, or Escape: leave the bar with the match selected, so a label key labels it."
+        )
+        self.edit.textEdited.connect(self._typed)
+        self._entered: str | None = None
+        """The query of the last Enter that landed on a match: Enter again takes that match."""
+        self._found = False
         previous = QPushButton("Previous")
         previous.clicked.connect(lambda: self.find_requested.emit(self.edit.text(), False))
         following = QPushButton("Next")
@@ -40,6 +49,7 @@ class FindBar(QWidget):
         self.hide()
 
     def open_bar(self) -> None:
+        self._entered = None
         self.show()
         self.edit.setFocus()
         self.edit.selectAll()
@@ -49,7 +59,12 @@ class FindBar(QWidget):
         self.closed.emit()
 
     def show_result(self, found: bool) -> None:
+        self._found = found
         self.result.setText("" if found else "not found")
+
+    def _typed(self, query: str) -> None:
+        self._entered = None
+        self.query_changed.emit(query)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Escape:
@@ -58,11 +73,17 @@ class FindBar(QWidget):
         super().keyPressEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        """Enter in the query: the next match; Shift+Enter the previous one."""
+        """Enter in the query: the next match (Shift+Enter the previous one), or, pressed again
+        with the query unchanged, leave the bar on the match."""
         if watched is self.edit and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 back = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-                self.find_requested.emit(self.edit.text(), not back)
+                query = self.edit.text()
+                if not back and self._found and query and query == self._entered:
+                    self.close_bar()
+                    return True
+                self.find_requested.emit(query, not back)
+                self._entered = query if self._found else None
                 return True
         return super().eventFilter(watched, event)

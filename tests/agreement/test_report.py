@@ -50,6 +50,48 @@ def test_pair_precision_recall_f1_exact_and_overlapping(two: Project) -> None:
     assert report.confusion == {("ORG", "PER"): 1}
 
 
+def test_a_label_confusion_keeps_the_spans_behind_it(
+    two: Project, doc: Doc, ann: Callable[..., object]
+) -> None:
+    d = doc(two, "Le Kremlin et Moscou ; le Kremlin encore.")
+    ann(two, d, "alice", [(3, 10, "ORG"), (14, 20, "LOC"), (26, 33, "ORG")])
+    ann(two, d, "bruno", [(3, 10, "PER"), (14, 20, "LOC"), (23, 33, "LOC")])
+    report = compute_agreement(two)
+    assert report.confusion == {("ORG", "PER"): 2, ("LOC", "ORG"): 1}
+    cases = report.confusion_examples[("ORG", "PER")]
+    assert [
+        (c.document, c.annotator, c.text, c.label, c.other, c.other_text, c.other_label) for c in cases
+    ] == [
+        (1, "alice", "Dmitry Peskov", "PER", "bruno", "Dmitry Peskov", "ORG"),
+        (d, "alice", "Kremlin", "ORG", "bruno", "Kremlin", "PER"),
+    ]
+    assert (cases[1].start, cases[1].end) == (3, 10)  # offsets in the document, not the corpus
+    (other,) = report.confusion_examples[("LOC", "ORG")]
+    assert (other.text, other.label, other.other_text, other.other_label) == (
+        "Kremlin",
+        "ORG",
+        "le Kremlin",
+        "LOC",
+    )
+    assert (other.other_start, other.other_end) == (23, 33)
+
+
+def test_a_long_confusion_keeps_its_first_spans_and_its_whole_count(
+    two: Project, doc: Doc, ann: Callable[..., object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.agreement import report as report_module
+    from desktop.agreement import spans as spans_module
+
+    monkeypatch.setattr(spans_module, "EXAMPLES_PER_CONFUSION", 1)
+    monkeypatch.setattr(report_module, "EXAMPLES_PER_CONFUSION", 1)
+    d = doc(two, "Le Kremlin parle.")
+    ann(two, d, "alice", [(3, 10, "PER")])
+    ann(two, d, "bruno", [(3, 10, "ORG")])
+    report = compute_agreement(two)
+    assert report.confusion[("ORG", "PER")] == 2
+    assert [c.text for c in report.confusion_examples[("ORG", "PER")]] == ["Dmitry Peskov"]
+
+
 def test_cohen_kappa_on_token_labels(two: Project) -> None:
     # alice: PER PER O O PER PER O LOC O; bruno: PER PER O O ORG ORG LOC LOC O
     # A_o = 6/9, A_e = (4·2 + 4·3 + 1·2)/81 = 22/81, κ = 32/59.

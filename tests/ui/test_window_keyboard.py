@@ -93,6 +93,37 @@ def test_enter_and_f3_go_to_the_next_match(project_with, open_window) -> None:
     assert window.editor.text_selection() == first
 
 
+def test_enter_twice_leaves_the_find_bar_with_the_match_selected(project_with, open_window) -> None:
+    from tests.ui.conftest import Store
+
+    text = "Le président ukrainien parle ; le peuple ukrainien écoute."
+    path = project_with([text], [[]])
+    window, store = open_window(path), Store(path)
+    send(K.Key_F, CTRL)
+    type_text("ukrainien")
+    send(K.Key_Return)  # on to the second « ukrainien »
+    assert window.find_bar.isVisible()
+    send(K.Key_Return)  # Return again: the bar goes, the match it showed is selected
+    assert not window.find_bar.isVisible()
+    assert window.editor.text_selection() == (text.rindex("ukrainien"), text.rindex("ukrainien") + 9)
+    assert window.editor.hasFocus()
+    send(K.Key_4, NONE, "4")
+    assert store.spans(1) == [("ukrainien", "MISC", "person")]
+
+
+def test_return_after_typing_again_steps_on(project_with, open_window) -> None:
+    window = open_window(project_with(["Paris, puis Lyon, puis Paris encore, puis Lyon."], [[]]))
+    send(K.Key_F, CTRL)
+    type_text("paris")
+    send(K.Key_Return)
+    send(K.Key_Backspace)
+    type_text("s")  # the query typed anew: Return is « next » again, not « take »
+    send(K.Key_Return)
+    assert window.find_bar.isVisible()
+    send(K.Key_Return)
+    assert not window.find_bar.isVisible()
+
+
 def test_shift_label_labels_every_occurrence_in_one_undo_step(project_with, open_window, tmp_path) -> None:
     from tests.ui.conftest import Store
 

@@ -1,7 +1,9 @@
 """The agreement dashboard: every figure of `desktop.agreement.compute_agreement`, computed in a
 worker (on its own connection) and shown as heatmaps, a per-label chart and tables.
 
-A click (or Enter) on a document row asks the window to open it in review mode.
+A click (or Enter) on a document row asks the window to open it in review mode. A label confusion
+opens (double-click or Enter) on the pairs of spans behind it, and one of those opens its document
+in review mode with the span selected. Every figure says what it measures in a tooltip.
 """
 
 from __future__ import annotations
@@ -32,16 +34,19 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.agreement.report import AgreementReport, compute_agreement
+from desktop.agreement.spans import EXAMPLES_PER_CONFUSION
 from desktop.model import AnnotatorKind, Status
 from desktop.store import Project
 from desktop.ui import workers
 from desktop.ui.dashboard.chart import LabelBars
 from desktop.ui.dashboard.curve import LearningCurve, versions_of
 from desktop.ui.dashboard.models import (
+    CONFUSED_COLUMNS,
     METRICS,
     PAIR_COLUMNS,
     PairMatrixModel,
     RowsModel,
+    confused_rows,
     confusion_rows,
     document_rows,
     fmt,
@@ -83,6 +88,38 @@ TIP_ALPHA = (
 TIP_ALPHA_U = (
     "Agreement on which characters are in a span of which label (unitizing),\n"
     "so boundaries count character by character. 1 is perfect, 0 is chance."
+)
+TIP_F1 = (
+    "Span F1 of each pair of annotators (hover a cell for precision and recall).\n"
+    "Exact: same start, end and label; overlap: same label and a character in common.\n"
+    "Click a cell to see that pair per label."
+)
+TIP_KAPPA = (
+    "Cohen's κ of each pair on token labels (O for none), beyond chance:\n"
+    "1 is perfect, 0 is chance. Only documents both annotators finished count."
+)
+TIP_BARS = (
+    "For each label: α_U among all annotators (boundaries and labels, character by character)\n"
+    "and the span F1 of the pair chosen in a matrix."
+)
+TIP_DOCUMENTS = (
+    "Documents worst first. Mean F1: exact-match span F1 averaged over the pairs that finished the\n"
+    "document; Unmatched: spans without an exact match in the other annotator, summed over pairs.\n"
+    "Click a document (or Enter) to review it."
+)
+TIP_CONFUSION = (
+    "Spans of two annotators that overlap but carry different labels, counted over every pair.\n"
+    f"Double-click a confusion (or Enter) to list the spans behind it (the first {EXAMPLES_PER_CONFUSION},\n"
+    "in document order); double-click one of those (or Enter) to review its document with the\n"
+    "span selected."
+)
+TIP_PAIRS = (
+    "Each pair: the first annotator is the reference, so precision is the share of the other's\n"
+    "spans the reference has, recall the share of the reference's spans the other found."
+)
+TIP_CURVE = (
+    "Held-out span F1 of each model version, round by round: blue the version in use, green a new\n"
+    "one adopted, red one dropped; x is the number of finished documents it learnt from."
 )
 
 
@@ -154,6 +191,8 @@ class AgreementDashboard(QDialog):
 
     document_requested = Signal(int)
     """Open this document in review mode."""
+    span_requested = Signal(int, int, int)
+    """(document, start, end): review this document with these characters selected."""
     computed = Signal(object)
     """The report shown (after each computation)."""
 
@@ -217,14 +256,23 @@ class AgreementDashboard(QDialog):
         self.kappa_view = _matrix("kappa_matrix", self.kappa_model)
         self.f1_view.clicked.connect(self._pair_clicked)
         self.kappa_view.clicked.connect(self._pair_clicked)
+        kappa_title = _heading(METRICS["kappa"])
+        for title, view, tip in (
+            (self.f1_title, self.f1_view, TIP_F1),
+            (kappa_title, self.kappa_view, TIP_KAPPA),
+        ):
+            title.setToolTip(tip)
+            view.setToolTip(tip)
         matrices = QGridLayout()
         matrices.addWidget(self.f1_title, 0, 0)
-        matrices.addWidget(_heading(METRICS["kappa"]), 0, 1)
+        matrices.addWidget(kappa_title, 0, 1)
         matrices.addWidget(self.f1_view, 1, 0)
         matrices.addWidget(self.kappa_view, 1, 1)
 
         self.bars_title = _heading("Per label")
         self.bars = LabelBars()
+        self.bars_title.setToolTip(TIP_BARS)
+        self.bars.setToolTip(TIP_BARS)
         chart = QVBoxLayout()
         chart.addWidget(self.bars_title)
         chart.addWidget(self.bars, 1)
@@ -241,15 +289,38 @@ class AgreementDashboard(QDialog):
         self.confusion = RowsModel(["Label", "Label", "Overlapping spans"])
         self.confusion_view = _table("agreement_confusion")
         self.confusion_view.setModel(self.confusion)
+        self.confusion_view.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self._show_confused(current)
+        )
+        self.confusion_view.activated.connect(self._confusion_opened)
+        self.confused = RowsModel(CONFUSED_COLUMNS)
+        self.confused_view = _table("agreement_confused_spans")
+        self.confused_view.setModel(self.confused)
+        self.confused_view.activated.connect(self._confused_opened)
+        confusions = QSplitter(Qt.Orientation.Horizontal)
+        confusions.addWidget(self.confusion_view)
+        confusions.addWidget(self.confused_view)
+        confusions.setSizes([300, 700])
         self.pairs = RowsModel(PAIR_COLUMNS, self._shade_pair)
         self.pairs_view = _table("agreement_pairs")
         self.pairs_view.setModel(self.pairs)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.documents_view, "Documents by disagreement (click one to review it)")
-        self.tabs.addTab(self.confusion_view, "Label confusions")
+        self.tabs.addTab(confusions, "Label confusions (open one to see its spans)")
         self.tabs.addTab(self.pairs_view, "Pairs")
         self.curve = LearningCurve()
         self.tabs.addTab(self.curve, "Model learning curve")
+        for i, tip in enumerate((TIP_DOCUMENTS, TIP_CONFUSION, TIP_PAIRS, TIP_CURVE)):
+            self.tabs.setTabToolTip(i, tip)
+        explained: list[tuple[QWidget, str]] = [
+            (self.documents_view, TIP_DOCUMENTS),
+            (self.confusion_view, TIP_CONFUSION),
+            (self.confused_view, TIP_CONFUSION),
+            (self.pairs_view, TIP_PAIRS),
+            (self.curve, TIP_CURVE),
+        ]
+        for widget, tip in explained:
+            widget.setToolTip(tip)
 
         upper = QWidget()
         upper_layout = QVBoxLayout(upper)
@@ -337,6 +408,7 @@ class AgreementDashboard(QDialog):
         self.documents.set_rows(rows, ids)
         self.documents_view.resizeColumnsToContents()
         self.confusion.set_rows(confusion_rows(report))
+        self.confused.set_rows([])
         self.pairs.set_rows(pair_rows(report))
         self.pairs_view.resizeColumnsToContents()
         self._show_metric()
@@ -385,6 +457,25 @@ class AgreementDashboard(QDialog):
         doc_id = self.documents.data(index, RowsModel.KEY_ROLE)
         if doc_id is not None:
             self.document_requested.emit(int(doc_id))
+
+    def _show_confused(self, index: QModelIndex) -> None:
+        """The pairs of spans behind the label confusion at `index`."""
+        row = self.confusion.rows[index.row()] if index.isValid() else None
+        cases = self.report.confusion_examples.get((row[0], row[1]), []) if row and self.report else []
+        self.confused.set_rows(confused_rows(cases), list(cases))
+        self.confused_view.resizeColumnsToContents()
+
+    def _confusion_opened(self, index: QModelIndex) -> None:
+        """Double-click or Enter on a confusion: its spans, the first one current."""
+        self._show_confused(index)
+        if self.confused.rows:
+            self.confused_view.setFocus()
+            self.confused_view.setCurrentIndex(self.confused.index(0, 0))
+
+    def _confused_opened(self, index: QModelIndex) -> None:
+        case = self.confused.data(index, RowsModel.KEY_ROLE)
+        if case is not None:
+            self.span_requested.emit(case.document, case.start, case.end)
 
     def _shade_pair(self, row: int, col: int, value: Any) -> QColor | None:
         return heat(value) if col >= 4 and isinstance(value, float) else None

@@ -3,7 +3,8 @@ here: every number comes from desktop.agreement).
 
 - `PairMatrixModel`: annotators × annotators, a pair's span F1 (exact or overlap) or Cohen's κ,
   coloured as a heatmap;
-- `RowsModel`: a plain read-only table of rows (documents by disagreement, label confusions, pairs).
+- `RowsModel`: a plain read-only table of rows (documents by disagreement, label confusions and the
+  spans behind one, pairs).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from desktop.agreement.report import AgreementReport, PairResult
+from desktop.agreement.spans import ConfusedSpans
 
 Index = QModelIndex | QPersistentModelIndex
 METRICS = {
@@ -197,6 +199,24 @@ def document_rows(report: AgreementReport) -> tuple[list[str], list[list[Any]], 
 
 def confusion_rows(report: AgreementReport) -> list[list[Any]]:
     return [[a, b, n] for (a, b), n in sorted(report.confusion.items(), key=lambda x: -x[1])]
+
+
+CONFUSED_COLUMNS = ["#", "Annotators", "Text", "Labels"]
+
+
+def confused_rows(cases: Sequence[ConfusedSpans]) -> list[list[Any]]:
+    """One row per pair of spans behind a label confusion: document, who, « text », which labels."""
+    rows = []
+    for c in cases:
+        text = f"« {_oneline(c.text)} »"
+        if (c.other_start, c.other_end) != (c.start, c.end):
+            text += f" / « {_oneline(c.other_text)} »"
+        rows.append([c.document, f"{c.annotator} / {c.other}", text, f"{c.label} / {c.other_label}"])
+    return rows
+
+
+def _oneline(text: str) -> str:
+    return " ".join(text.split())
 
 
 def pair_rows(report: AgreementReport) -> list[list[Any]]:

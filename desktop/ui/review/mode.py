@@ -190,8 +190,8 @@ class ReviewMode(QObject):
         self.list.show_computing()
 
         def done(result: Any) -> None:
-            if not self.active:
-                return
+            if not self.active or w.project is None:
+                return  # left review mode, or the window closed its project meanwhile
             ids, counts = result
             self.list.set_order(ids, counts)
             if self.controller is not None and self.controller.doc_id is not None:
@@ -331,13 +331,21 @@ class ReviewMode(QObject):
         else:
             before = [s for s in spots if here is not None and s < here]
             target = before[-1] if before else spots[-1]
-        same = next((s for s in ctl.annotation.spans if (s.start, s.end) == target), None)
+        self._select_place(*target)
+
+    def _select_place(self, start: int, end: int) -> None:
+        """Select characters [start, end) in gold (gold's span there, if it has one), in view in
+        the editor and the lanes."""
+        ctl, editor = self.controller, self.window.editor
+        if ctl is None or ctl.annotation is None:
+            return
+        same = next((s for s in ctl.annotation.spans if (s.start, s.end) == (start, end)), None)
         if same is not None and same.id is not None:
             editor.select_span(same.id)
         else:
-            editor.select_text(*target)
-        editor.scroll_to_offset(target[0])
-        self.lanes.reveal(target[0])
+            editor.select_text(start, end)
+        editor.scroll_to_offset(start)
+        self.lanes.reveal(start)
         editor.setFocus()
 
     def focus_next_pane(self) -> None:
@@ -357,6 +365,7 @@ class ReviewMode(QObject):
         if self.dashboard is None:
             self.dashboard = AgreementDashboard(w)
             self.dashboard.document_requested.connect(self.review_document)
+            self.dashboard.span_requested.connect(self.review_span)
         self.dashboard.show_for(w.project.path)
 
     def review_document(self, doc_id: int) -> None:
@@ -365,6 +374,14 @@ class ReviewMode(QObject):
         except ProjectError as e:
             self.window.say(str(e))
         self.window.action_map["review_mode"].setChecked(self.active)
+
+    def review_span(self, doc_id: int, start: int, end: int) -> None:
+        """Review `doc_id` with characters [start, end) selected in gold, the window in front, so
+        a label key settles the disagreement there."""
+        self.review_document(doc_id)
+        if self.active and self.controller is not None and self.controller.doc_id == doc_id:
+            self._select_place(start, end)
+            self.window.activateWindow()
 
 
 def _n(n: int, word: str) -> str:

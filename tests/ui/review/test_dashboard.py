@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from desktop.agreement import compute_agreement
 from desktop.store import Project
@@ -63,6 +65,62 @@ def test_dashboard_shows_the_library_figures(qtbot, open_window, team_project: P
         qtbot.mouseClick(dashboard.documents_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.review.active
     assert window.controller.doc_id == 3  # type: ignore[union-attr]
+    dashboard.close()
+
+
+def open_dashboard(qtbot, window):  # noqa: ANN001, ANN201
+    qtbot.keyClick(
+        window.editor, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    dashboard = window.review.dashboard
+    assert dashboard is not None
+    if dashboard.report is None:
+        with qtbot.waitSignal(dashboard.computed, timeout=10000):
+            pass
+    return dashboard
+
+
+def test_a_label_confusion_opens_on_its_spans_and_one_on_its_document(
+    qtbot,  # noqa: ANN001
+    open_window,  # noqa: ANN001
+    team_project: Path,
+) -> None:
+    window = open_window(team_project, annotator="rita")
+    dashboard = open_dashboard(qtbot, window)
+    dashboard.tabs.setCurrentIndex(1)
+    view = dashboard.confusion_view
+    view.setFocus()
+    view.setCurrentIndex(dashboard.confusion.index(0, 0))
+    QTest.keyClick(view, Qt.Key.Key_Return)  # LOC / ORG: the Kremlin, for each pair that saw it
+    spans = dashboard.confused
+    assert spans.rows and all(row[0] == 1 and row[2] == "« Kremlin »" for row in spans.rows)
+    assert {row[3] for row in spans.rows} <= {"ORG / LOC", "LOC / ORG"}
+    assert "alice / bob" in [row[1] for row in spans.rows]
+    assert dashboard.confused_view.hasFocus()
+    assert dashboard.op is None  # Enter opened the confusion; it pressed no button (Recompute)
+    assert dashboard.exact.isChecked()
+    with qtbot.waitSignal(window.review.list_ready, timeout=10000):
+        QTest.keyClick(dashboard.confused_view, Qt.Key.Key_Return)
+    assert window.review.active
+    assert window.controller.doc_id == 1  # type: ignore[union-attr]
+    text = window.editor.text()
+    kremlin = (text.index("Kremlin"), text.index("Kremlin") + len("Kremlin"))
+    assert window.editor.text_selection() == kremlin
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_3, Qt.KeyboardModifier.NoModifier)  # ORG
+    gold = window.controller.annotation  # type: ignore[union-attr]
+    assert any((s.start, s.end, s.label) == (*kremlin, "ORG") for s in gold.spans)
+    dashboard.close()
+
+
+def test_every_figure_of_the_dashboard_says_what_it_measures(qtbot, open_window, team_project: Path) -> None:  # noqa: ANN001
+    dashboard = open_dashboard(qtbot, open_window(team_project, annotator="rita"))
+    figures = [dashboard.fleiss, dashboard.alpha, dashboard.alpha_u, dashboard.f1_view, dashboard.kappa_view]
+    figures += [dashboard.bars, dashboard.curve, dashboard.documents_view, dashboard.confusion_view]
+    figures += [dashboard.pairs_view]
+    assert all(w.toolTip() for w in figures)
+    assert "precision" in dashboard.f1_view.toolTip() and "chance" in dashboard.kappa_view.toolTip()
+    assert all(dashboard.tabs.tabToolTip(i) for i in range(dashboard.tabs.count()))
     dashboard.close()
 
 
