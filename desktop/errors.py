@@ -4,15 +4,27 @@ project, a permission refused. The command line and the window both show these w
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
 from pathlib import Path
 
 UNCHANGED = "the project is unchanged"
 
 
+class StoppedPartway(Exception):
+    """Work that stopped on an operating-system error after part of it was kept: `outcome` says what."""
+
+    def __init__(self, error: BaseException, outcome: str) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.outcome = outcome
+
+
 def explain(e: BaseException, path: str | Path | None = None, outcome: str = UNCHANGED) -> str | None:
     """One line for `e` naming the file concerned (`path` when the error does not name one), or
     None when `e` is not an operating-system or SQLite error."""
+    if isinstance(e, StoppedPartway):
+        return explain(e.error, path, e.outcome)
     if isinstance(e, sqlite3.Error):
         return _sqlite(e, path, outcome)
     if not isinstance(e, OSError):
@@ -20,7 +32,8 @@ def explain(e: BaseException, path: str | Path | None = None, outcome: str = UNC
     where = e.filename or path or "a file"
     code = e.errno
     if code in {errno.ENOSPC, errno.EDQUOT}:
-        return f"no space left on the disk holding {where}: {outcome}"
+        detail = "" if e.strerror in {None, os.strerror(code)} else f" ({e.strerror})"
+        return f"no space left on the disk holding {where}{detail}: {outcome}"
     if code == errno.EROFS:
         return f"{where}: the disk is read-only: {outcome}"
     if code in {errno.EACCES, errno.EPERM}:

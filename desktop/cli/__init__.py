@@ -15,7 +15,7 @@ from typing import Any
 
 from desktop.cli.commands import CliError
 from desktop.cli.parser import build_parser
-from desktop.errors import UNCHANGED, explain
+from desktop.errors import UNCHANGED, StoppedPartway, explain
 
 __all__ = ["CliError", "build_parser", "main", "run"]
 
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # `etiquette … | head`: the reader has what it wanted
         _quiet_stdout()
         return EXIT_BROKEN_PIPE
-    except (OSError, sqlite3.Error) as e:
+    except (OSError, sqlite3.Error, StoppedPartway) as e:
         outcome = UNCHANGED
         if args.command == "export":
             outcome = "nothing was exported; the project and earlier exports are unchanged"

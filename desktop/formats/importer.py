@@ -23,13 +23,16 @@ kept), replaces it, or merges both. The report counts only what was stored.
 
 from __future__ import annotations
 
+import errno
 import json
 import pickle
+import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import closing
 from pathlib import Path
 
+from desktop.errors import StoppedPartway
 from desktop.formats import registry
 from desktop.formats.base import (
     Cancelled,
@@ -203,6 +206,11 @@ class _Staging:
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM staged").fetchone()[0])
 
+    def size(self) -> int:
+        """Bytes the staged records take."""
+        pages = self.db.execute("PRAGMA page_count").fetchone()[0]
+        return int(pages) * int(self.db.execute("PRAGMA page_size").fetchone()[0])
+
     def batches(self, size: int) -> Iterator[list[tuple[int, Record, list[tuple[int, int]] | None]]]:
         last = 0
         while True:
@@ -319,12 +327,51 @@ def _move_in(
     progress: Progress | None,
 ) -> None:
     total, done = staging.count(), 0
-    for batch in staging.batches(BATCH):
-        with project.transaction():
-            _store(project, batch, options, report)
-        done += len(batch)
-        if progress is not None:
-            progress(done, total)
+    _check_room(project, staging)
+    try:
+        for batch in staging.batches(BATCH):
+            with project.transaction():
+                _store(project, batch, options, report)
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
+    except (OSError, sqlite3.Error) as e:
+        if not done:
+            raise
+        # The disk filled (or failed) under the import: say truly what is in the project now.
+        raise StoppedPartway(
+            e,
+            f"{done:,} of {total:,} documents were stored before it stopped; import the same files "
+            "again once it is fixed to add the rest (the stored ones are recognised and skipped)",
+        ) from e
+
+
+def _check_room(project: Project, staging: _Staging) -> None:
+    """Refuse an import the project's disk has no room for, before anything is moved in.
+
+    The project grows by about what the staged records take, and its write-ahead log by up to a
+    few megabytes more (SQLite copies the log into the file every thousand pages).
+    """
+    staged = staging.size()
+    need = staged + min(staged, WAL_ROOM) + staged // 10 + 2**16
+    try:
+        free = shutil.disk_usage(project.path.resolve().parent).free
+    except OSError:
+        return
+    if free < need:
+        raise OSError(
+            errno.ENOSPC,
+            f"the import needs about {_mb(need)}, {_mb(free)} are free",
+            str(project.path),
+        )
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:,.1f} MB"
+
+
+WAL_ROOM = 8 * 2**20
+"""What the project's write-ahead log may take on top of the file while an import moves in."""
 
 
 def _store(

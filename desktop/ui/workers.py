@@ -20,7 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from desktop.errors import explain
+from desktop.errors import StoppedPartway, explain
 from desktop.formats import ExportOptions, ImportOptions, export_project, import_paths
 from desktop.store import Project
 
@@ -64,7 +64,7 @@ class Job(QRunnable):
             result = self.work(self._progress)
         except Exception as e:  # reported to the window, which says it to the user
             message = explain(e) or str(e) or type(e).__name__
-            if not isinstance(e, ValueError | OSError | sqlite3.Error):
+            if not isinstance(e, ValueError | OSError | sqlite3.Error | StoppedPartway):
                 message += "\n\n" + traceback.format_exc(limit=3)
             self.done.set()
             self.signals.failed.emit(message)

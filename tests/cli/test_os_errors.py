@@ -21,7 +21,7 @@ import pytest
 
 import desktop.store.project as project_module
 from desktop.cli import main
-from desktop.formats import writing
+from desktop.formats import importer, writing
 from tests.formats.fuzz import fingerprint
 
 ARTICLES = [f"Article {i} : Emmanuel Macron a reçu Olaf Scholz à Paris le {i} mai." for i in range(400)]
@@ -225,3 +225,38 @@ def test_export_into_a_closed_pipe_ends_quietly(
     assert proc.stderr == ""
     assert proc.returncode == 141
     assert (tmp_path / "out.jsonl").is_file()
+
+
+def test_an_import_the_disk_has_no_room_for_is_refused_before_anything_moves_in(
+    db: Path, articles: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = fingerprint(db)
+    usage = importer.shutil.disk_usage(db.parent)
+    monkeypatch.setattr(importer.shutil, "disk_usage", lambda _: usage._replace(free=50_000))
+    assert main(["import", str(db), str(articles)]) == 1
+    err = _one_line(capsys)
+    assert f"no space left on the disk holding {db} (the import needs about" in err
+    assert "0.0 MB are free): the project is unchanged" in err
+    assert fingerprint(db) == before
+
+
+def test_a_disk_that_fills_during_an_import_says_how_much_was_stored(
+    db: Path, articles: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Room for the first of the import's two batches of 200 documents, not for the second.
+    scratch = db.with_name("scratch.db")
+    assert main(["init", str(scratch)]) == 0
+    empty = _page_count(scratch)
+    half = articles.with_name("half.jsonl")
+    half.write_text("".join(articles.read_text(encoding="utf-8").splitlines(keepends=True)[:200]), "utf-8")
+    assert main(["import", str(scratch), str(half)]) == 0
+    one_batch = _page_count(scratch) - empty
+    capsys.readouterr()
+    _each_connection(monkeypatch, f"PRAGMA max_page_count = {_page_count(db) + one_batch + one_batch // 2}")
+    assert main(["import", str(db), str(articles)]) == 1
+    err = _one_line(capsys)
+    assert f"no space left on the disk holding {db}: 200 of 400 documents were stored before it stopped" in err
+    assert "import the same files again" in err
+    monkeypatch.undo()
+    assert main(["import", str(db), str(articles)]) == 0
+    assert "200 added, 200 duplicates skipped" in capsys.readouterr().out
