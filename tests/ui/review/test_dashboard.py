@@ -18,8 +18,7 @@ def cell(model: PairMatrixModel, a: str, b: str) -> str:
     return model.index(model.names.index(a), model.names.index(b)).data()
 
 
-def test_dashboard_shows_the_library_figures(qtbot, open_window, team_project: Path) -> None:  # noqa: ANN001
-    window = open_window(team_project, annotator="rita")
+def open_dashboard(qtbot, window):  # noqa: ANN001, ANN201
     qtbot.keyClick(
         window.editor, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )
@@ -28,6 +27,12 @@ def test_dashboard_shows_the_library_figures(qtbot, open_window, team_project: P
     if dashboard.report is None:
         with qtbot.waitSignal(dashboard.computed, timeout=10000):
             pass
+    return dashboard
+
+
+def test_dashboard_shows_the_library_figures(qtbot, open_window, team_project: Path) -> None:  # noqa: ANN001
+    window = open_window(team_project, annotator="rita")
+    dashboard = open_dashboard(qtbot, window)
     # Each overall figure says what it measures when the mouse rests on it.
     assert "0 is chance" in dashboard.fleiss.toolTip()
     assert "characters" in dashboard.alpha_u.toolTip()
@@ -66,18 +71,6 @@ def test_dashboard_shows_the_library_figures(qtbot, open_window, team_project: P
     assert window.review.active
     assert window.controller.doc_id == 3  # type: ignore[union-attr]
     dashboard.close()
-
-
-def open_dashboard(qtbot, window):  # noqa: ANN001, ANN201
-    qtbot.keyClick(
-        window.editor, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-    )
-    dashboard = window.review.dashboard
-    assert dashboard is not None
-    if dashboard.report is None:
-        with qtbot.waitSignal(dashboard.computed, timeout=10000):
-            pass
-    return dashboard
 
 
 def test_a_label_confusion_opens_on_its_spans_and_one_on_its_document(
