@@ -61,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
         outcome = UNCHANGED
         if args.command == "export":
             outcome = "nothing was exported; the project and earlier exports are unchanged"
+        elif args.command == "init":
+            outcome = "no project was created"
         message = explain(e, getattr(args, "project", None), outcome)
         print(f"etiquette {args.command}: error: {message or e}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -51,14 +51,21 @@ class Project(CorpusStore, ConnectionStore):
             raise ProjectError(f"{path}: already exists; open it instead, or choose a new name")
         db = _connect(path, new=True)
         project = cls(db, path)
-        with project.transaction():
-            MIGRATIONS.apply(db)
-        scheme = scheme or LabelScheme.from_names(["PER", "LOC", "ORG", "MISC"])
-        with project.transaction():
-            project._set("lang", lang)
-            project._set("model", model)
-            project._set("scheme", json.dumps(scheme.to_dict()))
-            project._set("guidelines", "")
+        try:
+            with project.transaction():
+                MIGRATIONS.apply(db)
+            scheme = scheme or LabelScheme.from_names(["PER", "LOC", "ORG", "MISC"])
+            with project.transaction():
+                project._set("lang", lang)
+                project._set("model", model)
+                project._set("scheme", json.dumps(scheme.to_dict()))
+                project._set("guidelines", "")
+        except BaseException:
+            # A full disk, an interrupt: leave no half-made project behind to be mistaken for one.
+            db.close()
+            for end in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{end}").unlink(missing_ok=True)
+            raise
         return project
 
     @classmethod

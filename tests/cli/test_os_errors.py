@@ -255,8 +255,22 @@ def test_a_disk_that_fills_during_an_import_says_how_much_was_stored(
     _each_connection(monkeypatch, f"PRAGMA max_page_count = {_page_count(db) + one_batch + one_batch // 2}")
     assert main(["import", str(db), str(articles)]) == 1
     err = _one_line(capsys)
-    assert f"no space left on the disk holding {db}: 200 of 400 documents were stored before it stopped" in err
+    assert (
+        f"no space left on the disk holding {db}: 200 of 400 documents were stored before it stopped" in err
+    )
     assert "import the same files again" in err
     monkeypatch.undo()
     assert main(["import", str(db), str(articles)]) == 0
     assert "200 added, 200 duplicates skipped" in capsys.readouterr().out
+
+
+def test_init_on_a_full_disk_leaves_no_half_made_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "new.db"
+    _each_connection(monkeypatch, "PRAGMA max_page_count = 1")
+    assert main(["init", str(path)]) == 1
+    assert f"no space left on the disk holding {path}: no project was created" in _one_line(capsys)
+    assert not list(tmp_path.iterdir())
+    monkeypatch.undo()
+    assert main(["init", str(path)]) == 0  # not "already exists"
