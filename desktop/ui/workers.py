@@ -9,7 +9,6 @@ connections are not shared between threads; WAL lets both work at once).
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 import threading
 import traceback
@@ -20,7 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from desktop.errors import StoppedPartway, explain
+from desktop.errors import explain
 from desktop.formats import ExportOptions, ImportOptions, export_project, import_paths
 from desktop.store import Project
 
@@ -63,8 +62,9 @@ class Job(QRunnable):
         try:
             result = self.work(self._progress)
         except Exception as e:  # reported to the window, which says it to the user
-            message = explain(e) or str(e) or type(e).__name__
-            if not isinstance(e, ValueError | OSError | sqlite3.Error | StoppedPartway):
+            known = explain(e)  # a full disk, a locked project...: said in one line
+            message = known or str(e) or type(e).__name__
+            if known is None and not isinstance(e, ValueError):
                 message += "\n\n" + traceback.format_exc(limit=3)
             self.done.set()
             self.signals.failed.emit(message)

@@ -257,12 +257,6 @@ class AgreementDashboard(QDialog):
         self.f1_view.clicked.connect(self._pair_clicked)
         self.kappa_view.clicked.connect(self._pair_clicked)
         kappa_title = _heading(METRICS["kappa"])
-        for title, view, tip in (
-            (self.f1_title, self.f1_view, TIP_F1),
-            (kappa_title, self.kappa_view, TIP_KAPPA),
-        ):
-            title.setToolTip(tip)
-            view.setToolTip(tip)
         matrices = QGridLayout()
         matrices.addWidget(self.f1_title, 0, 0)
         matrices.addWidget(kappa_title, 0, 1)
@@ -271,8 +265,6 @@ class AgreementDashboard(QDialog):
 
         self.bars_title = _heading("Per label")
         self.bars = LabelBars()
-        self.bars_title.setToolTip(TIP_BARS)
-        self.bars.setToolTip(TIP_BARS)
         chart = QVBoxLayout()
         chart.addWidget(self.bars_title)
         chart.addWidget(self.bars, 1)
@@ -313,6 +305,12 @@ class AgreementDashboard(QDialog):
         for i, tip in enumerate((TIP_DOCUMENTS, TIP_CONFUSION, TIP_PAIRS, TIP_CURVE)):
             self.tabs.setTabToolTip(i, tip)
         explained: list[tuple[QWidget, str]] = [
+            (self.f1_title, TIP_F1),
+            (self.f1_view, TIP_F1),
+            (kappa_title, TIP_KAPPA),
+            (self.kappa_view, TIP_KAPPA),
+            (self.bars_title, TIP_BARS),
+            (self.bars, TIP_BARS),
             (self.documents_view, TIP_DOCUMENTS),
             (self.confusion_view, TIP_CONFUSION),
             (self.confused_view, TIP_CONFUSION),
