@@ -363,8 +363,12 @@ class ReviewMode(QObject):
             w.say("Open a project first")
             return
         if self.dashboard is None:
-            self.dashboard = AgreementDashboard(w)
-            self.dashboard.document_requested.connect(self.review_document)
+            # A window of its own beside the main one, not a dialog kept above it: what it opens is
+            # settled in the main window, brought in front; Ctrl+Shift+D brings it back.
+            self.dashboard = AgreementDashboard()
+            self.dashboard.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
+            w.destroyed.connect(self.dashboard.deleteLater)
+            self.dashboard.document_requested.connect(self._review_from_dashboard)
             self.dashboard.span_requested.connect(self.review_span)
         self.dashboard.show_for(w.project.path)
 
@@ -381,7 +385,16 @@ class ReviewMode(QObject):
         self.review_document(doc_id)
         if self.active and self.controller is not None and self.controller.doc_id == doc_id:
             self._select_place(start, end)
-            self.window.activateWindow()
+        self._to_front()
+
+    def _review_from_dashboard(self, doc_id: int) -> None:
+        self.review_document(doc_id)
+        self._to_front()
+
+    def _to_front(self) -> None:
+        """The main window in front of the dashboard, with the keyboard, to settle what was opened."""
+        self.window.raise_()
+        self.window.activateWindow()
 
 
 def _n(n: int, word: str) -> str:

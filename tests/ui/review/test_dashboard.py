@@ -100,6 +100,8 @@ def test_a_label_confusion_opens_on_its_spans_and_one_on_its_document(
     kremlin = (text.index("Kremlin"), text.index("Kremlin") + len("Kremlin"))
     assert window.editor.text_selection() == kremlin
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    # A window beside the main one: window managers keep a transient dialog above the main window.
+    assert dashboard.windowHandle().transientParent() is None
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_3, Qt.KeyboardModifier.NoModifier)  # ORG
     gold = window.controller.annotation  # type: ignore[union-attr]
     assert any((s.start, s.end, s.label) == (*kremlin, "ORG") for s in gold.spans)
