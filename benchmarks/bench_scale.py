@@ -1,8 +1,8 @@
 """Scale: Etiquette's import + pre-annotation on every core, and on a local Ray cluster, against bare spaCy.
 
 Whole processes, each timed from start to exit with the model load included, on the same texts:
-- `bare`: one Python process that loads the pipeline and runs `nlp.pipe` over the texts (the same
-  NER components Etiquette runs), on one core;
+- `bare`: one Python process that loads the pipeline with `spacy.load` and runs `nlp.pipe` over the
+  texts (the same NER components Etiquette runs), with spaCy's defaults, on one core;
 - `default`: `etiquette init`, `etiquette import`, `etiquette preannotate` with the defaults;
 - `ray`: the same with `preannotate --engine ray` (a local Ray cluster started by the command).
 Prints words/s of each and the ratios (targets: default ≥ 1.5× bare, ray ≥ 0.7× default) and
@@ -32,8 +32,9 @@ CITIES = ["Paris", "Moscou", "Riyad", "Kiev", "Pékin", "Washington", "Bruxelles
 
 BARE = """
 import json, sys
-from desktop.nlp.pipeline import load_pipeline, ner_components
-nlp = load_pipeline(sys.argv[1])
+import spacy
+from desktop.nlp.pipeline import ner_components
+nlp = spacy.load(sys.argv[1])
 texts = [json.loads(line)["text"] for line in open(sys.argv[2], encoding="utf-8")]
 with nlp.select_pipes(enable=ner_components(nlp)):
     ents = [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in nlp.pipe(texts, batch_size=64)]

@@ -35,5 +35,5 @@ def build_demo(path: Path, seeds: Path) -> Path:
         )
     with project:
         import_paths(project, [seeds], "text")
-        preannotate(project, load_pipeline(project.model))
+        preannotate(project, load_pipeline(project.model, entities_only=True))
     return path

@@ -135,7 +135,7 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
 
     with _open(args.project, write=True) as p:
         patterns = read_patterns(args.patterns) if args.patterns else None
-        nlp = load_pipeline(args.model or p.model)
+        nlp = load_pipeline(args.model or p.model, entities_only=True)
         with _Bar("pre-annotating", "docs") as bar:
             result = preannotate(
                 p,

@@ -21,6 +21,7 @@ from desktop.model import Document
 from desktop.nlp import confidence  # registers the scoring component before a pipeline is unpickled
 from desktop.nlp.machine import available_memory, can_fork, cores, end_with_parent
 from desktop.nlp.pipeline import PipelineError
+from desktop.nlp.speed import numpy_blas, one_blas_thread, quick_regex_compile
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -88,6 +89,8 @@ class PipelineSpec:
         return cls(tuple(components), nlp=nlp)
 
     def load(self) -> Language:
+        """The pipeline, ready to run in a worker (one BLAS thread, numpy's BLAS)."""
+        one_blas_thread()
         if self.nlp is not None:
             nlp = self.nlp
         else:
@@ -95,8 +98,9 @@ class PipelineSpec:
             from desktop.nlp.preannotate import prepare
 
             assert self.name is not None
-            nlp = load_pipeline(self.name)
+            nlp = load_pipeline(self.name, entities_only=True)
             prepare(nlp, list(self.patterns))
+        numpy_blas(nlp)
         nlp.select_pipes(enable=list(self.components))
         return nlp
 
@@ -130,7 +134,9 @@ class LocalEngine:
         self.components = components
 
     def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[Found]]]:
-        with self.nlp.select_pipes(enable=self.components):
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="blas"), self.nlp.select_pipes(enable=self.components):
             for batch in batches:
                 yield batch, annotate(self.nlp, batch.items)
 
@@ -143,12 +149,20 @@ class LocalEngine:
 _worker_nlp: Language | None = None
 
 
-def _start_worker(nlp: Language, components: list[str]) -> None:
-    """Each worker gets the pipeline once (forked: shared with the parent; spawned: unpickled)."""
+def _start_worker(nlp: Language | bytes, components: list[str]) -> None:
+    """Each worker gets the pipeline once (forked: shared with the parent; spawned: pickled)."""
     global _worker_nlp
+    end_with_parent()
+    one_blas_thread()
+    if isinstance(nlp, bytes):
+        import pickle
+
+        with quick_regex_compile():
+            nlp = pickle.loads(nlp)
+        assert not isinstance(nlp, bytes)
+        numpy_blas(nlp)
     nlp.select_pipes(enable=components)
     _worker_nlp = nlp
-    end_with_parent()
 
 
 def _work(items: list[Item]) -> list[Found]:
@@ -176,8 +190,14 @@ class ProcessEngine:
         import multiprocessing
 
         context = multiprocessing.get_context("fork" if self.fork else "spawn")
+        if self.fork:
+            pipeline: Language | bytes = self.nlp
+        else:  # pickled once here; each worker unpickles it with the quick regex compile
+            import pickle
+
+            pipeline = pickle.dumps(self.nlp)
         self._pool = ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=_start_worker, initargs=(self.nlp, self.components)
+            self.workers, mp_context=context, initializer=_start_worker, initargs=(pipeline, self.components)
         )
         return self._pool
 

@@ -128,7 +128,9 @@ def suggest(project: Project, path: Path, annotator: str, ids: list[int]) -> int
     from desktop.nlp.pipeline import load_pipeline
     from desktop.nlp.preannotate import preannotate
 
-    return preannotate(project, load_pipeline(str(path)), annotator=annotator, documents=ids).done
+    return preannotate(
+        project, load_pipeline(str(path), entities_only=True), annotator=annotator, documents=ids
+    ).done
 
 
 def run_round(

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop.nlp.machine import can_fork, cores, end_with_parent
+from desktop.nlp.speed import numpy_blas, quick_regex_compile
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -48,7 +49,8 @@ def default_pipeline(lang: str) -> tuple[str, str]:
     import spacy.util
 
     try:
-        spacy.util.get_lang_class(lang)
+        with quick_regex_compile():
+            spacy.util.get_lang_class(lang)
     except Exception as e:
         raise PipelineError(f"spaCy has no language {lang!r}") from e
     missing = f"{name} is not installed; " if name else ""
@@ -59,18 +61,25 @@ def default_pipeline(lang: str) -> tuple[str, str]:
     )
 
 
-def load_pipeline(name: str) -> Language:
+def load_pipeline(name: str, *, entities_only: bool = False) -> Language:
     """Load an installed pipeline package, or a pipeline folder, by name or path; `blank:LANG` is
-    spaCy's blank pipeline of that language."""
+    spaCy's blank pipeline of that language. Its models multiply matrices with numpy's BLAS
+    (`desktop.nlp.speed`).
+
+    With `entities_only`, the components entity recognition does not need (`ner_components`: a
+    tagger, a parser, a lemmatizer) are left out, which saves most of the loading time.
+    """
     import spacy
 
     if name.startswith(BLANK):
         try:
-            return spacy.blank(name[len(BLANK) :])
+            with quick_regex_compile():
+                return spacy.blank(name[len(BLANK) :])
         except Exception as e:
             raise PipelineError(f"spaCy has no language {name[len(BLANK) :]!r}") from e
     try:
-        return spacy.load(name)
+        with quick_regex_compile():
+            nlp = spacy.load(name, exclude=_not_for_entities(name) if entities_only else [])
     except OSError as e:
         where = "folder" if Path(name).exists() else "installed package"
         raise PipelineError(
@@ -79,6 +88,8 @@ def load_pipeline(name: str) -> Language:
         ) from e
     except Exception as e:  # a pipeline whose config or weights do not load
         raise PipelineError(f"pipeline {name!r} could not be loaded: {e}") from e
+    numpy_blas(nlp)
+    return nlp
 
 
 def pipeline_id(nlp: Language) -> str:
@@ -97,6 +108,44 @@ def ner_components(nlp: Language) -> list[str]:
     return [name for name, _ in nlp.pipeline if name in wanted]
 
 
+def _not_for_entities(name: str) -> list[str]:
+    """The components of a pipeline that `ner_components` would not run, read from its config
+    before loading; none when the config does not say clearly (a sourced component, a listener to
+    any embedder)."""
+    import spacy.util
+
+    try:
+        path = Path(name) if Path(name).is_dir() else spacy.util.get_package_path(name)
+        # A package keeps its pipeline in a folder of its own, <lang>_<name>-<version>.
+        configs = [path / "config.cfg"] if (path / "config.cfg").exists() else list(path.glob("*/config.cfg"))
+        if len(configs) != 1:
+            return []
+        components = dict(spacy.util.load_config(configs[0], interpolate=False)["components"])
+    except Exception:  # spaCy says what is wrong with it when it loads the pipeline
+        return []
+    if any(not isinstance(c, dict) or "factory" not in c for c in components.values()):
+        return []
+    wanted = {n for n, c in components.items() if n in NER_COMPONENTS or c["factory"] in NER_COMPONENTS}
+    for n in list(wanted):
+        upstream = _upstreams(components[n])
+        if "*" in upstream:
+            return []
+        wanted |= upstream
+    return [n for n in components if n not in wanted]
+
+
+def _upstreams(section: Any) -> set[str]:
+    """The embedders a component's config listens to (`upstream = "tok2vec"`)."""
+    found: set[str] = set()
+    if isinstance(section, dict):
+        for key, value in section.items():
+            if key == "upstream" and isinstance(value, str):
+                found.add(value)
+            else:
+                found |= _upstreams(value)
+    return found
+
+
 def _is_ner(nlp: Language, name: str) -> bool:
     factory = nlp.get_pipe_meta(name).factory
     return factory in NER_COMPONENTS
@@ -107,7 +156,8 @@ def blank_tokenizer(lang: str) -> Callable[[str], object]:
     import spacy
 
     try:
-        return spacy.blank(lang).tokenizer
+        with quick_regex_compile():
+            return spacy.blank(lang).tokenizer
     except Exception as e:
         raise PipelineError(f"spaCy has no language {lang!r}") from e
 

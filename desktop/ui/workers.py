@@ -222,7 +222,7 @@ def load_model_work(name: str) -> Work:
     def work(progress: Progress) -> Any:
         from desktop.nlp.pipeline import load_pipeline
 
-        return load_pipeline(name)
+        return load_pipeline(name, entities_only=True)
 
     return work
 

@@ -1,0 +1,119 @@
+"""What Etiquette changes to run spaCy faster changes none of its results.
+
+The quick regex compile gives the patterns Python's compiler gives; numpy's BLAS finds the entities
+blis finds; a pipeline loaded for entities only finds what the whole pipeline finds.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from re import _compiler as compiler  # type: ignore[attr-defined]
+
+import pytest
+from spacy.lang.char_classes import ALPHA, ALPHA_LOWER
+
+from desktop.nlp.pipeline import _not_for_entities, load_pipeline, ner_components
+from desktop.nlp.speed import numpy_blas, quick_regex_compile
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def compiled_code(pattern: str, flags: int) -> list[int]:
+    """What Python's regex compiler makes of a pattern (the program the regex engine runs)."""
+    return list(compiler._code(re._parser.parse(pattern, flags), flags))  # type: ignore[attr-defined]
+
+
+PATTERNS = [
+    # The shape of French tokenizer exceptions: big Unicode classes repeated in many alternatives.
+    ("|".join(f"(?:^{p}[-‐][{ALPHA_LOWER}][-{ALPHA_LOWER}']*$)" for p in ("anti", "auto", "néo")), re.I),
+    ("|".join(f"(?:^[{ALPHA}]+[-]{c}[-][{ALPHA}]+$)" for c in ("la", "en", "des?")), re.I),
+    # The same classes, case-sensitive: the cache must not hand back the case-insensitive ones.
+    ("|".join(f"(?:^[{ALPHA}]+[-]{c}[-][{ALPHA_LOWER}]+$)" for c in ("la", "en")), 0),
+    (r"[a-zà-ÿ]+|[A-Z]", re.I | re.ASCII),
+]
+
+
+def test_quick_regex_compile_makes_the_same_patterns() -> None:
+    plain = [compiled_code(p, f) for p, f in PATTERNS]
+    original = compiler._optimize_charset
+    with quick_regex_compile():
+        assert compiler._optimize_charset is not original
+        quick = [compiled_code(p, f) for p, f in PATTERNS]
+        again = [compiled_code(p, f) for p, f in PATTERNS]  # now from the cache
+    assert compiler._optimize_charset is original
+    assert quick == plain
+    assert again == plain
+
+
+def test_quick_regex_compile_is_left_on_error() -> None:
+    original = compiler._optimize_charset
+    with pytest.raises(re.error), quick_regex_compile():
+        re.compile("[unclosed")
+    assert compiler._optimize_charset is original
+
+
+@pytest.fixture(scope="module")
+def seed_texts() -> list[str]:
+    """The seed articles and the sample dispatches."""
+    import json
+
+    samples = (ROOT / "datasets" / "samples" / "depeches.jsonl").read_text(encoding="utf-8")
+    return [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))] + [
+        json.loads(line)["text"] for line in samples.splitlines()
+    ]
+
+
+def entities(nlp, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    with nlp.select_pipes(enable=ner_components(nlp)):
+        return [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in nlp.pipe(texts)]
+
+
+@pytest.mark.slow
+def test_numpy_blas_and_entities_only_find_what_spacy_finds(seed_texts: list[str]) -> None:
+    import spacy
+    from thinc.api import NumpyOps
+
+    plain = spacy.load("fr_core_news_sm")  # spaCy's defaults: blis, every component
+    ner_ops = {type(n.ops) for n in plain.get_pipe("ner").model.walk()}
+    assert ner_ops == {NumpyOps} and plain.get_pipe("ner").model.ops.use_blis
+
+    fast = load_pipeline("fr_core_news_sm", entities_only=True)
+    assert fast.pipe_names == ["ner"]
+    assert all(not n.ops.use_blis for n in fast.get_pipe("ner").model.walk())
+    expected = entities(plain, seed_texts)
+    assert sum(map(len, expected)) > 60
+    assert entities(fast, seed_texts) == expected
+
+    numpy_blas(plain)
+    assert entities(plain, seed_texts) == expected
+
+
+def test_entities_only_keeps_the_embedder_a_recogniser_listens_to(tmp_path: Path) -> None:
+    import spacy
+
+    nlp = spacy.blank("fr")
+    nlp.add_pipe("tok2vec")
+    nlp.add_pipe(
+        "ner",
+        config={
+            "model": {
+                "tok2vec": {"@architectures": "spacy.Tok2VecListener.v1", "width": 96, "upstream": "tok2vec"}
+            }
+        },
+    )
+    nlp.add_pipe("sentencizer")
+    nlp.get_pipe("ner").add_label("PER")
+    nlp.initialize()
+    nlp.to_disk(tmp_path / "listening")
+    assert _not_for_entities(str(tmp_path / "listening")) == ["sentencizer"]
+    loaded = load_pipeline(str(tmp_path / "listening"), entities_only=True)
+    assert loaded.pipe_names == ["tok2vec", "ner"]
+    assert ner_components(loaded) == ["tok2vec", "ner"]
+
+
+def test_entities_only_leaves_out_what_the_recogniser_does_not_need() -> None:
+    left_out = _not_for_entities("fr_core_news_sm")
+    assert "ner" not in left_out
+    assert {"tok2vec", "parser", "morphologizer", "lemmatizer"} <= set(left_out)
+    assert _not_for_entities("no_such_pipeline") == []
