@@ -28,6 +28,7 @@ import json
 import pickle
 import shutil
 import sqlite3
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import closing
 from pathlib import Path
@@ -49,7 +50,7 @@ from desktop.formats.registry import Format
 from desktop.model import Annotation, Status, content_hash
 from desktop.model.combine import further, join
 from desktop.model.tokens import token_range
-from desktop.nlp.pipeline import tokenize_texts
+from desktop.nlp.pipeline import Tokenized, TokenizerPool, tokenize_texts
 from desktop.store import NewDocument, Project
 from desktop.store.base import merge_extras
 
@@ -260,36 +261,55 @@ def _stage(
     report: ImportReport,
     progress: Progress | None,
 ) -> None:
-    """Read and check every record, tokenize the texts the project lacks; writes only to staging."""
-    tokenize = tokenize_texts(project.lang)
+    """Read and check every record, tokenize the texts the project lacks; writes only to staging.
+
+    The texts of one chunk are tokenized by helper processes while the next chunks are read and
+    checked (AHEAD chunks at most are waiting); they are staged in the order read.
+    """
+    waiting: deque[tuple[int, FileReport, list[Record], list[Record], Tokenized]] = deque()
     done = 0
-    for index, (path, chosen) in enumerate(inputs):
-        file_report = FileReport(str(path), chosen.name)
-        report.files.append(file_report)
-        assert chosen.reader is not None
-        records = guarded(iter(chosen.reader(path, options, file_report)), path)
-        for chunk in _chunks(records):
-            for record in chunk:
-                check_record(record, options.max_chars, file_report)
-                if record.tokens is not None:
-                    check_tokens(record)
-                for ann in record.annotations:
-                    for span in ann.spans:
-                        check_span(record, span.start, span.end)
-            # Only texts that come without tokens, and that the project lacks, are tokenized.
-            new = [
-                r
-                for r in chunk
-                if r.tokens is None and project.document_id_by_hash(content_hash(r.text)) is None
-            ]
-            tokens = dict(zip((r.text for r in new), tokenize(r.text for r in new), strict=True))
-            for record in chunk:
-                staging.add(index, record, record.tokens or tokens.get(record.text), file_report)
-            file_report.records += len(chunk)
-            done += len(chunk)
-            if progress is not None and progress(done, 0) is False:
-                raise Cancelled
+
+    def stage_first() -> None:
+        nonlocal done
+        index, file_report, chunk, new, tokenized = waiting.popleft()
+        tokens = dict(zip((r.text for r in new), tokenized.result(), strict=True))
+        for record in chunk:
+            staging.add(index, record, record.tokens or tokens.get(record.text), file_report)
+        file_report.records += len(chunk)
+        done += len(chunk)
+        if progress is not None and progress(done, 0) is False:
+            raise Cancelled
+
+    with TokenizerPool(project.lang) as pool:
+        for index, (path, chosen) in enumerate(inputs):
+            file_report = FileReport(str(path), chosen.name)
+            report.files.append(file_report)
+            assert chosen.reader is not None
+            records = guarded(iter(chosen.reader(path, options, file_report)), path)
+            for chunk in _chunks(records):
+                for record in chunk:
+                    check_record(record, options.max_chars, file_report)
+                    if record.tokens is not None:
+                        check_tokens(record)
+                    for ann in record.annotations:
+                        for span in ann.spans:
+                            check_span(record, span.start, span.end)
+                # Only texts that come without tokens, and that the project lacks, are tokenized.
+                new = [
+                    r
+                    for r in chunk
+                    if r.tokens is None and project.document_id_by_hash(content_hash(r.text)) is None
+                ]
+                waiting.append((index, file_report, chunk, new, pool.submit([r.text for r in new])))
+                if len(waiting) > AHEAD:
+                    stage_first()
+        while waiting:
+            stage_first()
     staging.db.commit()
+
+
+AHEAD = 2
+"""Chunks read and checked ahead of the one being staged, while helpers tokenize them."""
 
 
 def combine(staged: list[Annotation], more: list[Annotation], report: FileReport) -> list[Annotation]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop.nlp.machine import can_fork, cores, end_with_parent
-from desktop.nlp.speed import numpy_blas, quick_regex_compile
+from desktop.nlp.speed import numpy_blas, quick_regex_compile, quick_token_match
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -157,9 +157,11 @@ def blank_tokenizer(lang: str) -> Callable[[str], object]:
 
     try:
         with quick_regex_compile():
-            return spacy.blank(lang).tokenizer
+            tokenizer = spacy.blank(lang).tokenizer
     except Exception as e:
         raise PipelineError(f"spaCy has no language {lang!r}") from e
+    quick_token_match(tokenizer, lang)
+    return tokenizer
 
 
 def tokenize_texts(lang: str) -> Callable[[Iterable[str]], Iterator[list[tuple[int, int]]]]:
@@ -176,20 +178,64 @@ def tokenize_texts(lang: str) -> Callable[[Iterable[str]], Iterator[list[tuple[i
         if helpers < 1:
             yield from _offsets(tokenizer, texts)
             return
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        share = -(-len(texts) // (helpers + 1))
-        chunks = [texts[i : i + share] for i in range(0, len(texts), share)]
-        with ProcessPoolExecutor(
-            helpers, mp_context=multiprocessing.get_context("fork"), initializer=end_with_parent
-        ) as pool:
-            futures = [pool.submit(_tokenize_in_helper, lang, chunk) for chunk in chunks[1:]]
-            yield from _offsets(tokenizer, chunks[0])  # this process takes the first share
-            for future in futures:
-                yield from future.result()
+        with TokenizerPool(lang, helpers) as pool:
+            share = -(-len(texts) // (helpers + 1))
+            later = pool.submit(texts[share:])
+            yield from _offsets(tokenizer, texts[:share])  # this process takes the first share
+            yield from later.result()
 
     return tokenize
+
+
+class TokenizerPool:
+    """Forked copies of this process that tokenise while it does something else (an import reads,
+    checks and stages the next records meanwhile). Used as a context manager; the copies end with it.
+
+    Where forking is not safe (a process with threads: the window), texts are tokenised here, when
+    their result is asked for.
+    """
+
+    def __init__(self, lang: str, helpers: int | None = None) -> None:
+        self.lang = lang
+        self.tokenizer = blank_tokenizer(lang)  # loaded before forking: the copies share it
+        self.helpers = max(1, cores() if helpers is None else helpers)
+        self._pool: Any = None
+
+    def __enter__(self) -> TokenizerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def submit(self, texts: list[str]) -> Tokenized:
+        """Start tokenising `texts`; the result is their offsets, in order."""
+        if len(texts) < PARALLEL_TEXTS // 4 or not (self._pool is not None or can_fork()):
+            return Tokenized(lambda: list(_offsets(self.tokenizer, texts)))
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(
+                self.helpers, mp_context=multiprocessing.get_context("fork"), initializer=end_with_parent
+            )
+        share = -(-len(texts) // self.helpers)
+        futures = [
+            self._pool.submit(_tokenize_in_helper, self.lang, texts[i : i + share])
+            for i in range(0, len(texts), share)
+        ]
+        return Tokenized(lambda: [offsets for f in futures for offsets in f.result()])
+
+
+class Tokenized:
+    """Offsets being worked out; `result()` waits for them (once)."""
+
+    def __init__(self, compute: Callable[[], list[list[tuple[int, int]]]]) -> None:
+        self._compute = compute
+
+    def result(self) -> list[list[tuple[int, int]]]:
+        return self._compute()
 
 
 PARALLEL_TEXTS = 200

@@ -30,6 +30,9 @@ SEGMENT = 1000
 """Batches handed to Ray in one dataset (64,000 documents at the default batch size): what the
 driver reads ahead of the results, so memory stays bounded on any size of project."""
 
+BLOCK = 4
+"""Batches sent to an actor together: Ray's cost per task is paid once for them all."""
+
 MISSING = "the Ray engine needs Ray Data: pip install 'etiquette[cluster]' (or 'ray[data]')"
 
 
@@ -113,8 +116,9 @@ class RayEngine:
         context.enable_progress_bars = False
         context.print_on_execution_start = False
         refs: list[Any] = []
-        for batch in segment:
-            ids, words, spaces = zip(*batch.items, strict=True)
+        for start in range(0, len(segment), BLOCK):
+            items = [item for batch in segment[start : start + BLOCK] for item in batch.items]
+            ids, words, spaces = zip(*items, strict=True)
             table = pa.table({"id": list(ids), "words": list(words), "spaces": list(spaces)})
             refs.append(self.ray.put(table))
         with warnings.catch_warnings():  # ray_remote_args_fn is said to go; it is still the way

@@ -117,3 +117,51 @@ def test_entities_only_leaves_out_what_the_recogniser_does_not_need() -> None:
     assert "ner" not in left_out
     assert {"tok2vec", "parser", "morphologizer", "lemmatizer"} <= set(left_out)
     assert _not_for_entities("no_such_pipeline") == []
+
+
+def needs_one_of(branch, allowed: set[str]) -> bool:  # noqa: ANN001
+    """Whether any match of `branch` (a parsed regex sequence) must contain one of `allowed`: it
+    has a literal or a class of literals, all in `allowed`, that it cannot skip."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    for op, av in branch:
+        if op is c.SUBPATTERN and needs_one_of(av[-1], allowed):
+            return True
+        if op is c.LITERAL and chr(av) in allowed:
+            return True
+        if op is c.IN and all(o is c.LITERAL and chr(v) in allowed for o, v in av):
+            return True
+    return False
+
+
+def test_every_french_token_match_needs_a_hyphen_or_an_apostrophe() -> None:
+    """What makes skipping the regex for a piece with neither give the same tokens."""
+    from spacy.lang.fr.punctuation import ELISION, HYPHENS
+    from spacy.lang.fr.tokenizer_exceptions import TOKEN_MATCH
+
+    regex = TOKEN_MATCH.__self__
+    parsed = re._parser.parse(regex.pattern, regex.flags)  # type: ignore[attr-defined]
+    [branches] = [av[1] for op, av in parsed if op is re._constants.BRANCH]  # type: ignore[attr-defined]
+    assert len(branches) > 200
+    for branch in branches:
+        assert needs_one_of(branch, set(HYPHENS + ELISION)), branch
+
+
+def test_the_quick_token_match_gives_the_tokens_spacy_gives(seed_texts: list[str]) -> None:
+    import spacy
+
+    from desktop.nlp.pipeline import blank_tokenizer
+
+    quick = blank_tokenizer("fr")
+    assert quick.token_match.__self__.regex is not None  # prefiltered
+    plain = spacy.blank("fr").tokenizer
+    hard = [
+        "L’anti-inflammatoire d'aujourd'hui entr'ouvre peut-être c'est-à-dire Jean-Pierre à "
+        "Saint-Germain-des-Prés, un saut-de-ski, l'arrière-grand-mère, néo-zélandais, qu’il "
+        "s’entr’aimait ; GRANDE-BRETAGNE, Arrière-Pays, (anti-)vax, e-mail http://a-b.fr/c'd.",
+    ]
+    for text in seed_texts + hard:
+        assert [t.text for t in quick(text)] == [t.text for t in plain(text)]
+    assert quick.token_match("arrière-grand-mère") is not None
+    restored = spacy.blank("fr").tokenizer.from_bytes(quick.to_bytes())
+    assert [t.text for t in restored(hard[0])] == [t.text for t in plain(hard[0])]

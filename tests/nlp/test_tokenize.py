@@ -18,3 +18,20 @@ def test_a_long_list_shared_between_cores_gets_the_tokens_one_process_gives(
     alone = list(tokenize_texts("fr")(texts))
     assert shared == alone and len(shared) == 400
     assert shared[7][:3] == [(0, 7), (8, 10), (11, 12)]
+
+
+def test_a_tokenizer_pool_gives_each_list_its_tokens_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What an import relies on while it reads ahead: each submitted list comes back whole, in order."""
+    from desktop.nlp.pipeline import TokenizerPool, blank_tokenizer
+
+    monkeypatch.setattr(pipeline, "cores", lambda: 2)
+    lists = [
+        [f"Liste {k}, texte {i} : l’État d’Israël à Saint-Denis." for i in range(60 + k)] for k in range(4)
+    ]
+    tokenizer = blank_tokenizer("fr")
+    expected = [[[(t.idx, t.idx + len(t.text)) for t in tokenizer(x)] for x in texts] for texts in lists]
+    with TokenizerPool("fr") as pool:
+        pending = [pool.submit(texts) for texts in lists]
+        assert pool._pool is not None  # the lists went to helper processes
+        got = [p.result() for p in pending]
+    assert got == expected
