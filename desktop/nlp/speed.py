@@ -89,7 +89,8 @@ def quick_token_match(tokenizer: Any, lang: str) -> None:
     from spacy.lang.fr.tokenizer_exceptions import TOKEN_MATCH
 
     regex = getattr(tokenizer.token_match, "__self__", None)
-    if isinstance(regex, re.Pattern) and regex.pattern == TOKEN_MATCH.__self__.pattern:
+    french = getattr(TOKEN_MATCH, "__self__", None)
+    if isinstance(regex, re.Pattern) and isinstance(french, re.Pattern) and regex.pattern == french.pattern:
         tokenizer.token_match = _Prefiltered(regex, HYPHENS + ELISION).match
 
 
