@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -133,9 +135,19 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
     from desktop.nlp.pipeline import load_pipeline
     from desktop.nlp.preannotate import preannotate, read_patterns
 
-    with _open(args.project, write=True) as p:
+    with _open(args.project, write=True) as p, _cluster(args.engine):
         patterns = read_patterns(args.patterns) if args.patterns else None
-        nlp = load_pipeline(args.model or p.model, entities_only=True)
+        if args.engine == "ray":  # the pipeline loads here while Ray connects (both take seconds)
+            from concurrent.futures import ThreadPoolExecutor
+
+            from desktop.nlp import ray_engine
+
+            with ThreadPoolExecutor(1) as pool:
+                loading = pool.submit(load_pipeline, args.model or p.model, entities_only=True)
+                ray_engine.connect(args.address)  # on an error, the pool waits for the load, then it is said
+                nlp = loading.result()
+        else:
+            nlp = load_pipeline(args.model or p.model, entities_only=True)
         with _Bar("pre-annotating", "docs") as bar:
             result = preannotate(
                 p,
@@ -157,6 +169,18 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
             + (f", {_ran_on(result.workers, args.engine)}" if result.done else "")
         )
     return 0
+
+
+@contextmanager
+def _cluster(engine: str) -> Iterator[None]:
+    """A Ray cluster connected to for the command is let go at its end, whatever happens."""
+    try:
+        yield
+    finally:
+        if engine == "ray":
+            from desktop.nlp import ray_engine
+
+            ray_engine.disconnect()
 
 
 def _ran_on(workers: int, engine: str) -> str:

@@ -69,38 +69,12 @@ class RayEngine:
         model: str | None = None,
         patterns: list[dict[str, Any]] | None = None,
     ) -> None:
-        try:
-            import pyarrow  # noqa: F401
-            import ray
-            import ray.data  # noqa: F401
-        except ImportError as e:
-            raise EngineError(MISSING) from e
-        self.ray: Any = ray
+        self.ray: Any = connect(address)
         self.spec = PipelineSpec.of(nlp, components, name=_shareable(model), patterns=patterns)
-        self.started = False
-        _quiet()
-        if not ray.is_initialized():
-            self._connect(address)
-            self.started = True
         # One actor per CPU of the cluster unless told; on this machine, as many as memory holds.
         self.workers = workers or (
-            max(1, int(ray.cluster_resources().get("CPU", 1))) if address else default_workers()
+            max(1, int(self.ray.cluster_resources().get("CPU", 1))) if address else default_workers()
         )
-
-    def _connect(self, address: str | None) -> None:
-        quiet: dict[str, Any] = {
-            "include_dashboard": False,
-            "log_to_driver": False,
-            "logging_level": logging.ERROR,
-        }
-        if address is None:
-            self.ray.init(num_cpus=cores(), **quiet)
-            return
-        _reachable(address)
-        try:
-            self.ray.init(address=address, **quiet)
-        except Exception as e:  # ConnectionError, and Ray's own errors for a wrong address
-            raise EngineError(f"cannot connect to the Ray cluster at {address}: {e}") from e
 
     def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[Found]]]:
         source = iter(batches)
@@ -116,9 +90,8 @@ class RayEngine:
         context.enable_progress_bars = False
         context.print_on_execution_start = False
         refs: list[Any] = []
-        for start in range(0, len(segment), BLOCK):
-            items = [item for batch in segment[start : start + BLOCK] for item in batch.items]
-            ids, words, spaces = zip(*items, strict=True)
+        for batch in segment:
+            ids, words, spaces = zip(*batch.items, strict=True)
             table = pa.table({"id": list(ids), "words": list(words), "spaces": list(spaces)})
             refs.append(self.ray.put(table))
         with warnings.catch_warnings():  # ray_remote_args_fn is said to go; it is still the way
@@ -158,9 +131,54 @@ class RayEngine:
         )
 
     def close(self) -> None:
-        if self.started:
-            self.ray.shutdown()
-            self.started = False
+        disconnect()
+
+
+_connected_here = False
+"""Whether this module connected to (or started) the cluster Ray is connected to, so stops it."""
+
+
+def disconnect() -> None:
+    """Stop the cluster `connect` started (disconnect from one it joined); leave the caller's."""
+    global _connected_here
+    if _connected_here:
+        import ray
+
+        ray.shutdown()
+        _connected_here = False
+
+
+def connect(address: str | None) -> Any:
+    """Ray, connected to the cluster at `address`, or to a local one started now; a connection
+    made before (by the caller, or by `connect` while the pipeline loaded) is kept as it is.
+
+    Raises EngineError when Ray Data is missing or the cluster cannot be reached.
+    """
+    global _connected_here
+    try:
+        import pyarrow  # noqa: F401
+        import ray
+        import ray.data  # noqa: F401
+    except ImportError as e:
+        raise EngineError(MISSING) from e
+    _quiet()
+    if ray.is_initialized():
+        return ray
+    quiet: dict[str, Any] = {
+        "include_dashboard": False,
+        "log_to_driver": False,
+        "logging_level": logging.ERROR,
+    }
+    if address is None:
+        ray.init(num_cpus=cores(), **quiet)
+    else:
+        _reachable(address)
+        try:
+            ray.init(address=address, **quiet)
+        except Exception as e:  # ConnectionError, and Ray's own errors for a wrong address
+            raise EngineError(f"cannot connect to the Ray cluster at {address}: {e}") from e
+    _connected_here = True
+    return ray
 
 
 def _retry_once() -> dict[str, Any]:
