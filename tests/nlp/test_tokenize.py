@@ -25,6 +25,7 @@ def test_a_tokenizer_pool_gives_each_list_its_tokens_in_order(monkeypatch: pytes
     from desktop.nlp.pipeline import TokenizerPool, blank_tokenizer
 
     monkeypatch.setattr(pipeline, "cores", lambda: 2)
+    monkeypatch.setattr(pipeline, "can_fork", lambda: True)  # threads of earlier tests are not ours to fear
     lists = [
         [f"Liste {k}, texte {i} : l’État d’Israël à Saint-Denis." for i in range(60 + k)] for k in range(4)
     ]
