@@ -93,6 +93,7 @@ class PipelineSpec:
         one_blas_thread()
         if self.nlp is not None:
             nlp = self.nlp
+            numpy_blas(nlp)  # a pipeline unpickled here has spaCy's default ops again
         else:
             from desktop.nlp.pipeline import load_pipeline
             from desktop.nlp.preannotate import prepare
@@ -100,7 +101,6 @@ class PipelineSpec:
             assert self.name is not None
             nlp = load_pipeline(self.name, entities_only=True)
             prepare(nlp, list(self.patterns))
-        numpy_blas(nlp)
         nlp.select_pipes(enable=list(self.components))
         return nlp
 

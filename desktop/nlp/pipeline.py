@@ -229,7 +229,7 @@ class TokenizerPool:
 
 
 class Tokenized:
-    """Offsets being worked out; `result()` waits for them (once)."""
+    """Offsets being worked out (by helpers, or here when asked); `result()` waits for them."""
 
     def __init__(self, compute: Callable[[], list[list[tuple[int, int]]]]) -> None:
         self._compute = compute

@@ -30,9 +30,6 @@ SEGMENT = 1000
 """Batches handed to Ray in one dataset (64,000 documents at the default batch size): what the
 driver reads ahead of the results, so memory stays bounded on any size of project."""
 
-BLOCK = 4
-"""Batches sent to an actor together: Ray's cost per task is paid once for them all."""
-
 MISSING = "the Ray engine needs Ray Data: pip install 'etiquette[cluster]' (or 'ray[data]')"
 
 
