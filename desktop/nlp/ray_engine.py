@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import threading
 import warnings
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -79,21 +80,18 @@ class RayEngine:
             yield from self._segment(segment)
 
     def _segment(self, segment: list[Batch]) -> Iterator[tuple[Batch, list[Found]]]:
-        import pyarrow as pa
         import ray.data
 
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = True
         context.enable_progress_bars = False
         context.print_on_execution_start = False
-        refs: list[Any] = []
-        for batch in segment:
-            ids, words, spaces = zip(*batch.items, strict=True)
-            table = pa.table({"id": list(ids), "words": list(words), "spaces": list(spaces)})
-            refs.append(self.ray.put(table))
+        # Built here, as many blocks as batches: `from_arrow_refs` would run a task per block on the
+        # cluster only to learn its size, about a second before the actors even start.
+        rows = [{"id": i, "words": w, "spaces": sp} for batch in segment for i, w, sp in batch.items]
         with warnings.catch_warnings():  # ray_remote_args_fn is said to go; it is still the way
             warnings.filterwarnings("ignore", message=".*ray_remote_args")
-            out = self._map(ray.data.from_arrow_refs(refs))
+            out = self._map(ray.data.from_items(rows, override_num_blocks=len(segment)))
         pending = iter(segment)
         waiting: Batch | None = None
         got: dict[int, list[tuple[int, int, str, float | None]]] = {}
@@ -134,6 +132,9 @@ class RayEngine:
 _connected_here = False
 """Whether this module connected to (or started) the cluster Ray is connected to, so stops it."""
 
+_head_start: threading.Thread | None = None
+"""The thread that starts Ray Data's own actors while the documents are read (`connect`)."""
+
 
 def disconnect() -> None:
     """Stop the cluster `connect` started (disconnect from one it joined); leave the caller's."""
@@ -141,6 +142,8 @@ def disconnect() -> None:
     if _connected_here:
         import ray
 
+        if _head_start is not None:  # not stopped while it asks the cluster for actors
+            _head_start.join()
         ray.shutdown()
         _connected_here = False
 
@@ -151,7 +154,7 @@ def connect(address: str | None) -> Any:
 
     Raises EngineError when Ray Data is missing or the cluster cannot be reached.
     """
-    global _connected_here
+    global _connected_here, _head_start
     try:
         import pyarrow  # noqa: F401
         import ray
@@ -175,7 +178,29 @@ def connect(address: str | None) -> Any:
         except Exception as e:  # ConnectionError, and Ray's own errors for a wrong address
             raise EngineError(f"cannot connect to the Ray cluster at {address}: {e}") from e
     _connected_here = True
+    _head_start = threading.Thread(target=_start_data_actors, name="ray-data-actors", daemon=True)
+    _head_start.start()
     return ray
+
+
+def _start_data_actors() -> None:
+    """Start the actors Ray Data keeps on a cluster (its statistics, where actors run, its
+    autoscaling) while the documents are read, not after: each is a Python process that takes
+    seconds to start, which on a small machine delays the pipeline's actors by as much.
+
+    Ray Data starts them itself when a dataset first runs; their names are Ray's own, so on a Ray
+    that has others, this does nothing and Ray starts what it needs as before.
+    """
+    try:
+        from ray.data._internal.cluster_autoscaler import get_or_create_autoscaling_coordinator
+        from ray.data._internal.execution.node_trackers import get_or_create_actor_location_tracker
+        from ray.data._internal.stats import get_or_create_stats_actor
+
+        get_or_create_stats_actor()
+        get_or_create_actor_location_tracker()
+        get_or_create_autoscaling_coordinator()
+    except Exception:  # a head start only; Ray Data starts them anyway
+        logging.getLogger(__name__).debug("Ray Data's actors start with the first dataset", exc_info=True)
 
 
 def _retry_once() -> dict[str, Any]:
