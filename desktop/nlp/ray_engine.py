@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import socket
 import threading
 import warnings
@@ -170,6 +171,8 @@ def connect(address: str | None) -> Any:
         "logging_level": logging.ERROR,
     }
     if address is None:
+        # Etiquette works offline: a cluster it starts does not report its use to Ray's servers.
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
         ray.init(num_cpus=cores(), **quiet)
     else:
         _reachable(address)

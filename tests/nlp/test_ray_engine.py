@@ -147,3 +147,23 @@ def test_a_cluster_that_cannot_be_reached_is_a_clear_error_within_the_timeout(tm
     assert run.returncode == 1
     assert f"cannot reach the Ray cluster at {address}" in run.stderr
     assert time.monotonic() - start < 60
+
+
+@pytest.mark.parametrize(("asked", "sent"), [(None, "0"), ("1", "1")])
+def test_a_cluster_started_for_a_run_reports_nothing_to_ray_unless_the_user_asked_for_it(
+    monkeypatch: pytest.MonkeyPatch, asked: str | None, sent: str
+) -> None:
+    from desktop.nlp import ray_engine
+
+    monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "unset")  # put back as it was after the test
+    if asked is None:
+        monkeypatch.delenv("RAY_USAGE_STATS_ENABLED")
+    else:
+        monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", asked)
+    started: list[str | None] = []
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", lambda **_: started.append(os.environ.get("RAY_USAGE_STATS_ENABLED")))
+    monkeypatch.setattr(ray_engine, "_start_data_actors", lambda: None)
+    monkeypatch.setattr(ray_engine, "_connected_here", False)
+    ray_engine.connect(None)
+    assert started == [sent]
