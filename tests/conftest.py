@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +20,10 @@ SEED_TEXT = (
 )
 
 
+CACHE = pytest.StashKey[str]()
+"""The run's folder for compiled regexes."""
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--headed", action="store_true", help="show Qt windows instead of offscreen")
 
@@ -25,6 +31,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     if not config.getoption("--headed"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # Compiled regexes (desktop.nlp.speed) go to a folder of the run, not the user's cache.
+    config.stash[CACHE] = os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="etiquette-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(config.stash.get(CACHE, ""), ignore_errors=True)
 
 
 @pytest.fixture

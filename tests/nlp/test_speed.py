@@ -14,7 +14,7 @@ import pytest
 from spacy.lang.char_classes import ALPHA, ALPHA_LOWER
 
 from desktop.nlp.pipeline import _not_for_entities, load_pipeline, ner_components
-from desktop.nlp.speed import numpy_blas, quick_regex_compile
+from desktop.nlp.speed import LARGE_PATTERN, numpy_blas, quick_regex_compile, regex_cache
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,6 +51,62 @@ def test_quick_regex_compile_is_left_on_error() -> None:
     with pytest.raises(re.error), quick_regex_compile():
         re.compile("[unclosed")
     assert compiler._optimize_charset is original
+
+
+# A large pattern with named and numbered groups, case-insensitive: what the cache must keep whole.
+LARGE = (
+    "|".join(
+        f"(?P<w{i}>^{w}[-‐][{ALPHA_LOWER}]+$)" for i, w in enumerate(["anti", "auto", "néo", "extra"] * 40)
+    )
+    + "|(ab)(c)"
+).ljust(LARGE_PATTERN, " ")
+
+
+@pytest.mark.parametrize(("pattern", "flags"), [(LARGE, re.I), (LARGE, 0)])
+def test_a_large_pattern_read_back_from_the_cache_is_the_pattern_python_compiles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pattern: str, flags: int
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    plain = re.compile(pattern, flags)
+    made = []
+    for _ in range(2):  # compiled and kept, then read back
+        re.purge()
+        with quick_regex_compile():
+            made.append(re.compile(pattern, flags))
+        assert list(regex_cache().iterdir()), "nothing was kept"
+    for got in made:
+        assert got == plain  # same flags, pattern and compiled codes
+        assert got.groupindex == plain.groupindex and got.groups == plain.groups
+        assert got.match("auto-école") and got.match("auto-école").lastgroup == "w1"
+        assert got.match("AUTO-ÉCOLE") if flags else not got.match("AUTO-ÉCOLE")
+
+
+def test_a_damaged_cache_entry_is_compiled_again_and_mended(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    with quick_regex_compile():
+        re.compile(LARGE, re.I)
+    (entry,) = regex_cache().iterdir()
+    entry.write_bytes(entry.read_bytes()[:100])  # cut short, as by a full disk
+    re.purge()
+    plain = re.compile(LARGE, re.I)
+    for _ in range(2):  # compiled again, then read back from the mended entry
+        re.purge()
+        with quick_regex_compile():
+            assert re.compile(LARGE, re.I) == plain
+    assert entry.stat().st_size > 100_000
+
+
+def test_a_cache_that_cannot_be_written_still_compiles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    re.purge()
+    with quick_regex_compile():
+        assert re.compile(LARGE, re.I).match("extra-fin")
 
 
 @pytest.fixture(scope="module")
