@@ -112,12 +112,15 @@ def _compiled_once(compiler: Any, pattern: str, flags: int) -> re.Pattern[str] |
     try:
         with open(path, "rb") as f:
             head = json.loads(f.readline())
-            code = array.array("I")
-            code.frombytes(f.read())
+            kept = f.read()
+        if hashlib.sha256(kept).hexdigest() != head["codes"]:
+            raise ValueError(f"{path}: damaged")
+        code = array.array("I")
+        code.frombytes(kept)
         return _sre.compile(
             pattern, head["flags"], code.tolist(), head["groups"], head["index"], tuple(head["names"])
         )
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError):  # RuntimeError: codes refused
         pass
     parsed = compiler._parser.parse(pattern, flags)  # noqa: SLF001
     code = compiler._code(parsed, flags)  # noqa: SLF001
@@ -125,7 +128,9 @@ def _compiled_once(compiler: Any, pattern: str, flags: int) -> re.Pattern[str] |
     names: list[str | None] = [None] * parsed.state.groups
     for name, i in index.items():
         names[i] = name
+    kept = array.array("I", code).tobytes()
     head = {
+        "codes": hashlib.sha256(kept).hexdigest(),
         "flags": flags | parsed.state.flags,
         "groups": parsed.state.groups - 1,
         "index": index,
@@ -136,7 +141,7 @@ def _compiled_once(compiler: Any, pattern: str, flags: int) -> re.Pattern[str] |
         partial = path.with_name(f"{path.name}.{os.getpid()}.part")
         with open(partial, "wb") as f:
             f.write(json.dumps(head).encode() + b"\n")
-            f.write(array.array("I", code).tobytes())
+            f.write(kept)
         os.replace(partial, path)
     except OSError:  # a read-only or full disk: compiled again next time
         pass
