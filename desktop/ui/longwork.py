@@ -99,12 +99,12 @@ class LongWork(QObject):
         )
 
     def _preannotated(self, result: Any) -> None:
+        self.reload_project()  # first: opening the document again clears the status bar
         state = "cancelled after" if result.cancelled else "done:"
         self.window.say(
             f"Pre-annotation {state} {result.done:,} documents, {result.spans:,} spans "
             f"({result.skipped:,} already done)"
         )
-        self.reload_project()
 
     def import_files(self, paths: list[str] | None = None) -> None:
         def ask(project: Project) -> ImportDialog:
@@ -160,6 +160,7 @@ class LongWork(QObject):
         w = self.window
         if w.project is None:
             return
+        w.together.seen()  # what the worker wrote is the window's own, not another program's
         stored = w.project.setting("scheme")
         if stored:
             w.project.set_scheme(LabelScheme.from_dict(json.loads(stored)))

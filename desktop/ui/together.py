@@ -91,6 +91,7 @@ class Together(QObject):
             return
         self.version = version
         w = self.window
+        own = bool(w.jobs.running)  # the window's own work writes through a connection of its own
         project.forget_cached()  # the scheme and annotator ids may have changed too
         current = w.doc_id
         w.build_label_keys()
@@ -98,4 +99,10 @@ class Together(QObject):
         if current is not None:
             w.open_document(current)
         w.undo_actions.refresh()
-        w.say("Another program changed the project: shown as it is now")
+        if not own:
+            w.say("Another program changed the project: shown as it is now")
+
+    def seen(self) -> None:
+        """The window has shown the project as it is now (after its own work wrote to it)."""
+        if self.window.project is not None:
+            self.version = self.window.project.data_version()

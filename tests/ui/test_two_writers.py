@@ -124,3 +124,4 @@ def test_the_window_shows_what_another_program_wrote(window: MainWindow, ui_proj
     qtbot.waitUntil(lambda: window.doc_list.model.rowCount() == 4, timeout=10000)
     labels = [s.label for s in window.controller.annotation.spans]  # type: ignore[union-attr]
     assert labels == ["PER", "PER", "LOC", "LOC"]
+    assert window.statusBar().currentMessage().startswith("Another program changed the project")

@@ -104,6 +104,10 @@ def test_preannotate_waits_for_the_model_then_runs_in_a_worker(
     assert any(a.text() == "EVENT" for a in window.label_actions)
     with Project.open(ui_project) as p:
         assert len(p.documents_annotated_by("fr_pipeline-0.0.0")) == 3
+    said = window.statusBar().currentMessage
+    qtbot.waitUntil(lambda: said().startswith("Pre-annotation done: 3 documents"), timeout=10000)
+    window.together.check_for_changes()  # the window's watch for other programs' changes
+    assert said().startswith("Pre-annotation done: 3 documents")  # not "Another program changed…"
 
 
 def test_a_cancelled_import_adds_nothing(qtbot, ui_project: Path, tmp_path: Path) -> None:
