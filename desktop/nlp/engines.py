@@ -8,6 +8,7 @@ stores exactly what a run on one would. The Ray engine (`desktop.nlp.ray_engine`
 
 from __future__ import annotations
 
+import pickle
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -72,13 +73,14 @@ class PipelineSpec:
     """How another process gets the same pipeline: a name it loads, or the pipeline itself.
 
     `name` is an installed package or a folder path, which the other machine must have too; without
-    it the prepared pipeline travels whole (spaCy pipelines pickle with their weights and patterns).
+    it the prepared pipeline travels whole, pickled here (`nlp`: spaCy pipelines pickle with their
+    weights and patterns) and unpickled by `load` with the quick regex compile.
     """
 
     components: tuple[str, ...]
     name: str | None = None
     patterns: tuple[dict[str, Any], ...] = ()
-    nlp: Language | None = None
+    nlp: bytes | None = None
 
     @classmethod
     def of(
@@ -86,14 +88,13 @@ class PipelineSpec:
     ) -> PipelineSpec:
         if name:
             return cls(tuple(components), name, tuple(patterns or ()))
-        return cls(tuple(components), nlp=nlp)
+        return cls(tuple(components), nlp=pickle.dumps(nlp))
 
     def load(self) -> Language:
         """The pipeline, ready to run in a worker (one BLAS thread, numpy's BLAS)."""
         one_blas_thread()
         if self.nlp is not None:
-            nlp = self.nlp
-            numpy_blas(nlp)  # a pipeline unpickled here has spaCy's default ops again
+            nlp = unpickled(self.nlp)
         else:
             from desktop.nlp.pipeline import load_pipeline
             from desktop.nlp.preannotate import prepare
@@ -155,14 +156,18 @@ def _start_worker(nlp: Language | bytes, components: list[str]) -> None:
     end_with_parent()
     one_blas_thread()
     if isinstance(nlp, bytes):
-        import pickle
-
-        with quick_regex_compile():
-            nlp = pickle.loads(nlp)
-        assert not isinstance(nlp, bytes)
-        numpy_blas(nlp)
+        nlp = unpickled(nlp)
     nlp.select_pipes(enable=components)
     _worker_nlp = nlp
+
+
+def unpickled(data: bytes) -> Language:
+    """A pipeline pickled by another process, loaded with the quick regex compile; its models get
+    numpy's BLAS again (an unpickled pipeline has spaCy's default ops)."""
+    with quick_regex_compile():
+        nlp = pickle.loads(data)
+    numpy_blas(nlp)
+    return nlp
 
 
 def _work(items: list[Item]) -> list[Found]:
@@ -193,8 +198,6 @@ class ProcessEngine:
         if self.fork:
             pipeline: Language | bytes = self.nlp
         else:  # pickled once here; each worker unpickles it with the quick regex compile
-            import pickle
-
             pipeline = pickle.dumps(self.nlp)
         self._pool = ProcessPoolExecutor(
             self.workers, mp_context=context, initializer=_start_worker, initargs=(pipeline, self.components)
