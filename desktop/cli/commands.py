@@ -137,17 +137,7 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
 
     with _open(args.project, write=True) as p, _cluster(args.engine):
         patterns = read_patterns(args.patterns) if args.patterns else None
-        if args.engine == "ray":  # the pipeline loads here while Ray connects (both take seconds)
-            from concurrent.futures import ThreadPoolExecutor
-
-            from desktop.nlp import ray_engine
-
-            with ThreadPoolExecutor(1) as pool:
-                loading = pool.submit(load_pipeline, args.model or p.model, entities_only=True)
-                ray_engine.connect(args.address)  # on an error, the pool waits for the load, then it is said
-                nlp = loading.result()
-        else:
-            nlp = load_pipeline(args.model or p.model, entities_only=True)
+        nlp = load_pipeline(args.model or p.model, entities_only=True)
         with _Bar("pre-annotating", "docs") as bar:
             result = preannotate(
                 p,

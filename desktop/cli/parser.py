@@ -116,7 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--address",
-        help="Ray cluster to use, e.g. 10.0.0.5:6379 or ray://head:10001 (default: a local one for this run)",
+        help="Ray cluster to use, e.g. 10.0.0.5:6379, ray://head:10001, or auto for the one `ray start` "
+        "runs on this machine (default: a local cluster started for this run)",
     )
     p.add_argument(
         "--no-confidence",

@@ -139,7 +139,6 @@ def preannotate(
     if not todo:
         return result
     chosen = _engine(engine, nlp, components, n_process, len(todo), batch_size, address, model, patterns)
-    result.workers = chosen.workers
     writer = _Writer(project, name, label_map or {}, result, len(todo), progress)
     try:
         for batch, found in chosen.run(document_batches(project, todo, batch_size)):
@@ -147,6 +146,7 @@ def preannotate(
                 result.cancelled = True
                 break
     finally:
+        result.workers = chosen.workers  # a cluster's, once connected
         chosen.close()
     return result
 

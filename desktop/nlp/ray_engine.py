@@ -13,9 +13,9 @@ import json
 import logging
 import os
 import socket
-import threading
 import warnings
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,17 +68,34 @@ class RayEngine:
         model: str | None = None,
         patterns: list[dict[str, Any]] | None = None,
     ) -> None:
-        self.ray: Any = connect(address)
+        _ray_data()  # said before anything is read: Ray missing, or a cluster nobody answers for
+        if address is not None:
+            _reachable(address)
+        self.address = address
         self.spec = PipelineSpec.of(nlp, components, name=_shareable(model), patterns=patterns)
-        # One actor per CPU of the cluster unless told; on this machine, as many as memory holds.
-        self.workers = workers or (
-            max(1, int(self.ray.cluster_resources().get("CPU", 1))) if address else default_workers()
-        )
+        # One actor per CPU of the cluster unless told (known once connected); on this machine,
+        # as many as memory holds.
+        self.workers = workers or (default_workers() if address is None else 0)
 
     def run(self, batches: Iterable[Batch]) -> Iterator[tuple[Batch, list[Found]]]:
         source = iter(batches)
-        while segment := list(islice(source, SEGMENT)):
+        segment = self._connect_while_reading(source)
+        while segment:
             yield from self._segment(segment)
+            segment = list(islice(source, SEGMENT))
+
+    def _connect_while_reading(self, source: Iterator[Batch]) -> list[Batch]:
+        """Connect to (or start) the cluster while the first documents are read, and return them.
+
+        Both take a second or more; the documents are read in a thread, since Ray's processes
+        must be started by this one (they are stopped when the thread that started them ends).
+        """
+        with ThreadPoolExecutor(1, thread_name_prefix="etiquette-read") as reader:
+            first = reader.submit(lambda: list(islice(source, SEGMENT)))
+            ray = connect(self.address)  # on an error, the reader finishes, then it is raised
+            if not self.workers:
+                self.workers = max(1, int(ray.cluster_resources().get("CPU", 1)))
+            return first.result()
 
     def _segment(self, segment: list[Batch]) -> Iterator[tuple[Batch, list[Found]]]:
         import ray.data
@@ -133,9 +150,6 @@ class RayEngine:
 _connected_here = False
 """Whether this module connected to (or started) the cluster Ray is connected to, so stops it."""
 
-_head_start: threading.Thread | None = None
-"""The thread that starts Ray Data's own actors while the documents are read (`connect`)."""
-
 
 def disconnect() -> None:
     """Stop the cluster `connect` started (disconnect from one it joined); leave the caller's."""
@@ -143,26 +157,19 @@ def disconnect() -> None:
     if _connected_here:
         import ray
 
-        if _head_start is not None:  # not stopped while it asks the cluster for actors
-            _head_start.join()
+        _stop_monitor()
         ray.shutdown()
         _connected_here = False
 
 
 def connect(address: str | None) -> Any:
     """Ray, connected to the cluster at `address`, or to a local one started now; a connection
-    made before (by the caller, or by `connect` while the pipeline loaded) is kept as it is.
+    the caller made before is kept as it is. Called from the thread that stays for the run.
 
     Raises EngineError when Ray Data is missing or the cluster cannot be reached.
     """
-    global _connected_here, _head_start
-    try:
-        import pyarrow  # noqa: F401
-        import ray
-        import ray.data  # noqa: F401
-    except ImportError as e:
-        raise EngineError(MISSING) from e
-    _quiet()
+    global _connected_here
+    ray = _ray_data()
     if ray.is_initialized():
         return ray
     quiet: dict[str, Any] = {
@@ -173,7 +180,8 @@ def connect(address: str | None) -> Any:
     if address is None:
         # Etiquette works offline: a cluster it starts does not report its use to Ray's servers.
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-        ray.init(num_cpus=cores(), **quiet)
+        # Its own, even where RAY_ADDRESS or `ray start` name another (`--address auto` joins that).
+        ray.init(address="local", num_cpus=cores(), **quiet)
     else:
         _reachable(address)
         try:
@@ -181,29 +189,43 @@ def connect(address: str | None) -> Any:
         except Exception as e:  # ConnectionError, and Ray's own errors for a wrong address
             raise EngineError(f"cannot connect to the Ray cluster at {address}: {e}") from e
     _connected_here = True
-    _head_start = threading.Thread(target=_start_data_actors, name="ray-data-actors", daemon=True)
-    _head_start.start()
     return ray
 
 
-def _start_data_actors() -> None:
-    """Start the actors Ray Data keeps on a cluster (its statistics, where actors run, its
-    autoscaling) while the documents are read, not after: each is a Python process that takes
-    seconds to start, which on a small machine delays the pipeline's actors by as much.
+def _ray_data() -> Any:
+    """Ray, with Ray Data and pyarrow; EngineError naming the extra to install when one is missing."""
+    try:
+        import pyarrow  # noqa: F401
+        import ray
+        import ray.data  # noqa: F401
+    except ImportError as e:
+        raise EngineError(MISSING) from e
+    _quiet()
+    return ray
 
-    Ray Data starts them itself when a dataset first runs; their names are Ray's own, so on a Ray
-    that has others, this does nothing and Ray starts what it needs as before.
+
+def _stop_monitor() -> None:
+    """Stop the autoscaler monitor of a cluster started here before the rest of it.
+
+    `ray.shutdown` stops the cluster's processes one by one, the monitor after the control
+    service it reports to, and gives it a second to exit on its own, which it spends trying to
+    report that it is going. A monitor stopped first has nobody to keep waiting. Nothing is done for a
+    cluster joined at an address (its monitor is not this process's to stop).
     """
     try:
-        from ray.data._internal.cluster_autoscaler import get_or_create_autoscaling_coordinator
-        from ray.data._internal.execution.node_trackers import get_or_create_actor_location_tracker
-        from ray.data._internal.stats import get_or_create_stats_actor
+        node = _started_node()
+        if node is not None:
+            node.kill_monitor(check_alive=False)
+    except Exception:  # Ray without these internals stops its monitor itself, a second later
+        logging.getLogger(__name__).debug("the monitor stops with the cluster", exc_info=True)
 
-        get_or_create_stats_actor()
-        get_or_create_actor_location_tracker()
-        get_or_create_autoscaling_coordinator()
-    except Exception:  # a head start only; Ray Data starts them anyway
-        logging.getLogger(__name__).debug("Ray Data's actors start with the first dataset", exc_info=True)
+
+def _started_node() -> Any:
+    """The node this process started (`ray.init` without an address), or None."""
+    from ray._private import worker
+
+    node = getattr(worker, "_global_node", None)
+    return node if node is not None and getattr(node, "head", False) else None
 
 
 def _retry_once() -> dict[str, Any]:

@@ -79,6 +79,42 @@ def test_a_ray_run_stopped_halfway_keeps_what_came_back_and_the_next_stores_what
     project.close()
 
 
+def ray_processes() -> set[int]:
+    """Processes of the Ray clusters on this machine: their servers, monitors, agents and workers."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes() if entry.name.isdigit() else b""
+        except OSError:  # ended while listed
+            continue
+        if command.startswith(b"ray::") or b"/site-packages/ray/" in command:
+            found.add(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="lists processes through /proc")
+def test_the_cli_runs_on_a_cluster_of_its_own_stores_what_one_process_would_and_leaves_nothing_running(
+    tmp_path: Path, one_process: list
+) -> None:
+    folder = tmp_path / "ruler-pipeline"
+    ruler_pipeline().to_disk(folder)
+    path = tmp_path / "cli.db"
+    make_project(path, 200).close()
+    before = ray_processes()
+    cli = [sys.executable, "-m", "desktop.cli", "preannotate", str(path), "--model", str(folder)]
+    # A cluster named in the environment is not the one a run without --address uses.
+    env = {**os.environ, "RAY_ADDRESS": "127.0.0.1:1"}
+    run = subprocess.run([*cli, "--engine", "ray", "--batch-size", "16"], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    assert "200 documents annotated" in run.stdout and "Ray actor" in run.stdout
+    with Project.open(path) as project:
+        assert suggestions(project, "fr_pipeline-0.0.0") == one_process
+    deadline = time.monotonic() + 30  # the workers end with their raylet, a moment after the command
+    while (left := ray_processes() - before) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not left
+
+
 @pytest.fixture
 def poisoned(tmp_path: Path) -> Iterator[Path]:
     """A project whose last document kills the Ray worker that reads it (see test_engines.poison)."""
@@ -163,7 +199,6 @@ def test_a_cluster_started_for_a_run_reports_nothing_to_ray_unless_the_user_aske
     started: list[str | None] = []
     monkeypatch.setattr(ray, "is_initialized", lambda: False)
     monkeypatch.setattr(ray, "init", lambda **_: started.append(os.environ.get("RAY_USAGE_STATS_ENABLED")))
-    monkeypatch.setattr(ray_engine, "_start_data_actors", lambda: None)
     monkeypatch.setattr(ray_engine, "_connected_here", False)
     ray_engine.connect(None)
     assert started == [sent]
