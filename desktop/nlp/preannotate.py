@@ -130,7 +130,6 @@ def preannotate(
     """
     components = prepare(nlp, patterns, confidence)
     name = annotator or pipeline_id(nlp)
-    project.ensure_annotator(name, AnnotatorKind.MODEL)
     result = PreannotateResult(name, scoring.described(nlp, components))
     done_before = project.documents_annotated_by(name)
     wanted = project.document_ids() if documents is None else documents
@@ -139,6 +138,9 @@ def preannotate(
     if not todo:
         return result
     chosen = _engine(engine, nlp, components, n_process, len(todo), batch_size, address, model, patterns)
+    project.ensure_annotator(
+        name, AnnotatorKind.MODEL
+    )  # once the run can start: else the project stays as it was
     writer = _Writer(project, name, label_map or {}, result, len(todo), progress)
     try:
         for batch, found in chosen.run(document_batches(project, todo, batch_size)):
