@@ -138,9 +138,8 @@ def preannotate(
     if not todo:
         return result
     chosen = _engine(engine, nlp, components, n_process, len(todo), batch_size, address, model, patterns)
-    project.ensure_annotator(
-        name, AnnotatorKind.MODEL
-    )  # once the run can start: else the project stays as it was
+    # Added once the run can start (Ray installed, the cluster answering): else nothing changes.
+    project.ensure_annotator(name, AnnotatorKind.MODEL)
     writer = _Writer(project, name, label_map or {}, result, len(todo), progress)
     try:
         for batch, found in chosen.run(document_batches(project, todo, batch_size)):

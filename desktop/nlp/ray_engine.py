@@ -87,8 +87,9 @@ class RayEngine:
     def _connect_while_reading(self, source: Iterator[Batch]) -> list[Batch]:
         """Connect to (or start) the cluster while the first documents are read, and return them.
 
-        Both take a second or more; the documents are read in a thread, since Ray's processes
-        must be started by this one (they are stopped when the thread that started them ends).
+        Both take a second or more. The reading is the part done in a thread: Ray stops the
+        processes it starts when the thread that started them ends, so the cluster is started by
+        this thread, which stays for the whole run.
         """
         with ThreadPoolExecutor(1, thread_name_prefix="etiquette-read") as reader:
             first = reader.submit(lambda: list(islice(source, SEGMENT)))
@@ -209,8 +210,8 @@ def _stop_monitor() -> None:
 
     `ray.shutdown` stops the cluster's processes one by one, the monitor after the control
     service it reports to, and gives it a second to exit on its own, which it spends trying to
-    report that it is going. A monitor stopped first has nobody to keep waiting. Nothing is done for a
-    cluster joined at an address (its monitor is not this process's to stop).
+    report that it is going; a monitor stopped first keeps nobody waiting. Nothing is done for
+    a cluster joined at an address (its monitor is not this process's to stop).
     """
     try:
         node = _started_node()
