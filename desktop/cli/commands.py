@@ -9,8 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -135,7 +133,7 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
     from desktop.nlp.pipeline import load_pipeline
     from desktop.nlp.preannotate import preannotate, read_patterns
 
-    with _open(args.project, write=True) as p, _cluster(args.engine):
+    with _open(args.project, write=True) as p:
         patterns = read_patterns(args.patterns) if args.patterns else None
         nlp = load_pipeline(args.model or p.model, entities_only=True)
         with _Bar("pre-annotating", "docs") as bar:
@@ -159,18 +157,6 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
             + (f", {_ran_on(result.workers, args.engine)}" if result.done else "")
         )
     return 0
-
-
-@contextmanager
-def _cluster(engine: str) -> Iterator[None]:
-    """A Ray cluster connected to for the command is let go at its end, whatever happens."""
-    try:
-        yield
-    finally:
-        if engine == "ray":
-            from desktop.nlp import ray_engine
-
-            ray_engine.disconnect()
 
 
 def _ran_on(workers: int, engine: str) -> str:

@@ -68,7 +68,8 @@ class RayEngine:
         model: str | None = None,
         patterns: list[dict[str, Any]] | None = None,
     ) -> None:
-        _ray_data()  # said before anything is read: Ray missing, or a cluster nobody answers for
+        # Said before anything is read: Ray missing, or a cluster nobody answers for.
+        _ray_data()
         if address is not None:
             _reachable(address)
         self.address = address
@@ -183,8 +184,7 @@ def connect(address: str | None) -> Any:
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
         # Its own, even where RAY_ADDRESS or `ray start` name another (`--address auto` joins that).
         ray.init(address="local", num_cpus=cores(), **quiet)
-    else:
-        _reachable(address)
+    else:  # its address was found answering (`_reachable`) when the engine was made
         try:
             ray.init(address=address, **quiet)
         except Exception as e:  # ConnectionError, and Ray's own errors for a wrong address

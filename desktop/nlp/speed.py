@@ -22,6 +22,7 @@ product, a regex tried where it cannot match, and processes that fight over the 
 from __future__ import annotations
 
 import array
+import contextlib
 import hashlib
 import json
 import os
@@ -136,15 +137,16 @@ def _compiled_once(compiler: Any, pattern: str, flags: int) -> re.Pattern[str] |
         "index": index,
         "names": names,
     }
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.part")
         with open(partial, "wb") as f:
             f.write(json.dumps(head).encode() + b"\n")
             f.write(kept)
         os.replace(partial, path)
-    except OSError:  # a read-only or full disk: compiled again next time
-        pass
+    except OSError:  # a read-only or full disk: compiled again next time, nothing half-written left
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
     return _sre.compile(pattern, head["flags"], code, head["groups"], index, tuple(names))
 
 
