@@ -39,6 +39,7 @@ def cluster() -> Iterator[None]:
         "ETIQUETTE_TEST_MARKER": str(MARKER),
     }
     ray.init(
+        address="local",  # its own, whatever cluster this machine last ran
         num_cpus=2,
         include_dashboard=False,
         log_to_driver=False,
