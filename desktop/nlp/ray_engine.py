@@ -32,8 +32,17 @@ SEGMENT = 1000
 """Batches handed to Ray in one dataset (64,000 documents at the default batch size): what the
 driver reads ahead of the results, so memory stays bounded on any size of project."""
 
-WORKER_START = {"RAY_enable_worker_prestart": "1", "RAY_preload_python_modules": "ray.data"}
-"""How a cluster started here starts its workers (Ray reads its settings from RAY_<name>)."""
+LOCAL_CLUSTER = {
+    # Etiquette works offline: a cluster it starts does not report its use to Ray's servers.
+    "RAY_USAGE_STATS_ENABLED": "0",
+    # Its first workers start with the cluster, not once this process has joined it, and import
+    # Ray Data then (every worker of the run needs it): a second of work moved into the time the
+    # cluster takes to start.
+    "RAY_enable_worker_prestart": "1",
+    "RAY_preload_python_modules": "ray.data",
+}
+"""Ray's settings (read from RAY_<name>; names it does not know are ignored) for a cluster started
+here, unless the user set them."""
 
 MISSING = "the Ray engine needs Ray Data: pip install 'etiquette[cluster]' (or 'ray[data]')"
 
@@ -183,12 +192,7 @@ def connect(address: str | None) -> Any:
         "logging_level": logging.ERROR,
     }
     if address is None:
-        # Etiquette works offline: a cluster it starts does not report its use to Ray's servers.
-        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-        # Its first workers start with the cluster, not once this process has joined it, and
-        # import Ray Data then (every worker of the run needs it): a second of work moved into
-        # the time the cluster takes to start. Settings Ray does not know are ignored.
-        for key, value in WORKER_START.items():
+        for key, value in LOCAL_CLUSTER.items():
             os.environ.setdefault(key, value)
         # Its own, even where RAY_ADDRESS or `ray start` name another (`--address auto` joins that).
         ray.init(address="local", num_cpus=cores(), **quiet)
