@@ -16,6 +16,7 @@ import socket
 import warnings
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -195,7 +196,8 @@ def connect(address: str | None) -> Any:
         for key, value in LOCAL_CLUSTER.items():
             os.environ.setdefault(key, value)
         # Its own, even where RAY_ADDRESS or `ray start` name another (`--address auto` joins that).
-        ray.init(address="local", num_cpus=cores(), **quiet)
+        with _one_run_head():
+            ray.init(address="local", num_cpus=cores(), **quiet)
     else:  # its address was found answering (`_reachable`) when the engine was made
         try:
             ray.init(address=address, **quiet)
@@ -203,6 +205,51 @@ def connect(address: str | None) -> Any:
             raise EngineError(f"cannot connect to the Ray cluster at {address}: {e}") from e
     _connected_here = True
     return ray
+
+
+@contextmanager
+def _one_run_head() -> Iterator[None]:
+    """While it is in effect, a head node started here leaves out what a cluster that lives for
+    one run and one driver has no use for:
+
+    - the autoscaler monitor: one machine, its CPUs counted at the start, nothing to scale;
+    - the log monitor: it streams the workers' output to drivers, and this one does not take it
+      (`log_to_driver=False`);
+    - the API server (job submission, the state API, usage statistics), which `ray.init` waits
+      for before it starts the raylet; kept when the user asked Ray for usage statistics.
+
+    On two cores these processes take about 2 s of a run of a few thousand documents. `ray.init`
+    has no setting for them, so they are left out through the node's internals; a Ray without
+    these internals starts them, as it always did.
+    """
+    try:
+        from ray._private import node, services
+    except ImportError:
+        yield
+        return
+    left_out: list[tuple[Any, str]] = [(node.Node, "start_monitor"), (node.Node, "start_log_monitor")]
+    if os.environ.get("RAY_USAGE_STATS_ENABLED") == "0":
+        left_out.append((services, "start_api_server"))
+    saved = [(owner, name, owner.__dict__[name]) for owner, name in left_out if name in owner.__dict__]
+    if len(saved) != len(left_out):  # not the internals this was written for: leave them all
+        yield
+        return
+    for owner, name, _ in saved:
+        setattr(owner, name, _NOT_STARTED[name])
+    try:
+        yield
+    finally:
+        for owner, name, original in saved:
+            setattr(owner, name, original)
+
+
+_NOT_STARTED: dict[str, Any] = {
+    "start_monitor": lambda self: None,
+    "start_log_monitor": lambda self: None,
+    "start_api_server": lambda *args, **kwargs: (None, None),  # (no URL, no process)
+}
+"""What a left-out process's start does instead: nothing, and for the API server, what Ray's
+own start answers when the server could not start."""
 
 
 def _ray_data() -> Any:
@@ -223,7 +270,8 @@ def _stop_monitor() -> None:
     `ray.shutdown` stops the cluster's processes one by one, the monitor after the control
     service it reports to, and gives it a second to exit on its own, which it spends trying to
     report that it is going; a monitor stopped first keeps nobody waiting. Nothing is done for
-    a cluster joined at an address (its monitor is not this process's to stop).
+    a cluster joined at an address (its monitor is not this process's to stop), nor when the
+    cluster was started without one (`_one_run_head`).
     """
     try:
         node = _started_node()

@@ -6,6 +6,7 @@ One Ray cluster on this machine serves the module and is shut down after it, wha
 from __future__ import annotations
 
 import builtins
+import json
 import os
 import socket
 import subprocess
@@ -205,3 +206,77 @@ def test_a_cluster_started_for_a_run_reports_nothing_to_ray_unless_the_user_aske
     monkeypatch.setattr(ray_engine, "_connected_here", False)
     ray_engine.connect(None)
     assert started == [sent]
+
+
+LEFT_OUT = {
+    "autoscaler monitor": "/ray/autoscaler/_private/monitor.py",
+    "log monitor": "/ray/_private/log_monitor.py",
+    "API server": "/ray/dashboard/dashboard.py",
+}
+"""The processes of a Ray head node that a cluster started for one run does without, by script."""
+
+STARTED_FOR_A_RUN = """
+import json, os, sys
+from pathlib import Path
+import ray
+from desktop.nlp import ray_engine
+
+def descendants(root):
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text() if entry.name.isdigit() else ""
+            command = (entry / "cmdline").read_bytes().replace(b"\\0", b" ").decode()
+        except OSError:
+            continue
+        if stat:
+            parents[int(entry.name)] = (int(stat.rsplit(")", 1)[1].split()[1]), command)
+    found, frontier = [], {root}
+    while frontier:
+        frontier = {pid for pid, (parent, _) in parents.items() if parent in frontier}
+        found += [parents[pid][1] for pid in frontier]
+    return found
+
+ray_engine.connect(None)
+answer = ray.get(ray.remote(lambda: 6 * 7).remote())
+print(json.dumps({"answer": answer, "processes": descendants(os.getpid())}))
+ray_engine.disconnect()
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="lists processes through /proc")
+def test_a_cluster_started_for_a_run_works_without_the_processes_it_has_no_use_for() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "RAY_USAGE_STATS_ENABLED"}
+    run = subprocess.run(
+        [sys.executable, "-c", STARTED_FOR_A_RUN], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout.splitlines()[-1])
+    assert seen["answer"] == 42
+    assert any("raylet" in command for command in seen["processes"])  # the listing sees the cluster
+    started = [name for name, script in LEFT_OUT.items() if any(script in c for c in seen["processes"])]
+    assert started == []
+
+
+def test_the_api_server_that_reports_usage_statistics_is_kept_when_the_user_asked_for_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ray._private import node, services
+
+    from desktop.nlp import ray_engine
+
+    originals = (services.start_api_server, node.Node.start_monitor)
+    monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "1")
+    starts: list[tuple[bool, bool]] = []
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(
+        ray,
+        "init",
+        lambda **_: starts.append(
+            (services.start_api_server is originals[0], node.Node.start_monitor is originals[1])
+        ),
+    )
+    monkeypatch.setattr(ray_engine, "_connected_here", False)
+    ray_engine.connect(None)
+    assert starts == [(True, False)]  # the API server starts; the monitor still does not
+    assert (services.start_api_server, node.Node.start_monitor) == originals  # as Ray had them after
