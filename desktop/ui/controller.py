@@ -244,7 +244,8 @@ class AnnotationController(QObject):
         self.editor.clear_selection()
         text = f"Label {len(edits)} × « {words} » as {label}"
         if self.run(ops.Compound(doc_id, self.annotator, edits, text)) is not None:
-            self.message.emit(f"{label} on {len(edits)} occurrences of « {words} »{note}")
+            times = "the one occurrence" if len(edits) == 1 else f"{len(edits)} occurrences"
+            self.message.emit(f"{label} on {times} of « {words} »{note}")
 
     def confirm_selected(self) -> None:
         span = self._span(self.editor.selected_span())

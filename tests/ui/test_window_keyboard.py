@@ -141,6 +141,17 @@ def test_shift_label_labels_every_occurrence_in_one_undo_step(project_with, open
     assert store.spans(1) == []
 
 
+def test_labelling_every_occurrence_of_a_word_found_once_says_so_in_the_singular(
+    project_with, open_window
+) -> None:
+    window = open_window(project_with(["Le Kremlin parle à la presse."], [[]]))
+    send(K.Key_F, CTRL)
+    type_text("kremlin")
+    send(K.Key_Escape)
+    send(K.Key_3, SHIFT, "#")  # Shift+3 on QWERTY types #
+    assert "ORG on the one occurrence of « Kremlin »" in window.statusBar().currentMessage()
+
+
 def test_arrows_step_by_word_and_never_select_whitespace(project_with, open_window) -> None:
     window = open_window(project_with(["Bonjour.\n\nMoscou parle  fort.\nFin"], [[]]))
     send(K.Key_Right)
