@@ -1,7 +1,9 @@
 """The window's long work: loading spaCy, pre-annotating, importing and exporting.
 
 Each flow asks what it needs (a dialog), runs the work off the GUI thread with `workers.run`
-(a progress dialog that can cancel), and shows the outcome when the result arrives.
+(a progress dialog that can cancel), and shows the outcome when the result arrives. Pre-annotation,
+which takes as long as the documents do, runs beside the person's work instead: its progress and
+Cancel are in the status bar, and what it wrote is shown when it ends.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QMessageBox
 
 from desktop.model import LabelScheme
 from desktop.ui import workers
@@ -36,12 +39,15 @@ class LongWork(QObject):
     def _finished(self, name: str, result: Any) -> None:
         self.window.job_finished.emit(name, result)
 
-    def _run(self, name: str, work: workers.Work, title: str, label: str, done: Any) -> workers.Op:
+    def _run(
+        self, name: str, work: workers.Work, title: str, label: str, done: Any, beside: bool = False
+    ) -> workers.Op:
+        """Run `work`; its progress in a modal dialog, or `beside` the person's work in the status bar."""
         w = self.window
+        op = workers.run(w, work, name)
+        op = op.in_status_bar(w, label) if beside else op.with_progress(title, label)
         return (
-            workers.run(w, work, name)
-            .with_progress(title, label)
-            .on_done(done)
+            op.on_done(done)
             .on_done(lambda result: self._finished(name, result))
             .on_fail(lambda message: w.tell(title, message, warning=True))
             .on_fail(lambda _m: self._finished(name, None))
@@ -82,8 +88,9 @@ class LongWork(QObject):
         w = self.window
         if w.project is None:
             return
-        if any(job.name == "preannotate" for job in w.jobs.running):
-            w.say("Pre-annotation is already running")
+        running = [job for job in w.jobs.running if job.name == "preannotate"]
+        if running:
+            self._ask_to_stop(running[0])
             return
         if self.nlp is None:
             self.preannotate_when_loaded = True
@@ -94,17 +101,47 @@ class LongWork(QObject):
             "preannotate",
             workers.preannotate_work(w.project.path, self.nlp),
             "Pre-annotate",
-            "Documents annotated:",
-            self._preannotated,
+            "Pre-annotating:",
+            lambda result, path=w.project.path: self._preannotated(result, path),
+            beside=True,  # runs for as long as the documents take: annotating goes on meanwhile
         )
 
-    def _preannotated(self, result: Any) -> None:
-        self.reload_project()  # first: opening the document again clears the status bar
-        state = "cancelled after" if result.cancelled else "done:"
-        self.window.say(
-            f"Pre-annotation {state} {result.done:,} documents, {result.spans:,} spans "
-            f"({result.skipped:,} already done)"
+    def _ask_to_stop(self, job: workers.Job) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Pre-annotate",
+            "Pre-annotation is running. Stop it?\n\n"
+            "The suggestions stored so far are kept; pre-annotating again continues where it stopped.",
+            QMessageBox.StandardButton.NoButton,
+            self.window,
         )
+        box.setObjectName("stop_preannotation")
+        stop = box.addButton("&Stop", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("&Keep Running", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: self.stop_beside() if button is stop else None)
+        box.open()
+
+    def stop_beside(self, wait: float = 0.0) -> None:
+        """Cancel the jobs that run beside the person's work; with `wait`, wait that many seconds
+        for them to end (before the project they write to is closed)."""
+        for job in self.window.jobs.running:
+            if job.beside:
+                if job.op is not None:
+                    job.op.cancel()
+                if wait:
+                    job.done.wait(wait)
+
+    def _preannotated(self, result: Any, path: Path) -> None:
+        w = self.window
+        state = "cancelled after" if result.cancelled else "done:"
+        said = f"{state} {result.done:,} documents, {result.spans:,} spans ({result.skipped:,} already done)"
+        if w.project is None or w.project.path != path:  # another project was opened meanwhile
+            w.say(f"Pre-annotation of {path.name} {said}")
+            return
+        self.reload_project()  # first: opening the document again clears the status bar
+        w.say(f"Pre-annotation {said}")
 
     def import_files(self, paths: list[str] | None = None) -> None:
         def ask(project: Project) -> ImportDialog:

@@ -91,7 +91,12 @@ class Together(QObject):
             return
         self.version = version
         w = self.window
-        own = bool(w.jobs.running)  # the window's own work writes through a connection of its own
+        running = w.jobs.running
+        if any(job.beside for job in running):
+            # The window's own work, writing while the person annotates: shown once it ends, not
+            # by rebuilding the list and the open document under them every second.
+            return
+        own = bool(running)  # the window's own work writes through a connection of its own
         project.forget_cached()  # the scheme and annotator ids may have changed too
         current = w.doc_id
         w.build_label_keys()

@@ -238,6 +238,7 @@ class MainWindow(QMainWindow):
             self.tell(APP_TITLE, explain(e, path, "no project was opened") or str(e), warning=True)
             return False
         if self.project is not None:
+            self.work.stop_beside(wait=30)  # it writes to the project being closed
             self.together.closing()
             self.project.close()
         self.project = project

@@ -17,7 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QProgressDialog,
+    QStatusBar,
+    QToolButton,
+    QWidget,
+)
 
 from desktop.errors import explain
 from desktop.formats import ExportOptions, ImportOptions, export_project, import_paths
@@ -46,6 +55,9 @@ class Job(QRunnable):
         self.done = threading.Event()
         self.op: Op | None = None
         """The `Op` that started the job (kept alive as long as the job)."""
+        self.beside = False
+        """Whether the person goes on working in the window while the job runs (its progress is in
+        the status bar, not in a modal dialog)."""
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -136,6 +148,7 @@ class Op:
         self._failed: list[Callable[[str], object]] = []
         self._always: list[Callable[[], object]] = []
         self._dialog: QProgressDialog | None = None
+        self._bar: JobProgress | None = None
         self.job.signals.finished.connect(self._finished)
         self.job.signals.failed.connect(self._fail)
         Jobs.of(parent).start(self.job)
@@ -145,6 +158,8 @@ class Op:
         return self.job.name
 
     def cancel(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
         self.job.cancel()
 
     def with_progress(self, title: str, label: str) -> Op:
@@ -164,6 +179,15 @@ class Op:
         self.job.signals.progress.connect(on_progress)
 
         self._dialog = dialog
+        return self
+
+    def in_status_bar(self, window: QMainWindow, label: str) -> Op:
+        """Progress and a Cancel button in `window`'s status bar: the window stays usable."""
+        bar = JobProgress(label, self.job)
+        window.statusBar().addPermanentWidget(bar)
+        self.job.signals.progress.connect(bar.show_progress)
+        self.job.beside = True
+        self._bar = bar
         return self
 
     def on_progress(self, call: Callable[[int, int], object]) -> Op:
@@ -203,11 +227,53 @@ class Op:
             self._dialog.close()
             self._dialog.deleteLater()
             self._dialog = None
+        if self._bar is not None:
+            bar = self._bar.parentWidget()
+            if isinstance(bar, QStatusBar):
+                bar.removeWidget(self._bar)  # and the status bar lays out what stays
+            self._bar.deleteLater()
+            self._bar = None
 
     def _end(self) -> None:
         for call in self._always:
             call()
         self._always.clear()
+
+
+class JobProgress(QWidget):
+    """A job's progress in the status bar: what it counts, a bar, and Cancel."""
+
+    def __init__(self, label: str, job: Job) -> None:
+        super().__init__()
+        self.setObjectName(f"{job.name or 'job'}_progress")
+        self.label = label
+        self.job = job
+        self.text = QLabel(label)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.bar.setMaximumWidth(160)
+        self.bar.setTextVisible(False)
+        self.cancel = QToolButton()
+        self.cancel.setText("Cancel")
+        self.cancel.setObjectName("cancel_job")
+        self.cancel.setToolTip("Stop: what is done is kept")
+        self.cancel.clicked.connect(self.stop)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for part in (self.text, self.bar, self.cancel):
+            layout.addWidget(part)
+
+    def show_progress(self, done: int, total: int) -> None:
+        if self.job.cancelled:
+            return
+        self.bar.setRange(0, total)
+        self.bar.setValue(done if total else 0)
+        self.text.setText(f"{self.label} {done:,}" + (f" / {total:,}" if total else ""))
+
+    def stop(self) -> None:
+        self.job.cancel()
+        self.cancel.setEnabled(False)
+        self.text.setText(f"{self.label} stopping…")
 
 
 def run(parent: QWidget, work: Work, name: str = "") -> Op:

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import spacy
-from PySide6.QtCore import QThreadPool
-from PySide6.QtWidgets import QDialog, QProgressDialog
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QToolButton, QWidget
 
 from desktop.formats import ExportReport, ImportOptions, registry
 from desktop.formats.base import Loss
+from desktop.nlp import engines
+from desktop.nlp import preannotate as preannotate_module
 from desktop.store import Project
-from desktop.ui import dialogs, workers
+from desktop.ui import dialogs, session, workers
 from desktop.ui.window import MainWindow
 
 
@@ -234,3 +238,120 @@ def test_run_chains_progress_result_and_error_callbacks_on_the_window_jobs(windo
     qtbot.waitUntil(lambda: bool(failed), timeout=10000)
     assert failed == ["line 3 of x.jsonl is not JSON"]
     assert not any(d.isVisible() for d in window.findChildren(QProgressDialog))
+
+
+@pytest.fixture
+def held_preannotation(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Event, threading.Event]]:
+    """The window's pre-annotation (blank French and a ruler, in its own process) holds before its
+    first batch until the test lets it go: (started, go)."""
+    started, go = threading.Event(), threading.Event()
+    real = engines.annotate
+
+    def held(nlp: Any, items: Any) -> Any:
+        started.set()
+        go.wait(30)
+        return real(nlp, items)
+
+    monkeypatch.setattr(engines, "annotate", held)
+    monkeypatch.setattr(preannotate_module, "default_workers", lambda: 1)  # the held run is this one
+    monkeypatch.setattr(workers, "load_model_work", lambda name: lambda progress: _blank_with_ruler())
+    yield started, go
+    go.set()
+
+
+def _bar(window: MainWindow) -> QWidget | None:
+    return window.statusBar().findChild(QWidget, "preannotate_progress")
+
+
+def test_annotating_goes_on_while_the_window_pre_annotates(
+    window: MainWindow, qtbot, gestures, store, held_preannotation, ui_project: Path
+) -> None:
+    started, go = held_preannotation
+    window.action_map["preannotate"].trigger()
+    qtbot.waitUntil(started.is_set, timeout=30000)  # running, its annotator already stored
+    assert QApplication.activeModalWidget() is None  # no dialog in the way
+    bar = _bar(window)
+    assert bar is not None and bar.isVisible()
+    assert bar.findChild(QToolButton, "cancel_job").isEnabled()
+
+    window.action_map["next_document"].trigger()
+    text = window.controller.document.text
+    start = text.index("presse")
+    gestures.select_text(window, start, start + len("presse"))
+    gestures.key(window, Qt.Key.Key_3)  # ORG
+    labelled = window.editor.selected_span()
+    assert labelled is not None
+    window.together.check_for_changes()  # the window's poll, after the run wrote to the project
+    assert window.doc_id == 2
+    assert window.editor.selected_span() == labelled  # the document was not reopened under alice
+    assert ("presse", "ORG", "person") in store.spans(2)
+
+    with qtbot.waitSignal(
+        window.job_finished, timeout=30000, check_params_cb=lambda name, _r: name == "preannotate"
+    ):
+        go.set()
+    assert said(window, "Pre-annotation done: 3 documents")
+    qtbot.waitUntil(lambda: _bar(window) is None)  # gone from the status bar, the rest as it was
+    assert window.model_label.isVisible() and window.annotator_label.isVisible()
+    assert "ready" in window.model_label.text()
+    assert ("presse", "ORG", "person") in store.spans(2)
+    with Project.open(ui_project) as p:
+        assert len(p.documents_annotated_by("fr_pipeline-0.0.0")) == 3
+
+
+def said(window: MainWindow, start: str) -> bool:
+    """Whether the status bar's message starts with `start`."""
+    return window.statusBar().currentMessage().startswith(start)
+
+
+def test_pre_annotation_in_the_window_stops_when_asked_and_the_next_run_continues(
+    open_window, project_with, qtbot, held_preannotation
+) -> None:
+    texts = [f"Réunion numéro {i} à Riyad puis à Washington." for i in range(70)]
+    path = project_with(texts, [[] for _ in texts], name="seventy.db")
+    window = open_window(path)
+    started, go = held_preannotation
+    window.action_map["preannotate"].trigger()
+    qtbot.waitUntil(started.is_set, timeout=30000)
+
+    window.action_map["preannotate"].trigger()  # again, while it runs: asked whether to stop it
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "stop_preannotation") is not None)
+    box = window.findChild(QMessageBox, "stop_preannotation")
+    stop = next(b for b in box.buttons() if b.text() == "&Stop")
+    assert box.defaultButton() is not stop  # Enter keeps it running
+    with qtbot.waitSignal(
+        window.job_finished, timeout=30000, check_params_cb=lambda name, _r: name == "preannotate"
+    ) as first:
+        stop.click()
+        go.set()
+    assert first.args[1].cancelled and first.args[1].done == 64  # the batch under way is stored
+    qtbot.waitUntil(lambda: said(window, "Pre-annotation cancelled after 64 documents"))
+
+    with qtbot.waitSignal(
+        window.job_finished, timeout=30000, check_params_cb=lambda name, _r: name == "preannotate"
+    ) as second:
+        window.action_map["preannotate"].trigger()
+    assert not second.args[1].cancelled
+    assert (second.args[1].done, second.args[1].skipped) == (6, 64)
+    with Project.open(path) as p:
+        assert len(p.documents_annotated_by("fr_pipeline-0.0.0")) == 70
+
+
+def test_opening_another_project_stops_the_pre_annotation_of_the_one_it_closes(
+    open_window, project_with, qtbot, held_preannotation, ui_project: Path
+) -> None:
+    texts = [f"Réunion numéro {i} à Riyad." for i in range(70)]
+    path = project_with(texts, [[] for _ in texts], name="seventy.db")
+    window = open_window(path)
+    started, go = held_preannotation
+    window.action_map["preannotate"].trigger()
+    qtbot.waitUntil(started.is_set, timeout=30000)
+    session.remember(window.settings, ui_project, "alice")
+    threading.Timer(0.5, go.set).start()  # its first batch ends while the other project opens
+    assert window.open_project_path(ui_project)
+    assert not [job for job in window.jobs.running if job.name == "preannotate"]
+    with Project.open(path) as p:  # the batch under way was stored, nothing after it
+        assert len(p.documents_annotated_by("fr_pipeline-0.0.0")) == 64
+    qtbot.waitUntil(lambda: said(window, "Pre-annotation of seventy.db cancelled after 64 documents"))
+    assert window.project is not None and window.project.path == ui_project
+    assert window.doc_list.model.rowCount() == 3
