@@ -304,15 +304,21 @@ def said(window: MainWindow, start: str) -> bool:
     return window.statusBar().currentMessage().startswith(start)
 
 
-def test_pre_annotation_in_the_window_stops_when_asked_and_the_next_run_continues(
-    open_window, project_with, qtbot, held_preannotation
-) -> None:
+def _seventy_held(open_window, project_with, qtbot, held) -> tuple[Path, MainWindow]:  # noqa: ANN001
+    """A window on a project of 70 documents (two batches), its pre-annotation held in the first."""
     texts = [f"Réunion numéro {i} à Riyad puis à Washington." for i in range(70)]
     path = project_with(texts, [[] for _ in texts], name="seventy.db")
     window = open_window(path)
-    started, go = held_preannotation
     window.action_map["preannotate"].trigger()
-    qtbot.waitUntil(started.is_set, timeout=30000)
+    qtbot.waitUntil(held[0].is_set, timeout=30000)
+    return path, window
+
+
+def test_pre_annotation_in_the_window_stops_when_asked_and_the_next_run_continues(
+    open_window, project_with, qtbot, held_preannotation
+) -> None:
+    path, window = _seventy_held(open_window, project_with, qtbot, held_preannotation)
+    go = held_preannotation[1]
 
     window.action_map["preannotate"].trigger()  # again, while it runs: asked whether to stop it
     qtbot.waitUntil(lambda: window.findChild(QMessageBox, "stop_preannotation") is not None)
@@ -340,12 +346,8 @@ def test_pre_annotation_in_the_window_stops_when_asked_and_the_next_run_continue
 def test_opening_another_project_stops_the_pre_annotation_of_the_one_it_closes(
     open_window, project_with, qtbot, held_preannotation, ui_project: Path
 ) -> None:
-    texts = [f"Réunion numéro {i} à Riyad." for i in range(70)]
-    path = project_with(texts, [[] for _ in texts], name="seventy.db")
-    window = open_window(path)
-    started, go = held_preannotation
-    window.action_map["preannotate"].trigger()
-    qtbot.waitUntil(started.is_set, timeout=30000)
+    path, window = _seventy_held(open_window, project_with, qtbot, held_preannotation)
+    go = held_preannotation[1]
     session.remember(window.settings, ui_project, "alice")
     threading.Timer(0.5, go.set).start()  # its first batch ends while the other project opens
     assert window.open_project_path(ui_project)
