@@ -289,7 +289,8 @@ ACTIONS: list[ActionSpec] = [
         lambda w: w.work.preannotate(),
         ("Ctrl+Shift+P",),
         "Document",
-        "Suggest entities for every document the model has not seen yet",
+        "Suggest entities for every document the model has not seen yet, while annotating goes on "
+        "(pressed again while it runs: stop it)",
         new_group=True,
     ),
     _a(
