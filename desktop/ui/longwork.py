@@ -88,9 +88,8 @@ class LongWork(QObject):
         w = self.window
         if w.project is None:
             return
-        running = [job for job in w.jobs.running if job.name == "preannotate"]
-        if running:
-            self._ask_to_stop(running[0])
+        if any(job.name == "preannotate" for job in w.jobs.running):
+            self._ask_to_stop()
             return
         if self.nlp is None:
             self.preannotate_when_loaded = True
@@ -106,7 +105,7 @@ class LongWork(QObject):
             beside=True,  # runs for as long as the documents take: annotating goes on meanwhile
         )
 
-    def _ask_to_stop(self, job: workers.Job) -> None:
+    def _ask_to_stop(self) -> None:
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Pre-annotate",

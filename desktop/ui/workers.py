@@ -159,8 +159,9 @@ class Op:
 
     def cancel(self) -> None:
         if self._bar is not None:
-            self._bar.stop()
-        self.job.cancel()
+            self._bar.stop()  # cancels, and says so
+        else:
+            self.job.cancel()
 
     def with_progress(self, title: str, label: str) -> Op:
         """A modal progress dialog (after 300 ms) whose Cancel button cancels the job."""
@@ -174,7 +175,7 @@ class Op:
         def on_progress(done: int, total: int) -> None:
             dialog.setMaximum(total)
             dialog.setValue(done if total else 0)
-            dialog.setLabelText(f"{label} {done:,}" + (f" / {total:,}" if total else ""))
+            dialog.setLabelText(counted(label, done, total))
 
         self.job.signals.progress.connect(on_progress)
 
@@ -240,6 +241,11 @@ class Op:
         self._always.clear()
 
 
+def counted(label: str, done: int, total: int) -> str:
+    """'Documents read: 1,216 / 4,000', or without the total when the job does not know it."""
+    return f"{label} {done:,}" + (f" / {total:,}" if total else "")
+
+
 class JobProgress(QWidget):
     """A job's progress in the status bar: what it counts, a bar, and Cancel."""
 
@@ -268,7 +274,7 @@ class JobProgress(QWidget):
             return
         self.bar.setRange(0, total)
         self.bar.setValue(done if total else 0)
-        self.text.setText(f"{self.label} {done:,}" + (f" / {total:,}" if total else ""))
+        self.text.setText(counted(self.label, done, total))
 
     def stop(self) -> None:
         self.job.cancel()
